@@ -1,0 +1,67 @@
+/**
+ * The one normalised outcome every connector flow returns, whatever the rail.
+ * `unknown` means the request may have reached the bank and we cannot tell what it did:
+ * it is never read as failure. `not_sent` is proof the bank never saw the request.
+ */
+export type Outcome = OkOutcome | DeclinedOutcome | PendingOutcome | UnknownOutcome | NotSentOutcome;
+
+export interface OkOutcome {
+  kind: 'ok';
+  /** The bank's own reference (RRN, AcctSvcrRef, ...). */
+  bankReference?: string;
+  /** What the bank says it did; compared with the payment, a mismatch goes to manual review. */
+  confirmed?: { amount?: number; currency?: string; reference?: string };
+  /** Result of checking the reply's MAC or signature; `failed` can never complete a payment. */
+  integrity?: 'verified' | 'failed' | 'not_applicable';
+  /** Account-holder name check of a verification (acmt.024 style). */
+  nameMatch?: 'match' | 'close_match' | 'no_match' | 'not_possible';
+  suggestedName?: string;
+  /** Opaque, already-masked evidence kept in the timeline (signed reply, MAC result). */
+  evidence?: Record<string, string>;
+}
+
+export interface DeclinedOutcome {
+  kind: 'declined';
+  /** The bank's code (DE39 value, ISO 20022 reason code, ...). */
+  code: string;
+  reason: string;
+}
+
+export interface PendingOutcome {
+  kind: 'pending';
+  bankReference?: string;
+}
+
+export interface UnknownOutcome {
+  kind: 'unknown';
+  /** True when asking again (inquiry, or the same request where it is idempotent) may resolve it. */
+  retryable: boolean;
+  reason?: string;
+}
+
+export interface NotSentOutcome {
+  kind: 'not_sent';
+  reason: string;
+}
+
+export const ok = (extra: Omit<OkOutcome, 'kind'> = {}): OkOutcome => ({ kind: 'ok', ...extra });
+export const declined = (code: string, reason: string): DeclinedOutcome => ({ kind: 'declined', code, reason });
+export const pending = (bankReference?: string): PendingOutcome =>
+  bankReference === undefined ? { kind: 'pending' } : { kind: 'pending', bankReference };
+export const unknown = (retryable: boolean, reason?: string): UnknownOutcome =>
+  reason === undefined ? { kind: 'unknown', retryable } : { kind: 'unknown', retryable, reason };
+export const notSent = (reason: string): NotSentOutcome => ({ kind: 'not_sent', reason });
+
+const KINDS = new Set(['ok', 'declined', 'pending', 'unknown', 'not_sent']);
+
+/** A connector that returns something else has a bug; the engine treats it as unknown, never as success. */
+export function normaliseOutcome(value: unknown): Outcome {
+  if (typeof value === 'object' && value !== null && KINDS.has((value as { kind?: string }).kind ?? '')) {
+    const o = value as Outcome;
+    if (o.kind === 'declined' && (typeof o.code !== 'string' || typeof o.reason !== 'string')) {
+      return unknown(true, 'connector returned a malformed decline');
+    }
+    return o;
+  }
+  return unknown(true, 'connector returned a malformed outcome');
+}

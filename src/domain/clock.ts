@@ -1,0 +1,80 @@
+/**
+ * Time is injected everywhere so that every timeout path can be tested without sleeping.
+ * `sleep` belongs to the clock too: a manual clock resolves sleepers when it is advanced.
+ */
+export interface Clock {
+  now(): number;
+  sleep(ms: number, signal?: AbortSignal): Promise<void>;
+}
+
+export const systemClock: Clock = {
+  now: () => Date.now(),
+  sleep: (ms, signal) =>
+    new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const t = setTimeout(() => {
+        signal?.removeEventListener('abort', onAbort);
+        resolve();
+      }, ms);
+      t.unref?.();
+      const onAbort = () => {
+        clearTimeout(t);
+        reject(signal?.reason);
+      };
+      signal?.addEventListener('abort', onAbort, { once: true });
+    }),
+};
+
+interface Sleeper {
+  at: number;
+  resolve: () => void;
+}
+
+/** A clock that only moves when told to; `advance` wakes every sleeper whose time has come. */
+export class ManualClock implements Clock {
+  private current: number;
+  private sleepers: Sleeper[] = [];
+
+  constructor(start: number = Date.UTC(2026, 0, 5, 9, 0, 0)) {
+    this.current = start;
+  }
+
+  now(): number {
+    return this.current;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    if (ms <= 0) return Promise.resolve();
+    return new Promise<void>((resolve, reject) => {
+      if (signal?.aborted) return reject(signal.reason);
+      const sleeper: Sleeper = { at: this.current + ms, resolve };
+      this.sleepers.push(sleeper);
+      signal?.addEventListener(
+        'abort',
+        () => {
+          this.sleepers = this.sleepers.filter((s) => s !== sleeper);
+          reject(signal.reason);
+        },
+        { once: true },
+      );
+    });
+  }
+
+  /** Moves time forward and resolves due sleepers in time order. */
+  async advance(ms: number): Promise<void> {
+    this.current += ms;
+    const due = this.sleepers.filter((s) => s.at <= this.current).sort((a, b) => a.at - b.at);
+    this.sleepers = this.sleepers.filter((s) => s.at > this.current);
+    for (const s of due) s.resolve();
+    // let the woken continuations run before the caller looks at the world again
+    await new Promise((r) => setImmediate(r));
+  }
+
+  set(ms: number): Promise<void> {
+    return this.advance(Math.max(0, ms - this.current));
+  }
+
+  get pendingSleepers(): number {
+    return this.sleepers.length;
+  }
+}

@@ -1,0 +1,72 @@
+import { randomBytes } from 'node:crypto';
+
+/**
+ * Prefixed, time-sortable identifiers: `pay_` + 26 Crockford base32 characters
+ * (48-bit millisecond timestamp, then 80 random bits), the ULID layout.
+ * Ids made in the same millisecond by one process stay sorted: the random part is incremented.
+ */
+const ALPHABET = '0123456789ABCDEFGHJKMNPQRSTVWXYZ';
+
+export type IdPrefix = 'pay' | 're' | 'evt' | 'cmd' | 'req' | 'hist' | 'mch' | 'key';
+
+let lastTime = -1;
+let lastRandom: Uint8Array = new Uint8Array(10);
+
+function incremented(bytes: Uint8Array): Uint8Array {
+  const out = Uint8Array.from(bytes);
+  for (let i = out.length - 1; i >= 0; i--) {
+    if (out[i] === 0xff) {
+      out[i] = 0;
+      continue;
+    }
+    out[i] = (out[i] ?? 0) + 1;
+    return out;
+  }
+  return out; // wrapped: 2^80 ids in one millisecond will not happen
+}
+
+function encodeTime(ms: number): string {
+  let s = '';
+  let t = ms;
+  for (let i = 0; i < 10; i++) {
+    s = ALPHABET[t % 32] + s;
+    t = Math.floor(t / 32);
+  }
+  return s;
+}
+
+function encodeRandom(bytes: Uint8Array): string {
+  // 80 bits -> 16 base32 characters, most significant first
+  let bits = 0n;
+  for (const b of bytes) bits = (bits << 8n) | BigInt(b);
+  let s = '';
+  for (let i = 0; i < 16; i++) {
+    s = ALPHABET[Number(bits & 31n)] + s;
+    bits >>= 5n;
+  }
+  return s;
+}
+
+export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {
+  if (nowMs === lastTime) {
+    lastRandom = incremented(lastRandom);
+  } else {
+    lastTime = nowMs;
+    lastRandom = new Uint8Array(randomBytes(10));
+  }
+  return `${prefix}_${encodeTime(nowMs)}${encodeRandom(lastRandom)}`;
+}
+
+const ID_RE = /^[a-z]{2,4}_[0-9A-HJKMNP-TV-Z]{26}$/;
+
+export function isId(value: string, prefix: IdPrefix): boolean {
+  return value.startsWith(`${prefix}_`) && ID_RE.test(value);
+}
+
+/** The creation time encoded in an id, in epoch milliseconds. */
+export function idTime(id: string): number {
+  const body = id.slice(id.indexOf('_') + 1, id.indexOf('_') + 11);
+  let t = 0;
+  for (const c of body) t = t * 32 + ALPHABET.indexOf(c);
+  return t;
+}

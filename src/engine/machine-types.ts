@@ -1,0 +1,73 @@
+import type { FlowName } from '../connector/types.js';
+import type { Outcome } from '../connector/outcome.js';
+
+/**
+ * What the pure machines ask the world to do. The runner turns these actions into outbox rows
+ * and timer rows inside the same store transaction as the new snapshot.
+ */
+export type CommandSpec =
+  | { kind: 'bank'; flow: Exclude<FlowName, 'inbound'>; original?: { flow: FlowName; reference: string } }
+  | { kind: 'notify'; notification: 'otp' | 'result'; status?: string };
+
+export interface TimerSpec {
+  name: TimerName;
+  at: number;
+}
+
+export type TimerName = 'retry' | 'otp_expiry' | 'poll';
+
+/** Every event carries the time it is applied at, so machines never read a clock. */
+export interface Base {
+  at: number;
+}
+
+/** A bank flow's answer. `reference` is the reference of the command that produced it. */
+export interface ResultEvent extends Base {
+  type: 'RESULT';
+  flow: Exclude<FlowName, 'inbound'>;
+  /** For inquiries: which flow was asked about. */
+  about?: FlowName;
+  reference: string;
+  outcome: Outcome;
+  late?: boolean;
+}
+
+export type EngineEvent =
+  | (Base & { type: 'START' })
+  | ResultEvent
+  | (Base & { type: 'TIMER'; name: TimerName })
+  | (Base & { type: 'OTP.VALID' })
+  | (Base & { type: 'OTP.INVALID' })
+  | (Base & { type: 'OTP.RESEND' })
+  | (Base & { type: 'CANCEL' });
+
+export interface RetryPolicy {
+  /** Re-sends after `not_sent`, and inquiries after `unknown`, before giving up. */
+  maxAttempts: number;
+  baseDelayMs: number;
+  maxDelayMs: number;
+}
+
+export interface PaymentPolicy {
+  otpTtlMs: number;
+  otpMaxAttempts: number;
+  otpMaxSends: number;
+  retry: RetryPolicy;
+  /** How often an async transfer is inquired while pending, and for how long. */
+  pollIntervalMs: number;
+  pendingMaxMs: number;
+}
+
+export const defaultPaymentPolicy: PaymentPolicy = {
+  otpTtlMs: 5 * 60_000,
+  otpMaxAttempts: 3,
+  otpMaxSends: 3,
+  retry: { maxAttempts: 5, baseDelayMs: 2_000, maxDelayMs: 60_000 },
+  pollIntervalMs: 30_000,
+  pendingMaxMs: 3 * 24 * 3_600_000,
+};
+
+/** Capped exponential backoff; pure so that the machine stays deterministic. */
+export function backoff(policy: RetryPolicy, attempt: number): number {
+  return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
+}

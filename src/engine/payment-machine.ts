@@ -1,0 +1,536 @@
+import { assign as xassign, setup, type Assigner, type PropertyAssigner } from 'xstate';
+import type { FlowName } from '../connector/types.js';
+import type { Outcome } from '../connector/outcome.js';
+import {
+  backoff,
+  type CommandSpec,
+  type EngineEvent,
+  type PaymentPolicy,
+  type ResultEvent,
+  type TimerSpec,
+} from './machine-types.js';
+
+/**
+ * The payment machine: pure. Driven only through xstate's `initialTransition()` / `transition()`;
+ * it never invokes promises and never uses `after`, because neither survives a restart safely.
+ * Bank requests and deadlines leave it as `command` and `timer` actions that the runner stores.
+ */
+export const PAYMENT_MACHINE_VERSION = 1;
+
+export type PaymentState =
+  | 'received'
+  | 'verifying'
+  | 'verification_unknown'
+  | 'awaiting_confirmation'
+  | 'confirming'
+  | 'confirmation_unknown'
+  | 'authorized'
+  | 'transfer_pending'
+  | 'transfer_unknown'
+  | 'reversing'
+  | 'completed'
+  | 'declined'
+  | 'failed'
+  | 'expired'
+  | 'canceled'
+  | 'reversed'
+  | 'manual_review';
+
+export type PaymentStatus =
+  | 'processing'
+  | 'requires_confirmation'
+  | 'authorized'
+  | 'succeeded'
+  | 'failed'
+  | 'expired'
+  | 'canceled'
+  | 'reversed'
+  | 'requires_review';
+
+export const PAYMENT_STATUS: Record<PaymentState, PaymentStatus> = {
+  received: 'processing',
+  verifying: 'processing',
+  verification_unknown: 'processing',
+  awaiting_confirmation: 'requires_confirmation',
+  confirming: 'processing',
+  confirmation_unknown: 'processing',
+  authorized: 'authorized',
+  transfer_pending: 'processing',
+  transfer_unknown: 'processing',
+  reversing: 'processing',
+  completed: 'succeeded',
+  declined: 'failed',
+  failed: 'failed',
+  expired: 'expired',
+  canceled: 'canceled',
+  reversed: 'reversed',
+  manual_review: 'requires_review',
+};
+
+/** States a payment never leaves on its own; late bank news may still start a reversal from some. */
+export const TERMINAL_PAYMENT_STATES: readonly PaymentState[] = [
+  'completed',
+  'declined',
+  'failed',
+  'expired',
+  'canceled',
+  'reversed',
+  'manual_review',
+];
+
+export interface PaymentSteps {
+  verify: boolean;
+  otp: boolean;
+  /** A separate authorisation precedes the transfer. */
+  authorize: boolean;
+  inquiry: boolean;
+}
+
+export interface PaymentInput {
+  paymentId: string;
+  amount: number;
+  currency: string;
+  steps: PaymentSteps;
+  policy: PaymentPolicy;
+}
+
+type MoneyFlow = 'authorize' | 'transfer';
+
+export interface PaymentContext extends PaymentInput {
+  refs: Partial<Record<Exclude<FlowName, 'inbound'>, string>>;
+  attempts: number;
+  otpAttempts: number;
+  otpSends: number;
+  /** An authorisation (or a transfer) stands at the bank and would need reversing. */
+  moneyAuthorized: boolean;
+  pendingSince: number | null;
+  failure: { code: string; reason: string } | null;
+  reversedRefs: string[];
+  /** A reversal of a late approval, run from a terminal state. */
+  lateReversal: { flow: MoneyFlow; reference: string } | null;
+  suggestedName: string | null;
+}
+
+type Ctx = { context: PaymentContext; event: EngineEvent };
+
+/** `assign` bound to this machine's types, so shared actions type-check in every transition. */
+const assign = (
+  assigner:
+    | Assigner<PaymentContext, EngineEvent, undefined, EngineEvent, never>
+    | PropertyAssigner<PaymentContext, EngineEvent, undefined, EngineEvent, never>,
+) => xassign<PaymentContext, EngineEvent, undefined, EngineEvent, never>(assigner);
+
+const confirmFlow = (c: PaymentContext): MoneyFlow => (c.steps.authorize ? 'authorize' : 'transfer');
+
+/** A RESULT about `flow`: its own reply, or an inquiry's answer about it. */
+function about(event: EngineEvent, flow: FlowName): event is ResultEvent {
+  return event.type === 'RESULT' && (event.flow === flow || (event.flow === 'inquire' && event.about === flow));
+}
+
+const outcomeIs =
+  (flow: FlowName | ((c: PaymentContext) => FlowName), ...kinds: Outcome['kind'][]) =>
+  ({ context, event }: Ctx): boolean =>
+    about(event, typeof flow === 'function' ? flow(context) : flow) &&
+    kinds.includes((event as ResultEvent).outcome.kind);
+
+/** An approval we cannot trust: integrity check failed, or the bank confirms other terms. */
+function untrusted(context: PaymentContext, event: EngineEvent): boolean {
+  if (event.type !== 'RESULT' || event.outcome.kind !== 'ok') return false;
+  const o = event.outcome;
+  if (o.integrity === 'failed') return true;
+  const c = o.confirmed;
+  return !!c && ((c.amount !== undefined && c.amount !== context.amount) || (c.currency !== undefined && c.currency !== context.currency));
+}
+
+const canRetry = ({ context }: Ctx): boolean => context.attempts + 1 < context.policy.retry.maxAttempts;
+
+const rememberRef = assign({
+  refs: ({ context, event }: Ctx) =>
+    event.type === 'RESULT' && event.flow !== 'inquire' ? { ...context.refs, [event.flow]: event.reference } : context.refs,
+});
+
+const recordFailure = assign({
+  failure: ({ event }: Ctx) =>
+    event.type === 'RESULT' && event.outcome.kind === 'declined'
+      ? { code: event.outcome.code, reason: event.outcome.reason }
+      : { code: 'bank_error', reason: 'the bank did not complete the request' },
+});
+
+const failWith = (code: string, reason: string) => assign({ failure: () => ({ code, reason }) });
+
+const scheduleRetry = [
+  assign({ attempts: ({ context }: Ctx) => context.attempts + 1 }),
+  {
+    type: 'timer' as const,
+    params: ({ context, event }: Ctx): TimerSpec => ({
+      name: 'retry',
+      at: event.at + backoff(context.policy.retry, context.attempts),
+    }),
+  },
+];
+
+const resetAttempts = assign({ attempts: () => 0 });
+
+const bank = (flow: Exclude<FlowName, 'inbound' | 'inquire' | 'reverse'>) => ({
+  type: 'command' as const,
+  params: (): CommandSpec => ({ kind: 'bank', flow }),
+});
+
+const inquireAbout = (flow: (c: PaymentContext) => Exclude<FlowName, 'inbound'>) => ({
+  type: 'command' as const,
+  params: ({ context }: Ctx): CommandSpec => {
+    const f = flow(context);
+    return { kind: 'bank', flow: 'inquire', original: { flow: f, reference: context.refs[f] ?? '' } };
+  },
+});
+
+const notifyResult = (status: string) => ({
+  type: 'command' as const,
+  params: (): CommandSpec => ({ kind: 'notify', notification: 'result', status }),
+});
+
+const latestMoneyRef = (c: PaymentContext): { flow: MoneyFlow; reference: string } =>
+  c.refs.transfer !== undefined
+    ? { flow: 'transfer', reference: c.refs.transfer }
+    : { flow: 'authorize', reference: c.refs.authorize ?? '' };
+
+/** A late approval of money we already gave up on: reverse it unless it was reversed already. */
+const lateApproval = ({ context, event }: Ctx): boolean => {
+  if (event.type !== 'RESULT' || event.outcome.kind !== 'ok') return false;
+  const flow = event.flow === 'inquire' ? event.about : event.flow;
+  if (flow !== 'authorize' && flow !== 'transfer') return false;
+  const ref = event.flow === 'inquire' ? context.refs[flow] : event.reference;
+  return ref !== undefined && !context.reversedRefs.includes(ref) && context.lateReversal === null;
+};
+
+const lateReversalHandlers = {
+  RESULT: [
+    {
+      guard: lateApproval,
+      actions: [
+        assign({
+          lateReversal: ({ context, event }: Ctx) => {
+            const e = event as ResultEvent;
+            const flow = (e.flow === 'inquire' ? e.about : e.flow) as MoneyFlow;
+            return { flow, reference: e.flow === 'inquire' ? (context.refs[flow] ?? '') : e.reference };
+          },
+          attempts: () => 0,
+        }),
+        {
+          type: 'command' as const,
+          params: ({ context }: Ctx): CommandSpec => ({
+            kind: 'bank',
+            flow: 'reverse',
+            original: context.lateReversal ?? latestMoneyRef(context),
+          }),
+        },
+      ],
+    },
+    {
+      guard: ({ context, event }: Ctx) =>
+        context.lateReversal !== null && event.type === 'RESULT' && event.flow === 'reverse' && event.outcome.kind === 'ok',
+      actions: assign({
+        reversedRefs: ({ context }: Ctx) => [...context.reversedRefs, context.lateReversal?.reference ?? ''],
+        lateReversal: () => null,
+      }),
+    },
+    {
+      guard: ({ context, event }: Ctx) =>
+        context.lateReversal !== null &&
+        event.type === 'RESULT' &&
+        event.flow === 'reverse' &&
+        context.attempts + 1 < context.policy.retry.maxAttempts,
+      actions: scheduleRetry,
+    },
+    {
+      guard: ({ context, event }: Ctx) => context.lateReversal !== null && event.type === 'RESULT' && event.flow === 'reverse',
+      target: 'manual_review',
+      actions: failWith('reversal_failed', 'a late approval could not be reversed'),
+    },
+  ],
+  TIMER: {
+    guard: ({ context, event }: Ctx) => context.lateReversal !== null && event.type === 'TIMER' && event.name === 'retry',
+    actions: {
+      type: 'command' as const,
+      params: ({ context }: Ctx): CommandSpec => ({
+        kind: 'bank',
+        flow: 'reverse',
+        original: context.lateReversal ?? latestMoneyRef(context),
+      }),
+    },
+  },
+};
+
+export const paymentMachine = setup({
+  types: {} as { context: PaymentContext; events: EngineEvent; input: PaymentInput },
+  actions: {
+    command: (_: unknown, _params: CommandSpec) => undefined,
+    timer: (_: unknown, _params: TimerSpec) => undefined,
+  },
+}).createMachine({
+  id: 'payment',
+  initial: 'received',
+  context: ({ input }) => ({
+    ...input,
+    refs: {},
+    attempts: 0,
+    otpAttempts: 0,
+    otpSends: 0,
+    moneyAuthorized: false,
+    pendingSince: null,
+    failure: null,
+    reversedRefs: [],
+    lateReversal: null,
+    suggestedName: null,
+  }),
+  states: {
+    received: {
+      on: {
+        START: [
+          { guard: ({ context }) => context.steps.verify, target: 'verifying' },
+          { guard: ({ context }) => context.steps.otp, target: 'awaiting_confirmation' },
+          { target: 'confirming' },
+        ],
+        CANCEL: { target: 'canceled' },
+      },
+    },
+
+    verifying: {
+      entry: [resetAttempts, bank('verify')],
+      on: {
+        RESULT: [
+          {
+            guard: ({ event }) => about(event, 'verify') && event.outcome.kind === 'ok' && event.outcome.nameMatch === 'no_match',
+            target: 'declined',
+            actions: [rememberRef, failWith('name_mismatch', 'the account holder name does not match')],
+          },
+          {
+            guard: ({ context, event }) => outcomeIs('verify', 'ok')({ context, event }) && context.steps.otp,
+            target: 'awaiting_confirmation',
+            actions: [rememberRef, assign({ suggestedName: ({ event }) => (event.type === 'RESULT' && event.outcome.kind === 'ok' ? (event.outcome.suggestedName ?? null) : null) })],
+          },
+          { guard: outcomeIs('verify', 'ok'), target: 'confirming', actions: rememberRef },
+          { guard: outcomeIs('verify', 'declined'), target: 'declined', actions: [rememberRef, recordFailure] },
+          { guard: outcomeIs('verify', 'unknown', 'pending'), target: 'verification_unknown', actions: rememberRef },
+          { guard: ({ context, event }) => outcomeIs('verify', 'not_sent')({ context, event }) && canRetry({ context, event }), actions: scheduleRetry },
+          { guard: outcomeIs('verify', 'not_sent'), target: 'failed', actions: failWith('bank_unreachable', 'the bank could not be reached') },
+        ],
+        TIMER: { guard: ({ event }) => event.name === 'retry', actions: bank('verify') },
+        CANCEL: { target: 'canceled' },
+      },
+    },
+
+    verification_unknown: {
+      // Verification moves no money, so when the bank cannot be asked, asking again is safe.
+      entry: [
+        resetAttempts,
+        {
+          type: 'command',
+          params: ({ context }): CommandSpec =>
+            context.steps.inquiry
+              ? { kind: 'bank', flow: 'inquire', original: { flow: 'verify', reference: context.refs.verify ?? '' } }
+              : { kind: 'bank', flow: 'verify' },
+        },
+      ],
+      on: {
+        RESULT: [
+          {
+            guard: ({ event }) => about(event, 'verify') && event.outcome.kind === 'ok' && event.outcome.nameMatch === 'no_match',
+            target: 'declined',
+            actions: failWith('name_mismatch', 'the account holder name does not match'),
+          },
+          { guard: ({ context, event }) => outcomeIs('verify', 'ok')({ context, event }) && context.steps.otp, target: 'awaiting_confirmation' },
+          { guard: outcomeIs('verify', 'ok'), target: 'confirming' },
+          { guard: outcomeIs('verify', 'declined'), target: 'declined', actions: recordFailure },
+          { guard: ({ context, event }) => about(event, 'verify') && canRetry({ context, event }), actions: scheduleRetry },
+          { guard: ({ event }) => about(event, 'verify'), target: 'failed', actions: failWith('verification_unavailable', 'the bank could not verify the account') },
+        ],
+        TIMER: {
+          guard: ({ event }) => event.name === 'retry',
+          actions: {
+            type: 'command',
+            params: ({ context }): CommandSpec =>
+              context.steps.inquiry
+                ? { kind: 'bank', flow: 'inquire', original: { flow: 'verify', reference: context.refs.verify ?? '' } }
+                : { kind: 'bank', flow: 'verify' },
+          },
+        },
+        CANCEL: { target: 'canceled' },
+      },
+    },
+
+    awaiting_confirmation: {
+      entry: [
+        assign({ otpSends: () => 1, otpAttempts: () => 0 }),
+        { type: 'command', params: (): CommandSpec => ({ kind: 'notify', notification: 'otp' }) },
+        { type: 'timer', params: ({ context, event }): TimerSpec => ({ name: 'otp_expiry', at: event.at + context.policy.otpTtlMs }) },
+      ],
+      on: {
+        'OTP.VALID': { target: 'confirming' },
+        'OTP.INVALID': [
+          {
+            guard: ({ context }) => context.otpAttempts + 1 >= context.policy.otpMaxAttempts,
+            target: 'failed',
+            actions: [assign({ otpAttempts: ({ context }) => context.otpAttempts + 1 }), failWith('otp_attempts_exceeded', 'too many wrong one-time codes')],
+          },
+          { actions: assign({ otpAttempts: ({ context }) => context.otpAttempts + 1 }) },
+        ],
+        'OTP.RESEND': {
+          guard: ({ context }) => context.otpSends < context.policy.otpMaxSends,
+          actions: [
+            assign({ otpSends: ({ context }) => context.otpSends + 1 }),
+            { type: 'command', params: (): CommandSpec => ({ kind: 'notify', notification: 'otp' }) },
+            { type: 'timer', params: ({ context, event }): TimerSpec => ({ name: 'otp_expiry', at: event.at + context.policy.otpTtlMs }) },
+          ],
+        },
+        TIMER: { guard: ({ event }) => event.name === 'otp_expiry', target: 'expired', actions: failWith('otp_expired', 'the one-time code expired') },
+        CANCEL: { target: 'canceled' },
+      },
+    },
+
+    confirming: {
+      entry: [resetAttempts, { type: 'command', params: ({ context }): CommandSpec => ({ kind: 'bank', flow: confirmFlow(context) }) }],
+      on: {
+        RESULT: [
+          { guard: ({ context, event }) => about(event, confirmFlow(context)) && untrusted(context, event), target: 'manual_review', actions: [rememberRef, failWith('integrity_failure', 'the bank reply failed its integrity or terms check')] },
+          { guard: ({ context, event }) => context.steps.authorize && outcomeIs('authorize', 'ok')({ context, event }), target: 'authorized', actions: [rememberRef, assign({ moneyAuthorized: () => true })] },
+          { guard: outcomeIs(confirmFlow, 'ok'), target: 'completed', actions: rememberRef },
+          { guard: ({ context, event }) => !context.steps.authorize && outcomeIs('transfer', 'pending')({ context, event }), target: 'transfer_pending', actions: rememberRef },
+          { guard: outcomeIs(confirmFlow, 'declined'), target: 'declined', actions: [rememberRef, recordFailure] },
+          { guard: outcomeIs(confirmFlow, 'unknown', 'pending'), target: 'confirmation_unknown', actions: rememberRef },
+          { guard: ({ context, event }) => outcomeIs(confirmFlow, 'not_sent')({ context, event }) && canRetry({ context, event }), actions: scheduleRetry },
+          { guard: outcomeIs(confirmFlow, 'not_sent'), target: 'failed', actions: failWith('bank_unreachable', 'the bank could not be reached') },
+        ],
+        TIMER: { guard: ({ event }) => event.name === 'retry', actions: { type: 'command', params: ({ context }): CommandSpec => ({ kind: 'bank', flow: confirmFlow(context) }) } },
+      },
+    },
+
+    confirmation_unknown: {
+      // Without an inquiry the only safe answer to "did the bank act?" is to reverse.
+      always: { guard: ({ context }) => !context.steps.inquiry, target: 'reversing' },
+      entry: [resetAttempts, inquireAbout(confirmFlow)],
+      on: {
+        RESULT: [
+          { guard: ({ context, event }) => about(event, confirmFlow(context)) && untrusted(context, event), target: 'manual_review', actions: failWith('integrity_failure', 'the bank reply failed its integrity or terms check') },
+          { guard: ({ context, event }) => context.steps.authorize && outcomeIs('authorize', 'ok')({ context, event }), target: 'authorized', actions: assign({ moneyAuthorized: () => true }) },
+          { guard: outcomeIs(confirmFlow, 'ok'), target: 'completed' },
+          { guard: ({ context, event }) => !context.steps.authorize && outcomeIs('transfer', 'pending')({ context, event }), target: 'transfer_pending' },
+          { guard: outcomeIs(confirmFlow, 'declined'), target: 'declined', actions: recordFailure },
+          { guard: ({ context, event }) => about(event, confirmFlow(context)) && canRetry({ context, event }), actions: scheduleRetry },
+          { guard: ({ context, event }) => context.steps.authorize && about(event, 'authorize'), target: 'reversing' },
+          { guard: ({ context, event }) => about(event, confirmFlow(context)), target: 'manual_review', actions: failWith('outcome_unknown', 'the bank never confirmed the outcome of the transfer') },
+        ],
+        TIMER: { guard: ({ event }) => event.name === 'retry', actions: inquireAbout(confirmFlow) },
+      },
+    },
+
+    authorized: {
+      entry: [resetAttempts, bank('transfer')],
+      on: {
+        RESULT: [
+          { guard: ({ context, event }) => about(event, 'transfer') && untrusted(context, event), target: 'manual_review', actions: [rememberRef, failWith('integrity_failure', 'the bank reply failed its integrity or terms check')] },
+          { guard: outcomeIs('transfer', 'ok'), target: 'completed', actions: rememberRef },
+          { guard: outcomeIs('transfer', 'pending'), target: 'transfer_pending', actions: rememberRef },
+          // the authorisation still stands: give it back
+          { guard: outcomeIs('transfer', 'declined'), target: 'reversing', actions: [rememberRef, recordFailure] },
+          { guard: outcomeIs('transfer', 'unknown'), target: 'transfer_unknown', actions: rememberRef },
+          { guard: ({ context, event }) => outcomeIs('transfer', 'not_sent')({ context, event }) && canRetry({ context, event }), actions: scheduleRetry },
+          { guard: outcomeIs('transfer', 'not_sent'), target: 'reversing', actions: failWith('bank_unreachable', 'the bank could not be reached for the transfer') },
+        ],
+        TIMER: { guard: ({ event }) => event.name === 'retry', actions: bank('transfer') },
+      },
+    },
+
+    transfer_pending: {
+      entry: [
+        assign({ pendingSince: ({ context, event }) => context.pendingSince ?? event.at }),
+        { type: 'timer', params: ({ context, event }): TimerSpec => ({ name: 'poll', at: event.at + context.policy.pollIntervalMs }) },
+      ],
+      on: {
+        RESULT: [
+          { guard: ({ context, event }) => about(event, 'transfer') && untrusted(context, event), target: 'manual_review', actions: failWith('integrity_failure', 'the bank reply failed its integrity or terms check') },
+          { guard: outcomeIs('transfer', 'ok'), target: 'completed' },
+          { guard: ({ context, event }) => context.moneyAuthorized && outcomeIs('transfer', 'declined')({ context, event }), target: 'reversing', actions: recordFailure },
+          { guard: outcomeIs('transfer', 'declined'), target: 'failed', actions: recordFailure },
+        ],
+        TIMER: [
+          {
+            guard: ({ context, event }) => event.name === 'poll' && context.pendingSince !== null && event.at - context.pendingSince >= context.policy.pendingMaxMs,
+            target: 'manual_review',
+            actions: failWith('pending_too_long', 'the bank left the transfer pending past the limit'),
+          },
+          {
+            guard: ({ context, event }) => event.name === 'poll' && context.steps.inquiry,
+            actions: [
+              inquireAbout(() => 'transfer'),
+              { type: 'timer', params: ({ context, event }): TimerSpec => ({ name: 'poll', at: event.at + context.policy.pollIntervalMs }) },
+            ],
+          },
+          {
+            guard: ({ event }) => event.name === 'poll',
+            actions: { type: 'timer', params: ({ context, event }): TimerSpec => ({ name: 'poll', at: event.at + context.policy.pollIntervalMs }) },
+          },
+        ],
+      },
+    },
+
+    transfer_unknown: {
+      always: { guard: ({ context }) => !context.steps.inquiry, target: 'reversing' },
+      entry: [resetAttempts, inquireAbout(() => 'transfer')],
+      on: {
+        RESULT: [
+          { guard: ({ context, event }) => about(event, 'transfer') && untrusted(context, event), target: 'manual_review', actions: failWith('integrity_failure', 'the bank reply failed its integrity or terms check') },
+          { guard: outcomeIs('transfer', 'ok'), target: 'completed' },
+          { guard: outcomeIs('transfer', 'pending'), target: 'transfer_pending' },
+          { guard: ({ context, event }) => context.moneyAuthorized && outcomeIs('transfer', 'declined')({ context, event }), target: 'reversing', actions: recordFailure },
+          { guard: outcomeIs('transfer', 'declined'), target: 'failed', actions: recordFailure },
+          { guard: ({ context, event }) => about(event, 'transfer') && canRetry({ context, event }), actions: scheduleRetry },
+          { guard: ({ event }) => about(event, 'transfer'), target: 'manual_review', actions: failWith('outcome_unknown', 'the bank never confirmed the outcome of the transfer') },
+        ],
+        TIMER: { guard: ({ event }) => event.name === 'retry', actions: inquireAbout(() => 'transfer') },
+      },
+    },
+
+    reversing: {
+      entry: [
+        resetAttempts,
+        { type: 'command', params: ({ context }): CommandSpec => ({ kind: 'bank', flow: 'reverse', original: latestMoneyRef(context) }) },
+      ],
+      on: {
+        RESULT: [
+          {
+            guard: ({ context, event }) => event.flow === 'reverse' && event.outcome.kind === 'ok' && context.moneyAuthorized,
+            target: 'reversed',
+            actions: [rememberRef, assign({ reversedRefs: ({ context }) => [...context.reversedRefs, latestMoneyRef(context).reference] })],
+          },
+          {
+            guard: ({ event }) => event.flow === 'reverse' && event.outcome.kind === 'ok',
+            target: 'failed',
+            actions: [
+              rememberRef,
+              assign({
+                reversedRefs: ({ context }) => [...context.reversedRefs, latestMoneyRef(context).reference],
+                failure: ({ context }) => context.failure ?? { code: 'timeout', reason: 'the bank did not answer in time; the request was reversed' },
+              }),
+            ],
+          },
+          { guard: ({ event }) => event.flow === 'reverse' && event.outcome.kind === 'declined', target: 'manual_review', actions: [rememberRef, failWith('reversal_declined', 'the bank refused the reversal')] },
+          { guard: ({ context, event }) => event.flow === 'reverse' && canRetry({ context, event }), actions: [rememberRef, ...scheduleRetry] },
+          { guard: ({ event }) => event.flow === 'reverse', target: 'manual_review', actions: [rememberRef, failWith('reversal_failed', 'the reversal could not be completed')] },
+        ],
+        TIMER: {
+          guard: ({ event }) => event.name === 'retry',
+          actions: { type: 'command', params: ({ context }): CommandSpec => ({ kind: 'bank', flow: 'reverse', original: latestMoneyRef(context) }) },
+        },
+      },
+    },
+
+    completed: { entry: notifyResult('succeeded'), type: 'final' },
+    declined: { entry: notifyResult('failed'), on: lateReversalHandlers },
+    failed: { entry: notifyResult('failed'), on: lateReversalHandlers },
+    expired: { entry: notifyResult('expired'), on: lateReversalHandlers },
+    canceled: { entry: notifyResult('canceled'), on: lateReversalHandlers },
+    reversed: { entry: notifyResult('reversed'), type: 'final' },
+    manual_review: { entry: notifyResult('requires_review'), type: 'final' },
+  },
+});

@@ -1,0 +1,128 @@
+import { assign as xassign, setup, type Assigner, type PropertyAssigner } from 'xstate';
+import { backoff, type CommandSpec, type EngineEvent, type RetryPolicy, type ResultEvent, type TimerSpec } from './machine-types.js';
+
+/**
+ * The refund machine: requested -> submitted -> succeeded | failed | manual_review, with
+ * submitted_unknown resolved by inquiry. A refund whose outcome is unknown is never sent again
+ * blindly: without an inquiry it goes to manual review.
+ */
+export const REFUND_MACHINE_VERSION = 1;
+
+export type RefundState = 'requested' | 'submitted' | 'submitted_unknown' | 'succeeded' | 'failed' | 'manual_review';
+export type RefundStatus = 'pending' | 'succeeded' | 'failed' | 'requires_review';
+
+export const REFUND_STATUS: Record<RefundState, RefundStatus> = {
+  requested: 'pending',
+  submitted: 'pending',
+  submitted_unknown: 'pending',
+  succeeded: 'succeeded',
+  failed: 'failed',
+  manual_review: 'requires_review',
+};
+
+export const TERMINAL_REFUND_STATES: readonly RefundState[] = ['succeeded', 'failed', 'manual_review'];
+
+export interface RefundInput {
+  refundId: string;
+  paymentId: string;
+  amount: number;
+  currency: string;
+  inquiry: boolean;
+  retry: RetryPolicy;
+  pollIntervalMs: number;
+}
+
+export interface RefundContext extends RefundInput {
+  reference: string | null;
+  attempts: number;
+  failure: { code: string; reason: string } | null;
+}
+
+type Ctx = { context: RefundContext; event: EngineEvent };
+
+const assign = (
+  a: Assigner<RefundContext, EngineEvent, undefined, EngineEvent, never> | PropertyAssigner<RefundContext, EngineEvent, undefined, EngineEvent, never>,
+) => xassign<RefundContext, EngineEvent, undefined, EngineEvent, never>(a);
+
+const isRefundResult = (event: EngineEvent): event is ResultEvent =>
+  event.type === 'RESULT' && (event.flow === 'refund' || (event.flow === 'inquire' && event.about === 'refund'));
+
+const result =
+  (...kinds: string[]) =>
+  ({ event }: Ctx): boolean =>
+    isRefundResult(event) && kinds.includes(event.outcome.kind);
+
+const canRetry = ({ context }: Ctx) => context.attempts + 1 < context.retry.maxAttempts;
+
+const remember = assign({
+  reference: ({ context, event }) => (event.type === 'RESULT' && event.flow === 'refund' ? event.reference : context.reference),
+});
+
+const scheduleRetry = [
+  assign({ attempts: ({ context }) => context.attempts + 1 }),
+  { type: 'timer' as const, params: ({ context, event }: Ctx): TimerSpec => ({ name: 'retry', at: event.at + backoff(context.retry, context.attempts) }) },
+];
+
+const inquire = {
+  type: 'command' as const,
+  params: ({ context }: Ctx): CommandSpec => ({ kind: 'bank', flow: 'inquire', original: { flow: 'refund', reference: context.reference ?? '' } }),
+};
+
+const decline = assign({
+  failure: ({ event }) =>
+    event.type === 'RESULT' && event.outcome.kind === 'declined' ? { code: event.outcome.code, reason: event.outcome.reason } : null,
+});
+
+export const refundMachine = setup({
+  types: {} as { context: RefundContext; events: EngineEvent; input: RefundInput },
+  actions: {
+    command: (_: unknown, _params: CommandSpec) => undefined,
+    timer: (_: unknown, _params: TimerSpec) => undefined,
+  },
+}).createMachine({
+  id: 'refund',
+  initial: 'requested',
+  context: ({ input }) => ({ ...input, reference: null, attempts: 0, failure: null }),
+  states: {
+    requested: { on: { START: 'submitted' } },
+    submitted: {
+      entry: { type: 'command', params: (): CommandSpec => ({ kind: 'bank', flow: 'refund' }) },
+      on: {
+        RESULT: [
+          { guard: result('ok'), target: 'succeeded', actions: remember },
+          { guard: result('declined'), target: 'failed', actions: [remember, decline] },
+          {
+            guard: result('pending'),
+            actions: [remember, { type: 'timer', params: ({ context, event }): TimerSpec => ({ name: 'poll', at: event.at + context.pollIntervalMs }) }],
+          },
+          { guard: result('unknown'), target: 'submitted_unknown', actions: remember },
+          { guard: (a) => result('not_sent')(a) && canRetry(a), actions: scheduleRetry },
+          { guard: result('not_sent'), target: 'failed', actions: assign({ failure: () => ({ code: 'bank_unreachable', reason: 'the bank could not be reached' }) }) },
+        ],
+        TIMER: [
+          { guard: ({ event }) => event.name === 'retry', actions: { type: 'command', params: (): CommandSpec => ({ kind: 'bank', flow: 'refund' }) } },
+          {
+            guard: ({ context, event }) => event.name === 'poll' && context.inquiry,
+            actions: [inquire, { type: 'timer', params: ({ context, event }): TimerSpec => ({ name: 'poll', at: event.at + context.pollIntervalMs }) }],
+          },
+        ],
+      },
+    },
+    submitted_unknown: {
+      always: { guard: ({ context }) => !context.inquiry, target: 'manual_review', actions: assign({ failure: () => ({ code: 'outcome_unknown', reason: 'the bank never confirmed the refund and cannot be asked' }) }) },
+      entry: [assign({ attempts: () => 0 }), inquire],
+      on: {
+        RESULT: [
+          { guard: result('ok'), target: 'succeeded' },
+          { guard: result('declined'), target: 'failed', actions: decline },
+          { guard: (a) => isRefundResult(a.event) && canRetry(a), actions: scheduleRetry },
+          { guard: ({ event }) => isRefundResult(event), target: 'manual_review', actions: assign({ failure: () => ({ code: 'outcome_unknown', reason: 'the bank never confirmed the refund' }) }) },
+        ],
+        TIMER: { guard: ({ event }) => event.name === 'retry', actions: inquire },
+      },
+    },
+    succeeded: { type: 'final', entry: { type: 'command', params: (): CommandSpec => ({ kind: 'notify', notification: 'result', status: 'succeeded' }) } },
+    failed: { type: 'final', entry: { type: 'command', params: (): CommandSpec => ({ kind: 'notify', notification: 'result', status: 'failed' }) } },
+    manual_review: { type: 'final', entry: { type: 'command', params: (): CommandSpec => ({ kind: 'notify', notification: 'result', status: 'requires_review' }) } },
+  },
+});

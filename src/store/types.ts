@@ -1,0 +1,261 @@
+/**
+ * The one storage interface. SQLite (embedded default) and PostgreSQL (several nodes) implement it,
+ * and one shared conformance suite (test/store/conformance.ts) runs against both.
+ *
+ * Everything the runner writes for one event (snapshot, status projection, history, outbox
+ * commands, timers, API events) is written through one `StoreTx`, so it commits or vanishes together.
+ * Timestamps are epoch milliseconds; money is integer minor units.
+ */
+
+export type AggregateKind = 'payment' | 'refund';
+export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
+
+/** An XState snapshot reduced to what restoring needs: the state value and the context. */
+export interface PersistedSnapshot {
+  value: string;
+  context: Record<string, unknown>;
+}
+
+/** What is kept about the payment method: never the clear number. */
+export interface StoredMethod {
+  type: 'card' | 'bank_account';
+  last4: string;
+  /** Keyed fingerprint (HMAC) for duplicate detection. */
+  fingerprint: string;
+  expMonth?: number;
+  expYear?: number;
+  /** Account holder name for bank accounts (not secret; needed for verification). */
+  holderName?: string;
+  /** Authenticated encryption of the clear value under the data key (see src/domain/vault.ts). */
+  sealed: string;
+}
+
+export interface PaymentRecord {
+  id: string;
+  merchantId: string;
+  orderId: string;
+  connector: string;
+  amount: number;
+  currency: string;
+  /** API status projection of `state`. */
+  status: string;
+  state: string;
+  machineVersion: number;
+  snapshot: PersistedSnapshot;
+  /** Incremented by every applied event; carried by webhooks so receivers can order them. */
+  version: number;
+  method: StoredMethod;
+  customerEmail: string;
+  confirmation: 'otp' | 'none';
+  description: string | null;
+  metadata: Record<string, string> | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface RefundRecord {
+  id: string;
+  paymentId: string;
+  merchantId: string;
+  amount: number;
+  currency: string;
+  status: string;
+  state: string;
+  machineVersion: number;
+  snapshot: PersistedSnapshot;
+  version: number;
+  reason: string | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export interface AggregateUpdate {
+  status: string;
+  state: string;
+  machineVersion: number;
+  snapshot: PersistedSnapshot;
+  version: number;
+  updatedAt: number;
+}
+
+/** Append-only timeline row. `data` is already masked. */
+export interface HistoryRecord {
+  /** Assigned by the store (monotonic per store); ignored on insert. */
+  seq?: number;
+  paymentId: string;
+  aggregateId: string;
+  at: number;
+  kind: 'transition' | 'bank' | 'note';
+  fromState: string | null;
+  toState: string | null;
+  data: Json;
+}
+
+export type CommandStatus = 'pending' | 'in_flight' | 'done' | 'lost';
+
+export interface CommandRecord {
+  id: string;
+  aggregateId: string;
+  aggregateKind: AggregateKind;
+  paymentId: string;
+  /** `bank` commands reach a connector; `notify` commands reach the customer or the gateway. */
+  kind: 'bank' | 'notify';
+  /** The connector flow or the notification name. */
+  name: string;
+  /** Stable reference sent to the bank (STAN, EndToEndId, ...), chosen before the first send. */
+  reference: string;
+  spec: Json;
+  status: CommandStatus;
+  attempts: number;
+  availableAt: number;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  outcome: Json | null;
+  createdAt: number;
+  completedAt: number | null;
+}
+
+export interface TimerRecord {
+  aggregateId: string;
+  aggregateKind: AggregateKind;
+  name: string;
+  dueAt: number;
+}
+
+/** An API event (the `GET /v1/events` feed; webhooks deliver them). */
+export interface EventRecord {
+  id: string;
+  merchantId: string;
+  type: string;
+  paymentId: string;
+  refundId: string | null;
+  version: number;
+  data: Json;
+  createdAt: number;
+}
+
+export interface IdempotencyRecord {
+  merchantId: string;
+  key: string;
+  /** SHA-256 of method, path and canonical body: a different request under the same key is refused. */
+  requestHash: string;
+  state: 'in_flight' | 'done';
+  responseStatus: number | null;
+  responseBody: string | null;
+  createdAt: number;
+}
+
+export interface OtpRecord {
+  paymentId: string;
+  /** Keyed hash (HMAC-SHA256) of the code; the code itself is never stored. */
+  codeHash: string;
+  expiresAt: number;
+  createdAt: number;
+}
+
+export interface Page<T> {
+  items: T[];
+  hasMore: boolean;
+}
+
+export interface PaymentQuery {
+  merchantId: string;
+  limit: number;
+  /** Newest first; `startingAfter` is the id of the last item of the previous page. */
+  startingAfter?: string;
+  status?: string;
+}
+
+export interface EventQuery {
+  merchantId: string;
+  limit: number;
+  startingAfter?: string;
+  type?: string;
+  paymentId?: string;
+}
+
+export interface ClaimOptions {
+  now: number;
+  limit: number;
+  owner: string;
+  leaseMs: number;
+}
+
+export interface StoreTx {
+  insertPayment(p: PaymentRecord): Promise<void>;
+  /** Locks the row until the transaction ends (FOR UPDATE on PostgreSQL). */
+  lockPayment(id: string): Promise<PaymentRecord | null>;
+  updatePayment(id: string, u: AggregateUpdate): Promise<void>;
+
+  insertRefund(r: RefundRecord): Promise<void>;
+  lockRefund(id: string): Promise<RefundRecord | null>;
+  updateRefund(id: string, u: AggregateUpdate): Promise<void>;
+  listRefunds(paymentId: string): Promise<RefundRecord[]>;
+
+  appendHistory(h: HistoryRecord): Promise<void>;
+
+  insertCommand(c: CommandRecord): Promise<void>;
+  /**
+   * Marks up to `limit` due pending commands in_flight under `owner` until now + leaseMs and
+   * returns them. Concurrent claimers never get the same command (SKIP LOCKED on PostgreSQL).
+   */
+  claimCommands(o: ClaimOptions): Promise<CommandRecord[]>;
+  /** In-flight commands whose lease ran out (their process died or hung), locked for this tx. */
+  claimExpiredLeases(now: number, limit: number): Promise<CommandRecord[]>;
+  getCommand(id: string): Promise<CommandRecord | null>;
+  finishCommand(id: string, status: 'done' | 'lost', outcome: Json | null, at: number): Promise<void>;
+  /** Puts an in-flight command back to pending (for commands that are safe to repeat). */
+  requeueCommand(id: string, availableAt: number): Promise<void>;
+
+  /** Inserts or moves the timer `(aggregateId, name)`. */
+  upsertTimer(t: TimerRecord): Promise<void>;
+  deleteTimers(aggregateId: string): Promise<void>;
+  deleteTimer(aggregateId: string, name: string): Promise<void>;
+  /** One due timer, locked (SKIP LOCKED on PostgreSQL), or null. */
+  claimDueTimer(now: number): Promise<TimerRecord | null>;
+
+  insertEvent(e: EventRecord): Promise<void>;
+
+  getIdempotency(merchantId: string, key: string): Promise<IdempotencyRecord | null>;
+  /** False when the key exists already (another request holds it). */
+  insertIdempotency(r: IdempotencyRecord): Promise<boolean>;
+  completeIdempotency(merchantId: string, key: string, status: number, body: string): Promise<void>;
+  deleteIdempotency(merchantId: string, key: string): Promise<void>;
+
+  putOtp(o: OtpRecord): Promise<void>;
+  getOtp(paymentId: string): Promise<OtpRecord | null>;
+  deleteOtp(paymentId: string): Promise<void>;
+}
+
+export interface Store {
+  readonly kind: 'sqlite' | 'postgres';
+  migrate(): Promise<void>;
+  close(): Promise<void>;
+  /** Runs `fn` in one transaction: all its writes commit together or not at all. */
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+
+  // Reads outside a transaction see committed data only.
+  getPayment(id: string): Promise<PaymentRecord | null>;
+  getPaymentByOrder(merchantId: string, orderId: string): Promise<PaymentRecord | null>;
+  listPayments(q: PaymentQuery): Promise<Page<PaymentRecord>>;
+  getRefund(id: string): Promise<RefundRecord | null>;
+  listRefundsOf(paymentId: string): Promise<RefundRecord[]>;
+  listHistory(paymentId: string): Promise<HistoryRecord[]>;
+  listEvents(q: EventQuery): Promise<Page<EventRecord>>;
+  getEvent(id: string): Promise<EventRecord | null>;
+  /** The bank command that used `reference` (to route late replies and pushed statuses). */
+  findCommandByReference(reference: string): Promise<CommandRecord | null>;
+  listCommands(aggregateId: string): Promise<CommandRecord[]>;
+  /** Earliest `availableAt` of a pending command and earliest due timer, for wake-ups and metrics. */
+  nextDue(): Promise<{ command: number | null; timer: number | null }>;
+  countPaymentsByStatus(): Promise<Record<string, number>>;
+  ping(): Promise<void>;
+}
+
+/** A unique constraint refused the write (order_id reused, id collision). */
+export class UniqueViolation extends Error {
+  override readonly name = 'UniqueViolation';
+  constructor(readonly constraint: string) {
+    super(`unique constraint violated: ${constraint}`);
+  }
+}
