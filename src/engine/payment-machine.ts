@@ -397,6 +397,8 @@ export const paymentMachine = setup({
           { guard: outcomeIs(confirmFlow, 'ok'), target: 'completed', actions: rememberRef },
           { guard: ({ context, event }) => !context.steps.authorize && outcomeIs('transfer', 'pending')({ context, event }), target: 'transfer_pending', actions: rememberRef },
           { guard: outcomeIs(confirmFlow, 'declined'), target: 'declined', actions: [rememberRef, recordFailure] },
+          // Without an inquiry the only safe answer to "did the bank act?" is to reverse.
+          { guard: ({ context, event }) => outcomeIs(confirmFlow, 'unknown', 'pending')({ context, event }) && !context.steps.inquiry, target: 'reversing', actions: rememberRef },
           { guard: outcomeIs(confirmFlow, 'unknown', 'pending'), target: 'confirmation_unknown', actions: rememberRef },
           { guard: ({ context, event }) => outcomeIs(confirmFlow, 'not_sent')({ context, event }) && canRetry({ context, event }), actions: scheduleRetry },
           { guard: outcomeIs(confirmFlow, 'not_sent'), target: 'failed', actions: failWith('bank_unreachable', 'the bank could not be reached') },
@@ -406,8 +408,6 @@ export const paymentMachine = setup({
     },
 
     confirmation_unknown: {
-      // Without an inquiry the only safe answer to "did the bank act?" is to reverse.
-      always: { guard: ({ context }) => !context.steps.inquiry, target: 'reversing' },
       entry: [resetAttempts, inquireAbout(confirmFlow)],
       on: {
         RESULT: [
@@ -433,6 +433,7 @@ export const paymentMachine = setup({
           { guard: outcomeIs('transfer', 'pending'), target: 'transfer_pending', actions: rememberRef },
           // the authorisation still stands: give it back
           { guard: outcomeIs('transfer', 'declined'), target: 'reversing', actions: [rememberRef, recordFailure] },
+          { guard: ({ context, event }) => outcomeIs('transfer', 'unknown')({ context, event }) && !context.steps.inquiry, target: 'reversing', actions: rememberRef },
           { guard: outcomeIs('transfer', 'unknown'), target: 'transfer_unknown', actions: rememberRef },
           { guard: ({ context, event }) => outcomeIs('transfer', 'not_sent')({ context, event }) && canRetry({ context, event }), actions: scheduleRetry },
           { guard: outcomeIs('transfer', 'not_sent'), target: 'reversing', actions: failWith('bank_unreachable', 'the bank could not be reached for the transfer') },
@@ -475,7 +476,6 @@ export const paymentMachine = setup({
     },
 
     transfer_unknown: {
-      always: { guard: ({ context }) => !context.steps.inquiry, target: 'reversing' },
       entry: [resetAttempts, inquireAbout(() => 'transfer')],
       on: {
         RESULT: [

@@ -1,0 +1,199 @@
+import { declined, notSent, ok, pending, unknown, type Outcome } from '../../src/connector/outcome.js';
+import type { ConnectorReport, FlowName, FlowRequest } from '../../src/connector/types.js';
+import type { Clock } from '../../src/domain/clock.js';
+
+/**
+ * An in-process bank for gateway developers without a bank. It honours the simulator test values
+ * of ARCHITECTURE.md, keeps a ledger of what it executed (one entry per reference: a repeated
+ * reference is answered from the ledger, never executed twice), and takes faults on command.
+ */
+export type Fault = 'no_reply' | 'late_reply' | 'duplicate_reply' | 'malformed_reply' | 'unreachable';
+export type BankFlow = Exclude<FlowName, 'inbound'>;
+
+export interface LedgerEntry {
+  reference: string;
+  paymentId: string;
+  flow: BankFlow;
+  amount: number;
+  currency: string;
+  outcome: Outcome;
+  at: number;
+  reversed: boolean;
+  /** For pending transfers: when the bank settles them. */
+  settlesAt?: number;
+  original?: string;
+}
+
+export const TEST_CARDS = {
+  declinedDoNotHonour: '4000000000000002',
+  declinedInsufficientFunds: '4000000000009995',
+  noReply: '4000000000000119',
+  lateReply: '4000000000000259',
+  badMac: '4000000000000010',
+  approved: '4242424242424242',
+} as const;
+
+export const TEST_IBANS = {
+  verified: { iban: 'DE89370400440532013000', name: 'Max Mustermann' },
+  rejectedAC01: 'DE02120300000000202051',
+  rejectedAM04: 'DE02100100100006820101',
+  pendingThenAccepted: 'DE91100000000123456789',
+} as const;
+
+export interface SandboxBankOptions {
+  /** Delay of the late reply after the engine's timeout. */
+  callTimeoutMs: number;
+  lateByMs: number;
+  /** How long a pending transfer stays pending before the bank accepts it. */
+  settleAfterMs: number;
+  latencyMs: number;
+}
+
+export class SandboxBank {
+  private readonly ledger = new Map<string, LedgerEntry>();
+  private readonly faults = new Map<BankFlow, Fault[]>();
+  private reporter: ((r: ConnectorReport) => void) | null = null;
+
+  constructor(
+    private readonly clock: Clock,
+    private readonly opts: SandboxBankOptions,
+  ) {}
+
+  onReport(fn: (r: ConnectorReport) => void): void {
+    this.reporter = fn;
+  }
+
+  /** The next request of `flow` meets `fault`. */
+  inject(fault: Fault, flow: BankFlow): void {
+    const list = this.faults.get(flow) ?? [];
+    list.push(fault);
+    this.faults.set(flow, list);
+  }
+
+  clearFaults(): void {
+    this.faults.clear();
+  }
+
+  entries(paymentId?: string): LedgerEntry[] {
+    return [...this.ledger.values()].filter((e) => paymentId === undefined || e.paymentId === paymentId);
+  }
+
+  async handle(flow: BankFlow, req: FlowRequest, signal: AbortSignal): Promise<Outcome> {
+    if (this.opts.latencyMs > 0) await this.clock.sleep(this.opts.latencyMs, signal);
+    const fault = this.faults.get(flow)?.shift() ?? this.magicFault(flow, req);
+    if (fault === 'unreachable') return notSent('connection refused');
+    if (fault === 'no_reply') {
+      // The request is lost on the way: nothing is executed and nothing ever answers.
+      await this.clock.sleep(365 * 86_400_000, signal).catch(() => undefined);
+      return unknown(true, 'no reply');
+    }
+    const outcome = this.execute(flow, req);
+    if (fault === 'late_reply') {
+      await this.clock.sleep(this.opts.callTimeoutMs + this.opts.lateByMs, signal).catch(() => undefined);
+      return outcome;
+    }
+    if (fault === 'malformed_reply') return unknown(true, 'malformed reply');
+    if (fault === 'duplicate_reply') {
+      const report = this.reporter;
+      if (report) setImmediate(() => report({ flow, reference: req.reference, outcome }));
+    }
+    return outcome;
+  }
+
+  /** The card test values that behave as faults. */
+  private magicFault(flow: BankFlow, req: FlowRequest): Fault | undefined {
+    if (req.method.type !== 'card' || flow !== 'authorize') return undefined;
+    const n = req.method.number.reveal();
+    if (n === TEST_CARDS.noReply) return 'no_reply';
+    if (n === TEST_CARDS.lateReply) return 'late_reply';
+    return undefined;
+  }
+
+  private execute(flow: BankFlow, req: FlowRequest): Outcome {
+    const seen = this.ledger.get(req.reference);
+    if (seen) return this.current(seen);
+    const outcome = this.decide(flow, req);
+    if (outcome.kind === 'not_sent') return outcome;
+    const entry: LedgerEntry = {
+      reference: req.reference,
+      paymentId: req.paymentId,
+      flow,
+      amount: req.amount,
+      currency: req.currency,
+      outcome,
+      at: this.clock.now(),
+      reversed: false,
+    };
+    if (req.original) entry.original = req.original.reference;
+    if (outcome.kind === 'pending') {
+      entry.settlesAt = this.clock.now() + this.opts.settleAfterMs;
+      this.pushLater(entry);
+    }
+    if (flow === 'reverse' && req.original) {
+      const target = this.ledger.get(req.original.reference);
+      if (target) target.reversed = true;
+    }
+    this.ledger.set(req.reference, entry);
+    return outcome;
+  }
+
+  private current(e: LedgerEntry): Outcome {
+    if (e.outcome.kind === 'pending' && e.settlesAt !== undefined && this.clock.now() >= e.settlesAt) {
+      e.outcome = ok({ bankReference: `SBX${e.reference.slice(-10)}` });
+    }
+    return e.outcome;
+  }
+
+  private pushLater(e: LedgerEntry): void {
+    const report = this.reporter;
+    if (!report) return;
+    void this.clock
+      .sleep(this.opts.settleAfterMs)
+      .then(() => report({ flow: 'transfer', reference: e.reference, outcome: this.current(e) }));
+  }
+
+  private decide(flow: BankFlow, req: FlowRequest): Outcome {
+    const m = req.method;
+    switch (flow) {
+      case 'verify':
+        if (m.type === 'card') {
+          return m.number.reveal() === TEST_CARDS.declinedDoNotHonour ? declined('05', 'Do not honour') : ok();
+        }
+        if (m.iban.reveal() === TEST_IBANS.verified.iban) {
+          const same = m.name.trim().toLowerCase() === TEST_IBANS.verified.name.toLowerCase();
+          return same ? ok({ nameMatch: 'match' }) : ok({ nameMatch: 'no_match' });
+        }
+        return ok({ nameMatch: 'match' });
+      case 'authorize':
+        if (m.type === 'card') {
+          const n = m.number.reveal();
+          if (n === TEST_CARDS.declinedInsufficientFunds) return declined('51', 'Insufficient funds');
+          if (n === TEST_CARDS.badMac) return ok({ integrity: 'failed', bankReference: `SBX${req.reference.slice(-10)}` });
+        }
+        return ok({ bankReference: `SBX${req.reference.slice(-10)}`, integrity: 'verified' });
+      case 'transfer':
+        if (m.type === 'bank_account') {
+          const iban = m.iban.reveal();
+          if (iban === TEST_IBANS.rejectedAC01) return declined('AC01', 'Incorrect account number');
+          if (iban === TEST_IBANS.rejectedAM04) return declined('AM04', 'Insufficient funds');
+          if (iban === TEST_IBANS.pendingThenAccepted) return pending(`SBX${req.reference.slice(-10)}`);
+        }
+        return ok({ bankReference: `SBX${req.reference.slice(-10)}`, confirmed: { amount: req.amount, currency: req.currency } });
+      case 'inquire': {
+        const target = req.original ? this.ledger.get(req.original.reference) : undefined;
+        // A request the bank never received is proof that nothing moved.
+        return target ? this.current(target) : declined('NOTFOUND', 'no such transaction at the bank');
+      }
+      case 'reverse':
+        return ok();
+      case 'refund': {
+        const refunded = this.entries(req.paymentId)
+          .filter((e) => e.flow === 'refund' && e.outcome.kind === 'ok')
+          .reduce((sum, e) => sum + BigInt(e.amount), 0n);
+        const paid = this.entries(req.paymentId).find((e) => e.flow === 'transfer' && e.outcome.kind === 'ok');
+        if (paid && refunded + BigInt(req.amount) > BigInt(paid.amount)) return declined('13', 'Refund exceeds the original amount');
+        return ok({ bankReference: `SBR${req.reference.slice(-10)}` });
+      }
+    }
+  }
+}

@@ -1,0 +1,154 @@
+import { randomBytes } from 'node:crypto';
+import type { ConnectorSet } from '../connector/registry-types.js';
+import type { ConnectorReport, InboundRequest, InboundResult } from '../connector/types.js';
+import type { Clock } from '../domain/clock.js';
+import type { Vault } from '../domain/vault.js';
+import type { Logger } from '../log.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { Store } from '../store/types.js';
+import { EngineError } from './errors.js';
+import type { PaymentPolicy } from './machine-types.js';
+import type { MerchantDirectory } from './merchants.js';
+import { OutboxWorker } from './outbox-worker.js';
+import { type ClearMethod, Payments } from './payments.js';
+import { Runner, type Applied } from './runner.js';
+import { TimerWorker } from './timer-worker.js';
+
+export interface EngineOptions {
+  store: Store;
+  clock: Clock;
+  connectors: ConnectorSet;
+  notifier: Notifier;
+  vault: Vault;
+  merchants: MerchantDirectory;
+  log: Logger;
+  policy?: Partial<PaymentPolicy>;
+  refundWindowDays?: number;
+  decryptMethod?: (payload: string) => Promise<ClearMethod>;
+  /** How often the workers look for due work when nothing woke them (real milliseconds). */
+  pollIntervalMs?: number;
+  owner?: string;
+}
+
+/**
+ * The engine: runner, outbox and timer workers, and the payment use cases, wired together.
+ * `start()` runs the workers in the background; tests drive them step by step with `drain()`.
+ */
+export class Engine {
+  readonly runner: Runner;
+  readonly payments: Payments;
+  readonly outbox: OutboxWorker;
+  readonly timers: TimerWorker;
+  readonly owner: string;
+  private loop: Promise<void> | null = null;
+  private stopping = false;
+  private wake: (() => void) | null = null;
+
+  constructor(private readonly o: EngineOptions) {
+    this.owner = o.owner ?? `node-${process.pid}-${randomBytes(4).toString('hex')}`;
+    this.runner = new Runner(o.store, o.clock);
+    this.payments = new Payments({
+      store: o.store,
+      runner: this.runner,
+      clock: o.clock,
+      connectors: o.connectors,
+      vault: o.vault,
+      ...(o.policy ? { policy: o.policy } : {}),
+      ...(o.refundWindowDays !== undefined ? { refundWindowDays: o.refundWindowDays } : {}),
+      ...(o.decryptMethod ? { decryptMethod: o.decryptMethod } : {}),
+    });
+    this.outbox = new OutboxWorker({
+      store: o.store,
+      runner: this.runner,
+      clock: o.clock,
+      connectors: o.connectors,
+      notifier: o.notifier,
+      vault: o.vault,
+      merchants: o.merchants,
+      log: o.log,
+      owner: this.owner,
+      otpTtlMs: this.payments.policy.otpTtlMs,
+    });
+    this.timers = new TimerWorker(o.store, this.runner, o.clock, o.log);
+    this.runner.changes.on('change', () => this.wake?.());
+  }
+
+  /** Feeds a connector's own news (late reply, pushed status) to the payment it concerns. */
+  async report(connectorId: string, r: ConnectorReport): Promise<Applied | null> {
+    const cmd = await this.o.store.findCommandByReference(r.reference);
+    if (!cmd) {
+      this.o.log.warn({ connector: connectorId, flow: r.flow }, 'bank report matches no known reference');
+      return null;
+    }
+    return this.runner.apply(cmd.aggregateKind, cmd.aggregateId, {
+      type: 'RESULT',
+      flow: r.flow === 'inbound' ? 'transfer' : r.flow,
+      reference: r.reference,
+      outcome: r.outcome,
+      ...(r.late ? { late: true } : {}),
+    });
+  }
+
+  /** `POST /v1/connectors/{id}/inbound`: the connector parses, the engine applies what it found. */
+  async inbound(connectorId: string, req: InboundRequest): Promise<InboundResult> {
+    const c = this.o.connectors.get(connectorId);
+    if (!c?.flows.inbound) throw new EngineError(404, 'resource_missing', `connector "${connectorId}" takes no inbound messages`, 'id');
+    const result = await c.flows.inbound(req, { clock: this.o.clock, signal: new AbortController().signal });
+    for (const r of result.reports) await this.report(connectorId, r);
+    return result;
+  }
+
+  /** Runs every worker until nothing is due now (tests, and the CLI's one-shot runs). */
+  async drain(maxRounds = 1_000): Promise<void> {
+    for (let i = 0; i < maxRounds; i++) {
+      const recovered = await this.outbox.recover();
+      const claimed = await this.outbox.tick();
+      await this.outbox.idle();
+      const fired = await this.timers.tick();
+      if (recovered + claimed + fired === 0) return;
+    }
+    throw new Error('engine did not settle: work keeps arriving');
+  }
+
+  start(): void {
+    if (this.loop) return;
+    this.stopping = false;
+    this.loop = this.run();
+  }
+
+  private async run(): Promise<void> {
+    const interval = this.o.pollIntervalMs ?? 250;
+    let lastRecover = 0;
+    while (!this.stopping) {
+      try {
+        if (Date.now() - lastRecover > 1_000) {
+          lastRecover = Date.now();
+          await this.outbox.recover();
+        }
+        const claimed = await this.outbox.tick();
+        const fired = await this.timers.tick();
+        if (claimed > 0 || fired > 0) continue;
+      } catch (err) {
+        this.o.log.error({ err }, 'worker loop error');
+      }
+      await new Promise<void>((resolve) => {
+        const t = setTimeout(resolve, interval);
+        this.wake = () => {
+          clearTimeout(t);
+          resolve();
+        };
+      });
+      this.wake = null;
+    }
+  }
+
+  /** Stops claiming work, lets claimed commands finish, and returns. */
+  async stop(): Promise<void> {
+    this.stopping = true;
+    this.wake?.();
+    await this.loop;
+    this.loop = null;
+    await this.outbox.idle();
+    this.outbox.close();
+  }
+}

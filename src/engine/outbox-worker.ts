@@ -1,0 +1,248 @@
+import { randomInt } from 'node:crypto';
+import { normaliseOutcome, notSent, unknown, type Outcome } from '../connector/outcome.js';
+import type { ConnectorSet } from '../connector/registry-types.js';
+import type { Clock } from '../domain/clock.js';
+import { Secret } from '../domain/secret.js';
+import type { Vault } from '../domain/vault.js';
+import type { Logger } from '../log.js';
+import type { Notifier } from '../notify/notifier.js';
+import type { CommandRecord, Json, PaymentRecord, RefundRecord, Store } from '../store/types.js';
+import { buildFlowRequest } from './flow-request.js';
+import type { CommandSpec } from './machine-types.js';
+import type { MerchantDirectory } from './merchants.js';
+import type { Applied, Runner } from './runner.js';
+
+export interface OutboxDeps {
+  store: Store;
+  runner: Runner;
+  clock: Clock;
+  connectors: ConnectorSet;
+  notifier: Notifier;
+  vault: Vault;
+  merchants: MerchantDirectory;
+  log: Logger;
+  /** Identifies this process in leases. */
+  owner: string;
+  otpTtlMs: number;
+  batchSize?: number;
+  /** Bank calls in flight at once from this process; more wait in the outbox. */
+  maxConcurrency?: number;
+  /** Notifications are retried this many times, then dropped with a log line: they never block a payment. */
+  notifyMaxAttempts?: number;
+}
+
+const TIMED_OUT: unique symbol = Symbol('timed out');
+
+/** Commands that are safe to run again after a crash: they move no money. */
+const repeatable = (c: CommandRecord): boolean => c.kind === 'notify' || c.name === 'inquire';
+
+/**
+ * Claims due outbox commands, runs them against connectors or notifiers, and feeds outcomes back
+ * as events. A bank call that outlives the connector's timeout becomes `unknown` (never failed);
+ * if its reply still arrives it is fed back as a late result, so the machine can reverse it.
+ */
+export class OutboxWorker {
+  private readonly running = new Set<Promise<void>>();
+  private readonly late = new Set<Promise<void>>();
+  private readonly abort = new AbortController();
+
+  constructor(private readonly d: OutboxDeps) {}
+
+  get leaseMs(): number {
+    return this.d.connectors.maxCallTimeoutMs() * 2 + 10_000;
+  }
+
+  /** Claims one batch and starts it. Returns how many commands were claimed. */
+  async tick(): Promise<number> {
+    const room = Math.min(this.d.batchSize ?? 64, (this.d.maxConcurrency ?? 512) - this.running.size);
+    if (room <= 0) return 0;
+    const claimed = await this.d.store.transaction((tx) =>
+      tx.claimCommands({ now: this.d.clock.now(), limit: room, owner: this.d.owner, leaseMs: this.leaseMs }),
+    );
+    for (const c of claimed) {
+      const p = this.execute(c).catch((err: unknown) => this.d.log.error({ err, command: c.id }, 'command execution failed'));
+      this.running.add(p);
+      void p.finally(() => this.running.delete(p));
+    }
+    return claimed.length;
+  }
+
+  /** Resolves when every claimed command has been answered or timed out. */
+  async idle(): Promise<void> {
+    while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  get busy(): number {
+    return this.running.size;
+  }
+
+  /** Stops waiting for late replies (shutdown). */
+  close(): void {
+    this.abort.abort(new Error('railyard is shutting down'));
+  }
+
+  /**
+   * Commands whose lease ran out were in flight when their process died. Money-moving ones are
+   * never resent: the machine learns the outcome is unknown and inquires or reverses.
+   */
+  async recover(): Promise<number> {
+    let total = 0;
+    for (;;) {
+      const now = this.d.clock.now();
+      const applied: Applied[] = [];
+      const n = await this.d.store.transaction(async (tx) => {
+        const expired = await tx.claimExpiredLeases(now, 50);
+        for (const c of expired) {
+          if (repeatable(c)) {
+            await tx.requeueCommand(c.id, now);
+            continue;
+          }
+          const outcome = unknown(true, 'in flight when its worker stopped');
+          await tx.finishCommand(c.id, 'lost', outcome as unknown as Json, now);
+          applied.push(await this.d.runner.applyInTx(tx, c.aggregateKind, c.aggregateId, resultEvent(c, outcome, false)));
+        }
+        return expired.length;
+      });
+      for (const a of applied) this.d.runner.announce(a);
+      total += n;
+      if (n === 0) return total;
+    }
+  }
+
+  private async execute(c: CommandRecord): Promise<void> {
+    if (c.kind === 'notify') return this.notify(c);
+    const spec = c.spec as unknown as Extract<CommandSpec, { kind: 'bank' }>;
+    const payment = await this.d.store.getPayment(c.paymentId);
+    if (!payment) throw new Error(`payment ${c.paymentId} of command ${c.id} not found`);
+    const refund = c.aggregateKind === 'refund' ? await this.d.store.getRefund(c.aggregateId) : null;
+    const connector = this.d.connectors.get(payment.connector);
+    const flow = connector?.flows[spec.flow];
+    if (!connector || !flow) {
+      return this.finish(c, notSent(`connector ${payment.connector} has no ${spec.flow} flow`), false);
+    }
+    const merchantName = this.d.merchants.get(payment.merchantId)?.name ?? payment.merchantId;
+    const req = buildFlowRequest(this.d.vault, merchantName, payment, refund, c, spec);
+    const started = this.d.clock.now();
+    const call = Promise.resolve()
+      .then(() => flow.call(connector.flows, req, { clock: this.d.clock, signal: this.abort.signal }))
+      .then(normaliseOutcome, (err: unknown) => {
+        this.d.log.warn({ err: errorName(err), command: c.id, flow: spec.flow }, 'connector flow threw');
+        return unknown(true, 'connector error');
+      });
+    const timer = new AbortController();
+    const deadline = this.d.clock
+      .sleep(connector.capabilities.callTimeoutMs, timer.signal)
+      .then((): typeof TIMED_OUT => TIMED_OUT)
+      .catch((): undefined => undefined);
+    const first = await Promise.race([call, deadline]);
+    timer.abort();
+    if (typeof first !== 'object') {
+      this.d.log.info({ command: c.id, flow: spec.flow, payment: payment.id }, 'bank call timed out: outcome unknown');
+      await this.finish(c, unknown(true, `no reply within ${connector.capabilities.callTimeoutMs} ms`), false);
+      const late = call.then(async (o) => {
+        if (o.kind === 'ok' || o.kind === 'declined') await this.apply(c, o, true);
+      });
+      this.late.add(late);
+      void late.finally(() => this.late.delete(late)).catch(() => undefined);
+      return;
+    }
+    this.d.log.debug({ command: c.id, flow: spec.flow, outcome: first.kind, ms: this.d.clock.now() - started }, 'bank call answered');
+    await this.finish(c, first, false);
+  }
+
+  /** Waits for replies that arrived after their timeout to be applied (tests). */
+  async lateSettled(): Promise<void> {
+    await Promise.allSettled([...this.late]);
+  }
+
+  private async finish(c: CommandRecord, outcome: Outcome, late: boolean): Promise<void> {
+    const now = this.d.clock.now();
+    try {
+      await this.d.runner.apply(c.aggregateKind, c.aggregateId, resultEvent(c, outcome, late), (tx) =>
+        tx.finishCommand(c.id, 'done', outcome as unknown as Json, now),
+      );
+    } catch (err) {
+      // Keep the bank's answer even when the engine cannot use it; an operator must see it.
+      this.d.log.error({ err, command: c.id }, 'outcome could not be applied; kept on the command');
+      await this.d.store.transaction((tx) => tx.finishCommand(c.id, 'done', { ...(outcome as unknown as Record<string, Json>), engineError: errorName(err) }, now));
+    }
+  }
+
+  private async apply(c: CommandRecord, outcome: Outcome, late: boolean): Promise<void> {
+    await this.d.runner.apply(c.aggregateKind, c.aggregateId, resultEvent(c, outcome, late));
+  }
+
+  private async notify(c: CommandRecord): Promise<void> {
+    const spec = c.spec as unknown as Extract<CommandSpec, { kind: 'notify' }>;
+    const payment = await this.d.store.getPayment(c.paymentId);
+    if (!payment) throw new Error(`payment ${c.paymentId} of command ${c.id} not found`);
+    const merchantName = this.d.merchants.get(payment.merchantId)?.name ?? payment.merchantId;
+    const now = this.d.clock.now();
+    try {
+      if (spec.notification === 'otp') await this.sendOtp(payment, merchantName, now);
+      else {
+        const refund: RefundRecord | null = c.aggregateKind === 'refund' ? await this.d.store.getRefund(c.aggregateId) : null;
+        await this.d.notifier.send({
+          kind: 'result',
+          paymentId: payment.id,
+          ...(refund ? { refundId: refund.id } : {}),
+          merchantId: payment.merchantId,
+          merchantName,
+          to: payment.customerEmail,
+          status: spec.status ?? payment.status,
+          amount: refund ? refund.amount : payment.amount,
+          currency: payment.currency,
+          last4: payment.method.last4,
+        });
+      }
+      await this.d.store.transaction((tx) => tx.finishCommand(c.id, 'done', { kind: 'sent' }, now));
+    } catch (err) {
+      const max = this.d.notifyMaxAttempts ?? 8;
+      this.d.log.warn({ err: errorName(err), command: c.id, attempt: c.attempts }, 'notification failed');
+      await this.d.store.transaction((tx) =>
+        c.attempts >= max
+          ? tx.finishCommand(c.id, 'done', { kind: 'dropped', reason: errorName(err) }, now)
+          : tx.requeueCommand(c.id, now + Math.min(600_000, 1_000 * 2 ** c.attempts)),
+      );
+    }
+  }
+
+  /** Six digits from the CSPRNG; only the keyed hash is stored, the clear code goes to the customer. */
+  private async sendOtp(payment: PaymentRecord, merchantName: string, now: number): Promise<void> {
+    const code = new Secret(randomInt(0, 1_000_000).toString().padStart(6, '0'));
+    const expiresAt = now + this.d.otpTtlMs;
+    await this.d.store.transaction((tx) =>
+      tx.putOtp({ paymentId: payment.id, codeHash: otpHash(this.d.vault, payment.id, code), expiresAt, createdAt: now }),
+    );
+    await this.d.notifier.send({
+      kind: 'otp',
+      paymentId: payment.id,
+      merchantId: payment.merchantId,
+      merchantName,
+      to: payment.customerEmail,
+      code,
+      amount: payment.amount,
+      currency: payment.currency,
+      expiresAt,
+    });
+  }
+}
+
+export const otpHash = (vault: Vault, paymentId: string, code: Secret<string>): string => vault.mac('otp', `${paymentId}:${code.reveal()}`);
+
+function resultEvent(c: CommandRecord, outcome: Outcome, late: boolean) {
+  const spec = c.spec as unknown as Extract<CommandSpec, { kind: 'bank' }>;
+  return {
+    type: 'RESULT' as const,
+    flow: spec.flow,
+    ...(spec.original && spec.flow === 'inquire' ? { about: spec.original.flow } : {}),
+    reference: c.reference,
+    outcome,
+    ...(late ? { late: true } : {}),
+  };
+}
+
+/** Errors are logged by name and message class only: a connector's message might echo bank data. */
+function errorName(err: unknown): string {
+  return err instanceof Error ? err.name : typeof err;
+}

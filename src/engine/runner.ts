@@ -1,0 +1,211 @@
+import { EventEmitter } from 'node:events';
+import type { Clock } from '../domain/clock.js';
+import { newId } from '../domain/ids.js';
+import type {
+  AggregateKind,
+  CommandRecord,
+  Json,
+  PaymentRecord,
+  RefundRecord,
+  Store,
+  StoreTx,
+} from '../store/types.js';
+import type { CommandSpec, EngineEvent } from './machine-types.js';
+import { machineVersion, step, type Step } from './machines.js';
+
+/** Distributive Omit, so each event variant keeps its own fields. */
+export type EventInput = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'at'> : never) : never;
+
+export interface Applied {
+  kind: AggregateKind;
+  id: string;
+  paymentId: string;
+  from: string;
+  to: string;
+  status: string;
+  statusChanged: boolean;
+  changed: boolean;
+}
+
+export class AggregateNotFound extends Error {
+  override readonly name = 'AggregateNotFound';
+}
+
+/** Webhook event types by API status; statuses without a type (processing, pending) emit none. */
+const PAYMENT_EVENT_TYPES: Record<string, string> = {
+  requires_confirmation: 'payment.requires_confirmation',
+  authorized: 'payment.authorized',
+  succeeded: 'payment.succeeded',
+  failed: 'payment.failed',
+  expired: 'payment.expired',
+  canceled: 'payment.canceled',
+  reversed: 'payment.reversed',
+  requires_review: 'payment.requires_review',
+};
+const REFUND_EVENT_TYPES: Record<string, string> = {
+  succeeded: 'refund.succeeded',
+  failed: 'refund.failed',
+  requires_review: 'refund.requires_review',
+};
+
+/** Only what the timeline needs from an event; outcomes carry no card data by contract. */
+function eventSummary(event: EngineEvent): Json {
+  if (event.type === 'RESULT') {
+    const summary: Record<string, Json> = {
+      type: event.type,
+      flow: event.flow,
+      reference: event.reference,
+      outcome: event.outcome as unknown as Json,
+    };
+    if (event.about) summary.about = event.about;
+    if (event.late) summary.late = true;
+    return summary;
+  }
+  if (event.type === 'TIMER') return { type: event.type, name: event.name };
+  return { type: event.type };
+}
+
+/**
+ * Applies events to aggregates durably. Per event: lock the row, compute the pure transition,
+ * and in the same store transaction write snapshot + status + history + outbox + timers + API event.
+ * Committed changes are announced on `changes` so in-process waiters and workers react at once.
+ */
+export class Runner {
+  readonly changes = new EventEmitter();
+
+  constructor(
+    private readonly store: Store,
+    private readonly clock: Clock,
+  ) {
+    this.changes.setMaxListeners(0);
+  }
+
+  /** Applies one event in its own transaction. `also` runs inside the same transaction. */
+  async apply(
+    kind: AggregateKind,
+    id: string,
+    event: EventInput,
+    also?: (tx: StoreTx) => Promise<void>,
+  ): Promise<Applied> {
+    const applied = await this.store.transaction(async (tx) => {
+      const result = await this.applyInTx(tx, kind, id, event);
+      if (also) await also(tx);
+      return result;
+    });
+    this.announce(applied);
+    return applied;
+  }
+
+  announce(applied: Applied): void {
+    if (applied.changed) this.changes.emit('change', applied);
+  }
+
+  async applyInTx(tx: StoreTx, kind: AggregateKind, id: string, input: EventInput): Promise<Applied> {
+    const at = this.clock.now();
+    const event = { ...input, at } as EngineEvent;
+    const row: PaymentRecord | RefundRecord | null = kind === 'payment' ? await tx.lockPayment(id) : await tx.lockRefund(id);
+    if (!row) throw new AggregateNotFound(`${kind} ${id} not found`);
+    const paymentId = kind === 'payment' ? row.id : (row as RefundRecord).paymentId;
+    const next = step(kind, row.machineVersion, row.snapshot, event);
+    if (!next.changed) {
+      await tx.appendHistory({
+        paymentId,
+        aggregateId: id,
+        at,
+        kind: 'note',
+        fromState: row.state,
+        toState: row.state,
+        data: { ignored: eventSummary(event) },
+      });
+      return { kind, id, paymentId, from: row.state, to: row.state, status: row.status, statusChanged: false, changed: false };
+    }
+    await this.write(tx, kind, row, paymentId, next, event, at);
+    return {
+      kind,
+      id,
+      paymentId,
+      from: row.state,
+      to: next.state,
+      status: next.status,
+      statusChanged: next.status !== row.status,
+      changed: true,
+    };
+  }
+
+  /** Writes the first step of a freshly inserted aggregate (its initial state's actions). */
+  async writeInitial(tx: StoreTx, kind: AggregateKind, row: PaymentRecord | RefundRecord, paymentId: string, first: Step): Promise<void> {
+    const at = this.clock.now();
+    await this.writeOutputs(tx, kind, row.id, paymentId, first, at);
+    await tx.appendHistory({ paymentId, aggregateId: row.id, at, kind: 'transition', fromState: null, toState: first.state, data: { type: 'CREATED' } });
+  }
+
+  private async write(
+    tx: StoreTx,
+    kind: AggregateKind,
+    row: PaymentRecord | RefundRecord,
+    paymentId: string,
+    next: Step,
+    event: EngineEvent,
+    at: number,
+  ): Promise<void> {
+    const version = row.version + 1;
+    const update = { status: next.status, state: next.state, machineVersion: machineVersion(kind), snapshot: next.snapshot, version, updatedAt: at };
+    if (kind === 'payment') await tx.updatePayment(row.id, update);
+    else await tx.updateRefund(row.id, update);
+    // Deadlines belong to the state that set them: leaving the state clears them.
+    if (next.state !== row.state) await tx.deleteTimers(row.id);
+    await this.writeOutputs(tx, kind, row.id, paymentId, next, at);
+    await tx.appendHistory({
+      paymentId,
+      aggregateId: row.id,
+      at,
+      kind: 'transition',
+      fromState: row.state,
+      toState: next.state,
+      data: eventSummary(event),
+    });
+    if (next.status !== row.status) {
+      const type = (kind === 'payment' ? PAYMENT_EVENT_TYPES : REFUND_EVENT_TYPES)[next.status];
+      if (type) {
+        await tx.insertEvent({
+          id: newId('evt', at),
+          merchantId: row.merchantId,
+          type,
+          paymentId,
+          refundId: kind === 'refund' ? row.id : null,
+          version,
+          data: { status: next.status, state: next.state },
+          createdAt: at,
+        });
+      }
+    }
+  }
+
+  private async writeOutputs(tx: StoreTx, kind: AggregateKind, aggregateId: string, paymentId: string, s: Step, at: number): Promise<void> {
+    for (const spec of s.commands) await tx.insertCommand(commandRecord(kind, aggregateId, paymentId, spec, at));
+    for (const t of s.timers) await tx.upsertTimer({ aggregateId, aggregateKind: kind, name: t.name, dueAt: t.at });
+  }
+}
+
+function commandRecord(kind: AggregateKind, aggregateId: string, paymentId: string, spec: CommandSpec, at: number): CommandRecord {
+  const id = newId('cmd', at);
+  return {
+    id,
+    aggregateId,
+    aggregateKind: kind,
+    paymentId,
+    kind: spec.kind,
+    name: spec.kind === 'bank' ? spec.flow : spec.notification,
+    // The command id doubles as the bank reference: unique, <= 35 characters, chosen before sending.
+    reference: id,
+    spec: spec as unknown as Json,
+    status: 'pending',
+    attempts: 0,
+    availableAt: at,
+    leaseOwner: null,
+    leaseUntil: null,
+    outcome: null,
+    createdAt: at,
+    completedAt: null,
+  };
+}
