@@ -28,6 +28,8 @@ export interface EngineOptions {
   /** How often the workers look for due work when nothing woke them (real milliseconds). */
   pollIntervalMs?: number;
   owner?: string;
+  /** Real milliseconds a graceful stop waits for bank calls in flight. */
+  shutdownGraceMs?: number;
 }
 
 /**
@@ -103,7 +105,7 @@ export class Engine {
     for (let i = 0; i < maxRounds; i++) {
       const recovered = await this.outbox.recover();
       const claimed = await this.outbox.tick();
-      await this.outbox.idle();
+      await this.outbox.quiet();
       const fired = await this.timers.tick();
       if (recovered + claimed + fired === 0) return;
     }
@@ -142,13 +144,18 @@ export class Engine {
     }
   }
 
-  /** Stops claiming work, lets claimed commands finish, and returns. */
-  async stop(): Promise<void> {
+  /**
+   * Stops claiming work and gives claimed commands `graceMs` to finish; whatever is still in
+   * flight after that stays leased and is resolved by inquiry or reversal after the restart.
+   */
+  async stop(graceMs = this.o.shutdownGraceMs ?? 10_000): Promise<void> {
     this.stopping = true;
     this.wake?.();
     await this.loop;
     this.loop = null;
-    await this.outbox.idle();
+    let timer: NodeJS.Timeout | undefined;
+    await Promise.race([this.outbox.idle(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+    clearTimeout(timer);
     this.outbox.close();
   }
 }

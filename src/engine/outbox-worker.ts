@@ -45,6 +45,7 @@ export class OutboxWorker {
   private readonly running = new Set<Promise<void>>();
   private readonly late = new Set<Promise<void>>();
   private readonly abort = new AbortController();
+  private finished = 0;
 
   constructor(private readonly d: OutboxDeps) {}
 
@@ -62,7 +63,10 @@ export class OutboxWorker {
     for (const c of claimed) {
       const p = this.execute(c).catch((err: unknown) => this.d.log.error({ err, command: c.id }, 'command execution failed'));
       this.running.add(p);
-      void p.finally(() => this.running.delete(p));
+      void p.finally(() => {
+        this.running.delete(p);
+        this.finished++;
+      });
     }
     return claimed.length;
   }
@@ -70,6 +74,19 @@ export class OutboxWorker {
   /** Resolves when every claimed command has been answered or timed out. */
   async idle(): Promise<void> {
     while (this.running.size > 0) await Promise.allSettled([...this.running]);
+  }
+
+  /**
+   * Resolves when nothing in flight can progress without the world moving: every command is
+   * done or waits on a bank reply or on the clock. Tests on a manual clock use it, since `idle()`
+   * would wait forever for a timeout that only advancing the clock can fire.
+   */
+  async quiet(): Promise<void> {
+    for (;;) {
+      const before = this.finished;
+      for (let i = 0; i < 10; i++) await new Promise((r) => setImmediate(r));
+      if (this.running.size === 0 || this.finished === before) return;
+    }
   }
 
   get busy(): number {

@@ -1,0 +1,24 @@
+import { runConnectorConformance } from '../../src/connector/conformance.js';
+import { createSandboxConnector, TEST_CARDS, TEST_IBANS } from './index.js';
+
+const bankFor = (method: 'card' | 'bank_account') => (c: ReturnType<typeof createSandboxConnector>) => ({
+  currency: 'EUR',
+  methods:
+    method === 'card'
+      ? {
+          approved: { type: 'card' as const, card: { number: TEST_CARDS.approved, exp_month: 12, exp_year: 2030 } },
+          declinedAtVerify: { type: 'card' as const, card: { number: TEST_CARDS.declinedDoNotHonour, exp_month: 12, exp_year: 2030 } },
+          declinedAtTransfer: { type: 'card' as const, card: { number: TEST_CARDS.declinedInsufficientFunds, exp_month: 12, exp_year: 2030 } },
+        }
+      : {
+          approved: { type: 'bank_account' as const, bank_account: { iban: TEST_IBANS.verified.iban, name: TEST_IBANS.verified.name } },
+          declinedAtVerify: { type: 'bank_account' as const, bank_account: { iban: TEST_IBANS.verified.iban, name: 'Erika Musterfrau' } },
+          declinedAtTransfer: { type: 'bank_account' as const, bank_account: { iban: TEST_IBANS.rejectedAC01, name: 'Hans Test' } },
+        },
+  inject: c.bank.inject.bind(c.bank),
+  executed: (paymentId: string) =>
+    c.bank.entries(paymentId).map((e) => ({ flow: e.flow, reference: e.reference, ok: e.outcome.kind === 'ok', reversed: e.reversed })),
+});
+
+runConnectorConformance({ name: 'sandbox (cards)', newConnector: createSandboxConnector, bank: bankFor('card') });
+runConnectorConformance({ name: 'sandbox (bank accounts)', newConnector: createSandboxConnector, bank: bankFor('bank_account') });

@@ -1,0 +1,224 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { EngineError } from '../engine/errors.js';
+import type { ClearMethod } from '../engine/payments.js';
+import type { PaymentRecord } from '../store/types.js';
+import { createHarness, type Harness } from './harness.js';
+import type { Connector, ConnectorEnv, FlowName } from './types.js';
+
+export type Fault = 'no_reply' | 'late_reply' | 'duplicate_reply' | 'malformed_reply' | 'unreachable';
+export type BankFlow = Exclude<FlowName, 'inbound'>;
+
+/** What a connector's bank simulator offers the kit. */
+export interface ConformanceBank {
+  currency: string;
+  methods: {
+    approved: ClearMethod;
+    /** Absent when the rail cannot verify accounts. */
+    declinedAtVerify?: ClearMethod;
+    declinedAtTransfer: ClearMethod;
+  };
+  /** The next request of `flow` meets `fault`. */
+  inject(fault: Fault, flow: BankFlow): void;
+  /** What the bank executed for a payment: one entry per reference it acted on. */
+  executed(paymentId: string): { flow: BankFlow; reference: string; ok: boolean; reversed: boolean }[];
+}
+
+export const CONFORMANCE_TESTS = [
+  'happy path',
+  'decline at verify',
+  'decline at transfer',
+  'timeout -> inquiry or reversal',
+  'reply after the timeout',
+  'duplicate reply',
+  'full and partial refund',
+  'refund past the window',
+  'refund above the remaining amount',
+  'malformed reply',
+  'bank unreachable',
+] as const;
+export type ConformanceTest = (typeof CONFORMANCE_TESTS)[number];
+
+export interface ConformanceOptions<C extends Connector> {
+  name?: string;
+  newConnector: (env: ConnectorEnv) => C | Promise<C>;
+  bank: (connector: C) => ConformanceBank;
+  settings?: Record<string, unknown>;
+  /** Tests this connector cannot run, each group with the reason. */
+  skip?: { reason: string; tests: ConformanceTest[] }[];
+}
+
+/**
+ * The one suite every connector runs against its simulator. It drives the real engine on a
+ * manual clock and checks outcomes against what the bank says it did: a payment reported
+ * `succeeded` must have money standing at the bank, a failed or reversed one must not, and no
+ * request is ever executed twice.
+ */
+export function runConnectorConformance<C extends Connector>(opts: ConformanceOptions<C>): void {
+  const skipped = new Map<string, string>();
+  for (const s of opts.skip ?? []) for (const t of s.tests) skipped.set(t, s.reason);
+
+  describe(`connector conformance: ${opts.name ?? 'connector'}`, () => {
+    let h: Harness;
+    let bank: ConformanceBank;
+    let connector: C;
+
+    beforeEach(async () => {
+      h = await createHarness({
+        newConnector: async (env) => {
+          connector = await opts.newConnector(env);
+          return connector;
+        },
+        ...(opts.settings ? { settings: opts.settings } : {}),
+      });
+      bank = opts.bank(connector);
+    });
+    afterEach(async () => {
+      await h.close();
+    });
+
+    const test = (name: ConformanceTest, fn: () => Promise<void>): void => {
+      const reason = skipped.get(name);
+      if (reason) it.skip(`${name} (skipped: ${reason})`, fn);
+      else it(name, fn);
+    };
+
+    const caps = () => connector.capabilities.methods[bank.methods.approved.type];
+    const confirmFlow = (): BankFlow => (caps()?.authorize ? 'authorize' : 'transfer');
+
+    /** Money stands at the bank when an authorisation or transfer was executed and not reversed. */
+    const moneyStanding = (paymentId: string): boolean =>
+      bank.executed(paymentId).some((e) => (e.flow === 'authorize' || e.flow === 'transfer') && e.ok && !e.reversed);
+
+    const expectConsistent = (p: PaymentRecord): void => {
+      const executed = bank.executed(p.id);
+      for (const flow of ['verify', 'authorize', 'transfer'] as const) {
+        const oks = executed.filter((e) => e.flow === flow && e.ok);
+        expect(oks.length, `${flow} executed with success at most once`).toBeLessThanOrEqual(1);
+      }
+      const refs = executed.map((e) => e.reference);
+      expect(new Set(refs).size, 'no reference executed twice').toBe(refs.length);
+      if (p.status === 'succeeded') expect(moneyStanding(p.id), 'succeeded means the money moved').toBe(true);
+      if (p.status === 'failed' || p.status === 'reversed' || p.status === 'expired' || p.status === 'canceled') {
+        expect(moneyStanding(p.id), `${p.status} means no money stands`).toBe(false);
+      }
+    };
+
+    const refundError = async (paymentId: string, amount: number): Promise<EngineError> => {
+      try {
+        await h.engine.payments.refund(h.merchant, paymentId, { amount });
+      } catch (err) {
+        if (err instanceof EngineError) return err;
+        throw err;
+      }
+      throw new Error('refund was accepted');
+    };
+
+    const succeeded = async (): Promise<PaymentRecord> => {
+      const p = await h.settle((await h.pay({ currency: bank.currency, payment_method: bank.methods.approved })).id);
+      expect(p.status).toBe('succeeded');
+      return p;
+    };
+
+    test('happy path', async () => {
+      const p = await succeeded();
+      expectConsistent(p);
+      const events = await h.store.listEvents({ merchantId: h.merchant.id, limit: 20, paymentId: p.id });
+      expect(events.items.map((e) => e.type)).toContain('payment.succeeded');
+    });
+
+    test('decline at verify', async () => {
+      const method = bank.methods.declinedAtVerify;
+      if (!method) throw new Error('the bank declares no verification decline; skip this test with a reason');
+      const p = await h.settle((await h.pay({ currency: bank.currency, payment_method: method })).id);
+      expect(p.status).toBe('failed');
+      expect(p.snapshot.context.failure).toMatchObject({ code: expect.any(String) });
+      expect(bank.executed(p.id).filter((e) => e.flow !== 'verify')).toEqual([]);
+    });
+
+    test('decline at transfer', async () => {
+      const p = await h.settle((await h.pay({ currency: bank.currency, payment_method: bank.methods.declinedAtTransfer })).id);
+      expect(['failed', 'reversed']).toContain(p.status);
+      expectConsistent(p);
+    });
+
+    test('timeout -> inquiry or reversal', async () => {
+      bank.inject('no_reply', confirmFlow());
+      const p = await h.settle((await h.pay({ currency: bank.currency, payment_method: bank.methods.approved })).id);
+      const flows = (await h.store.listCommands(p.id)).map((c) => c.name);
+      expect(flows.some((f) => f === 'inquire' || f === 'reverse'), 'the unknown outcome was inquired or reversed').toBe(true);
+      expect(p.status).not.toBe('succeeded');
+      expectConsistent(p);
+    });
+
+    test('reply after the timeout', async () => {
+      bank.inject('late_reply', confirmFlow());
+      const id = (await h.pay({ currency: bank.currency, payment_method: bank.methods.approved })).id;
+      await h.settle(id);
+      // let the late reply arrive and whatever it triggers finish
+      await h.advance(connector.capabilities.callTimeoutMs * 4);
+      const p = await h.settle(id);
+      expect(['succeeded', 'failed', 'reversed']).toContain(p.status);
+      expectConsistent(p);
+    });
+
+    test('duplicate reply', async () => {
+      bank.inject('duplicate_reply', confirmFlow());
+      const id = (await h.pay({ currency: bank.currency, payment_method: bank.methods.approved })).id;
+      await h.settle(id);
+      await h.advance(1_000);
+      const p = await h.settle(id);
+      expect(p.status).toBe('succeeded');
+      expectConsistent(p);
+      const history = await h.store.listHistory(id);
+      expect(history.some((r) => r.kind === 'note'), 'the duplicate was recorded and ignored').toBe(true);
+    });
+
+    test('full and partial refund', async () => {
+      const p = await succeeded();
+      const partial = connector.capabilities.refunds && connector.capabilities.refunds.partial;
+      const first = partial ? Math.floor(p.amount / 4) : p.amount;
+      const r1 = await h.engine.payments.refund(h.merchant, p.id, { amount: first });
+      await h.advance(1_000);
+      await h.settle(p.id);
+      await h.advance(connector.capabilities.callTimeoutMs);
+      expect((await h.store.getRefund(r1.id))?.status).toBe('succeeded');
+      if (partial) {
+        const r2 = await h.engine.payments.refund(h.merchant, p.id, { amount: p.amount - first });
+        await h.advance(connector.capabilities.callTimeoutMs);
+        expect((await h.store.getRefund(r2.id))?.status).toBe('succeeded');
+      }
+      expect((await refundError(p.id, 1)).code).toBe('refund_exceeds_remaining');
+    });
+
+    test('refund past the window', async () => {
+      const p = await succeeded();
+      const refunds = connector.capabilities.refunds;
+      const days = refunds ? refunds.windowDays : 0;
+      await h.clock.advance((days + 1) * 86_400_000);
+      expect((await refundError(p.id, p.amount)).code).toBe('refund_window_expired');
+    });
+
+    test('refund above the remaining amount', async () => {
+      const p = await succeeded();
+      const err = await refundError(p.id, p.amount + 1);
+      expect(err.code).toBe('refund_exceeds_remaining');
+      expect(err.param).toBe('amount');
+    });
+
+    test('malformed reply', async () => {
+      bank.inject('malformed_reply', confirmFlow());
+      const p = await h.settle((await h.pay({ currency: bank.currency, payment_method: bank.methods.approved })).id);
+      expect(['succeeded', 'failed', 'reversed', 'requires_review']).toContain(p.status);
+      expectConsistent(p);
+    });
+
+    test('bank unreachable', async () => {
+      const first: BankFlow = caps()?.verify ? 'verify' : confirmFlow();
+      for (let i = 0; i < 20; i++) bank.inject('unreachable', first);
+      const p = await h.settle((await h.pay({ currency: bank.currency, payment_method: bank.methods.approved })).id);
+      expect(p.status).toBe('failed');
+      expect(p.snapshot.context.failure).toMatchObject({ code: 'bank_unreachable' });
+      expect(bank.executed(p.id)).toEqual([]);
+    });
+  });
+}

@@ -1,0 +1,124 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createHarness, type Harness } from '../../src/connector/harness.js';
+import { createSandboxConnector, TEST_CARDS, TEST_IBANS, type SandboxConnector } from '../../connectors/sandbox/index.js';
+
+let h: Harness;
+let sandbox: SandboxConnector;
+
+beforeEach(async () => {
+  h = await createHarness({
+    newConnector: (env) => {
+      sandbox = createSandboxConnector(env);
+      return sandbox;
+    },
+  });
+});
+afterEach(() => h.close());
+
+const card = (number: string) => ({ type: 'card' as const, card: { number, exp_month: 12, exp_year: 2031 } });
+const account = (iban: string, name = 'Max Mustermann') => ({ type: 'bank_account' as const, bank_account: { iban, name } });
+const flowsOf = async (id: string) => (await h.store.listCommands(id)).filter((c) => c.kind === 'bank').map((c) => c.name);
+
+describe('the simulator test values through the engine and the sandbox connector', () => {
+  const cases: { name: string; method: ReturnType<typeof card> | ReturnType<typeof account>; status: string; code?: string }[] = [
+    { name: 'any other Luhn-valid card is approved', method: card(TEST_CARDS.approved), status: 'succeeded' },
+    { name: '...0002 is declined 05 at verification', method: card(TEST_CARDS.declinedDoNotHonour), status: 'failed', code: '05' },
+    { name: '...9995 is declined 51 at authorisation', method: card(TEST_CARDS.declinedInsufficientFunds), status: 'failed', code: '51' },
+    { name: '...0119 never answered: timeout, reversal, failed', method: card(TEST_CARDS.noReply), status: 'failed', code: 'timeout' },
+    { name: '...0259 answers late: reversal, failed', method: card(TEST_CARDS.lateReply), status: 'failed', code: 'timeout' },
+    { name: '...0010 bad MAC on the reply: manual review', method: card(TEST_CARDS.badMac), status: 'requires_review', code: 'integrity_failure' },
+    { name: 'DE89... with the right name is verified and paid', method: account(TEST_IBANS.verified.iban), status: 'succeeded' },
+    { name: 'DE89... with another name is a no-match', method: account(TEST_IBANS.verified.iban, 'Erika Musterfrau'), status: 'failed', code: 'name_mismatch' },
+    { name: 'DE0212... is rejected AC01 at transfer', method: account(TEST_IBANS.rejectedAC01), status: 'failed', code: 'AC01' },
+    { name: 'DE0210... is rejected AM04 at transfer', method: account(TEST_IBANS.rejectedAM04), status: 'failed', code: 'AM04' },
+    { name: 'DE91... is pending, then accepted by a later status', method: account(TEST_IBANS.pendingThenAccepted), status: 'succeeded' },
+  ];
+
+  for (const c of cases) {
+    it(c.name, async () => {
+      const created = await h.pay({ payment_method: c.method });
+      expect(created.status).toBe('processing');
+      const p = await h.settle(created.id);
+      await h.advance(10_000); // late replies land; nothing may change a final answer wrongly
+      const final = await h.store.getPayment(p.id);
+      expect(final?.status).toBe(c.status);
+      if (c.code) expect(final?.snapshot.context.failure).toMatchObject({ code: c.code });
+    });
+  }
+
+  it('the no-reply card is reversed, never inquired or resent', async () => {
+    const p = await h.settle((await h.pay({ payment_method: card(TEST_CARDS.noReply) })).id);
+    expect(await flowsOf(p.id)).toEqual(['verify', 'authorize', 'reverse']);
+    expect(sandbox.bank.entries(p.id).map((e) => e.flow)).toEqual(['verify', 'reverse']);
+  });
+
+  it('the late approval is reversed and nothing stays authorised at the bank', async () => {
+    const p = await h.settle((await h.pay({ payment_method: card(TEST_CARDS.lateReply) })).id);
+    await h.advance(10_000);
+    const auth = sandbox.bank.entries(p.id).find((e) => e.flow === 'authorize');
+    expect(auth?.outcome.kind).toBe('ok');
+    expect(auth?.reversed).toBe(true);
+    const history = await h.store.listHistory(p.id);
+    expect(history.some((r) => JSON.stringify(r.data).includes('"late":true'))).toBe(true);
+  });
+
+  it('a pending transfer shows processing until the bank settles it', async () => {
+    const id = (await h.pay({ payment_method: account(TEST_IBANS.pendingThenAccepted) })).id;
+    await h.engine.drain();
+    const code = h.notifier.latestOtp(id);
+    expect(code).toMatch(/^\d{6}$/);
+    const { Secret } = await import('../../src/domain/secret.js');
+    await h.engine.payments.confirm(h.merchant, id, new Secret(code ?? ''));
+    await h.engine.drain();
+    const mid = await h.store.getPayment(id);
+    expect(mid?.state).toBe('transfer_pending');
+    expect(mid?.status).toBe('processing');
+    expect((await h.settle(id)).status).toBe('succeeded');
+  });
+});
+
+describe('crash recovery: a command in flight when its process died', () => {
+  /** Claims every pending command as a process that then dies without sending anything. */
+  const dieHolding = async () =>
+    h.store.transaction((tx) => tx.claimCommands({ now: h.clock.now(), limit: 100, owner: 'dead-node', leaseMs: 5_000 }));
+
+  const confirmNone = (method: ReturnType<typeof card> | ReturnType<typeof account>) => h.pay({ payment_method: method, confirmation: 'none' });
+
+  it('an authorisation lost in flight is reversed, not resent', async () => {
+    const id = (await confirmNone(card(TEST_CARDS.approved))).id;
+    await h.engine.outbox.tick();
+    await h.engine.outbox.quiet(); // verify answered; authorize now waits in the outbox
+    const held = await dieHolding();
+    expect(held.map((c) => c.name)).toEqual(['authorize']);
+    await h.clock.advance(h.engine.outbox.leaseMs + 1);
+    const p = await h.settle(id);
+    expect(p.status).toBe('failed');
+    expect(await flowsOf(id)).toEqual(['verify', 'authorize', 'reverse']);
+    const commands = await h.store.listCommands(id);
+    expect(commands.find((c) => c.name === 'authorize')?.status).toBe('lost');
+    // the dead process never sent it, and recovery never resent it
+    expect(sandbox.bank.entries(id).filter((e) => e.flow === 'authorize')).toEqual([]);
+  });
+
+  it('a transfer lost in flight is inquired; the inquiry decides', async () => {
+    const id = (await confirmNone(account(TEST_IBANS.verified.iban))).id;
+    await h.engine.outbox.tick();
+    await h.engine.outbox.quiet();
+    expect((await dieHolding()).map((c) => c.name)).toEqual(['transfer']);
+    await h.clock.advance(h.engine.outbox.leaseMs + 1);
+    const p = await h.settle(id);
+    expect(await flowsOf(id)).toEqual(['verify', 'transfer', 'inquire']);
+    expect(p.status).toBe('failed'); // the bank never saw it: proof nothing moved
+    expect(sandbox.bank.entries(id).filter((e) => e.flow === 'transfer')).toEqual([]);
+  });
+
+  it('a notification lost in flight is simply sent again', async () => {
+    const id = (await h.pay({ payment_method: card(TEST_CARDS.approved) })).id;
+    await h.engine.outbox.tick();
+    await h.engine.outbox.quiet();
+    expect((await dieHolding()).map((c) => c.name)).toEqual(['otp']);
+    await h.clock.advance(h.engine.outbox.leaseMs + 1);
+    await h.engine.drain();
+    expect(h.notifier.latestOtp(id)).toMatch(/^\d{6}$/);
+  });
+});
