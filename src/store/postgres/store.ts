@@ -1,0 +1,146 @@
+import pg from 'pg';
+import type { Dialect } from '../sql/executor.js';
+import { GuardedExecutor } from '../sql/guarded.js';
+import { SqlReads } from '../sql/reads.js';
+import { SqlStoreTx } from '../sql/tx.js';
+import type {
+  CommandRecord,
+  EventQuery,
+  EventRecord,
+  HistoryRecord,
+  Page,
+  PaymentQuery,
+  PaymentRecord,
+  RefundRecord,
+  Store,
+  StoreTx,
+} from '../types.js';
+import { mapPgError } from './errors.js';
+import { PgExecutor } from './executor.js';
+import { applyPostgresMigrations } from './migrate.js';
+import { pgTypeParsers } from './type-parsers.js';
+
+/**
+ * FOR NO KEY UPDATE rather than FOR UPDATE: it still serialises everyone who locks the aggregate,
+ * but does not block inserts whose foreign keys point at it (history, events, commands of the
+ * same payment written by a refund's transaction).
+ */
+const pgDialect: Dialect = { lockRow: ' FOR NO KEY UPDATE', skipLocked: ' FOR UPDATE SKIP LOCKED' };
+
+export interface PostgresStoreOptions {
+  connectionString: string;
+  /** Created by migrate() if missing and put on every pooled client's search_path. */
+  schema?: string;
+  /** Pool size; several Railyard processes share one database, so keep it modest. */
+  maxConnections?: number;
+  /** Told when an idle pooled connection fails (server restart, network); the pool replaces it. */
+  onPoolError?: (err: Error) => void;
+}
+
+const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
+
+/** The multi-node store: row locks for aggregates, SKIP LOCKED for the outbox and the timers. */
+export class PostgresStore implements Store {
+  readonly kind = 'postgres' as const;
+  private readonly pool: pg.Pool;
+  private readonly schema: string | undefined;
+  private readonly reads: SqlReads;
+  private closing: Promise<void> | undefined;
+
+  constructor(options: PostgresStoreOptions) {
+    if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
+      // It goes unquoted into the startup `options`: allow only names that need no quoting.
+      throw new Error(`schema must match ${SCHEMA_NAME.source}, got ${JSON.stringify(options.schema)}`);
+    }
+    this.schema = options.schema;
+    this.pool = new pg.Pool({
+      connectionString: options.connectionString,
+      types: pgTypeParsers,
+      max: options.maxConnections ?? 10,
+      // Set at connection start-up, so no pooled client can ever run a query against another schema.
+      ...(this.schema === undefined ? {} : { options: `-c search_path=${this.schema}` }),
+    });
+    // An idle client losing its server would otherwise be an unhandled 'error' event and kill the
+    // process; the pool drops that client and the next checkout opens a fresh one.
+    const onPoolError = options.onPoolError ?? (() => undefined);
+    this.pool.on('error', (err) => onPoolError(err));
+    this.reads = new SqlReads(new PgExecutor(this.pool));
+  }
+
+  async migrate(): Promise<void> {
+    const client = await this.pool.connect();
+    try {
+      await applyPostgresMigrations(client, this.schema, Date.now());
+    } finally {
+      client.release();
+    }
+  }
+
+  /** Idempotent: pg's Pool throws when ended twice, and shutdown paths often overlap. */
+  close(): Promise<void> {
+    this.closing ??= this.pool.end();
+    return this.closing;
+  }
+
+  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    const client = await this.pool.connect();
+    const guarded = new GuardedExecutor(new PgExecutor(client));
+    let broken: Error | undefined;
+    try {
+      await client.query('BEGIN');
+      const result = await fn(new SqlStoreTx(guarded, pgDialect));
+      guarded.assertCommittable();
+      await client.query('COMMIT');
+      return result;
+    } catch (err) {
+      await client.query('ROLLBACK').catch((rollbackError: unknown) => {
+        // A client that cannot roll back is in an unknown state: destroy it instead of pooling it.
+        broken = rollbackError instanceof Error ? rollbackError : new Error(String(rollbackError));
+      });
+      throw mapPgError(err);
+    } finally {
+      guarded.end();
+      client.release(broken);
+    }
+  }
+
+  getPayment(id: string): Promise<PaymentRecord | null> {
+    return this.reads.getPayment(id);
+  }
+  getPaymentByOrder(merchantId: string, orderId: string): Promise<PaymentRecord | null> {
+    return this.reads.getPaymentByOrder(merchantId, orderId);
+  }
+  listPayments(q: PaymentQuery): Promise<Page<PaymentRecord>> {
+    return this.reads.listPayments(q);
+  }
+  getRefund(id: string): Promise<RefundRecord | null> {
+    return this.reads.getRefund(id);
+  }
+  listRefundsOf(paymentId: string): Promise<RefundRecord[]> {
+    return this.reads.listRefundsOf(paymentId);
+  }
+  listHistory(paymentId: string): Promise<HistoryRecord[]> {
+    return this.reads.listHistory(paymentId);
+  }
+  listEvents(q: EventQuery): Promise<Page<EventRecord>> {
+    return this.reads.listEvents(q);
+  }
+  getEvent(id: string): Promise<EventRecord | null> {
+    return this.reads.getEvent(id);
+  }
+  findCommandByReference(reference: string): Promise<CommandRecord | null> {
+    return this.reads.findCommandByReference(reference);
+  }
+  listCommands(aggregateId: string): Promise<CommandRecord[]> {
+    return this.reads.listCommands(aggregateId);
+  }
+  nextDue(): Promise<{ command: number | null; timer: number | null }> {
+    return this.reads.nextDue();
+  }
+  countPaymentsByStatus(): Promise<Record<string, number>> {
+    return this.reads.countPaymentsByStatus();
+  }
+  async ping(): Promise<void> {
+    await this.pool.query('SELECT 1');
+  }
+}

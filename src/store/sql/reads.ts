@@ -1,0 +1,167 @@
+import type {
+  CommandRecord,
+  EventQuery,
+  EventRecord,
+  HistoryRecord,
+  Page,
+  PaymentQuery,
+  PaymentRecord,
+  RefundRecord,
+  Store,
+} from '../types.js';
+import { decodeCommand, decodeEvent, decodeHistory, decodePayment, decodeRefund } from './codec.js';
+import type { Row, SqlExecutor, SqlValue } from './executor.js';
+
+/** The read side of `Store`, identical for both dialects. */
+export type StoreReads = Pick<
+  Store,
+  | 'getPayment'
+  | 'getPaymentByOrder'
+  | 'listPayments'
+  | 'getRefund'
+  | 'listRefundsOf'
+  | 'listHistory'
+  | 'listEvents'
+  | 'getEvent'
+  | 'findCommandByReference'
+  | 'listCommands'
+  | 'nextDue'
+  | 'countPaymentsByStatus'
+>;
+
+export function selectRefundsOf(db: SqlExecutor, paymentId: string): Promise<RefundRecord[]> {
+  return db
+    .all('SELECT * FROM refunds WHERE payment_id = ? ORDER BY created_at, id', [paymentId])
+    .then((rows) => rows.map(decodeRefund));
+}
+
+/**
+ * Newest-first keyset page of one merchant's rows: `startingAfter` names the last row of the
+ * previous page, and the next page continues strictly below its (created_at, id). One extra row is
+ * fetched to learn `hasMore`. A cursor from another merchant yields an empty page.
+ */
+async function keysetPage<T>(
+  db: SqlExecutor,
+  table: 'payments' | 'events',
+  merchantId: string,
+  filters: ReadonlyArray<readonly [column: string, value: string | undefined]>,
+  startingAfter: string | undefined,
+  limit: number,
+  decode: (row: Row) => T,
+): Promise<Page<T>> {
+  if (!Number.isInteger(limit) || limit < 1) throw new RangeError(`limit must be a positive integer, got ${limit}`);
+  const where = ['merchant_id = ?'];
+  const params: SqlValue[] = [merchantId];
+  for (const [column, value] of filters) {
+    if (value === undefined) continue;
+    where.push(`${column} = ?`);
+    params.push(value);
+  }
+  if (startingAfter !== undefined) {
+    where.push(`(created_at, id) < (SELECT created_at, id FROM ${table} WHERE id = ? AND merchant_id = ?)`);
+    params.push(startingAfter, merchantId);
+  }
+  params.push(limit + 1);
+  const rows = await db.all(
+    `SELECT * FROM ${table} WHERE ${where.join(' AND ')} ORDER BY created_at DESC, id DESC LIMIT ?`,
+    params,
+  );
+  return { items: rows.slice(0, limit).map(decode), hasMore: rows.length > limit };
+}
+
+export class SqlReads implements StoreReads {
+  constructor(private readonly db: SqlExecutor) {}
+
+  async getPayment(id: string): Promise<PaymentRecord | null> {
+    const rows = await this.db.all('SELECT * FROM payments WHERE id = ?', [id]);
+    return rows[0] ? decodePayment(rows[0]) : null;
+  }
+
+  async getPaymentByOrder(merchantId: string, orderId: string): Promise<PaymentRecord | null> {
+    const rows = await this.db.all('SELECT * FROM payments WHERE merchant_id = ? AND order_id = ?', [merchantId, orderId]);
+    return rows[0] ? decodePayment(rows[0]) : null;
+  }
+
+  listPayments(q: PaymentQuery): Promise<Page<PaymentRecord>> {
+    return keysetPage(
+      this.db,
+      'payments',
+      q.merchantId,
+      [['status', q.status]],
+      q.startingAfter,
+      q.limit,
+      decodePayment,
+    );
+  }
+
+  async getRefund(id: string): Promise<RefundRecord | null> {
+    const rows = await this.db.all('SELECT * FROM refunds WHERE id = ?', [id]);
+    return rows[0] ? decodeRefund(rows[0]) : null;
+  }
+
+  listRefundsOf(paymentId: string): Promise<RefundRecord[]> {
+    return selectRefundsOf(this.db, paymentId);
+  }
+
+  async listHistory(paymentId: string): Promise<HistoryRecord[]> {
+    const rows = await this.db.all('SELECT * FROM history WHERE payment_id = ? ORDER BY seq', [paymentId]);
+    return rows.map(decodeHistory);
+  }
+
+  listEvents(q: EventQuery): Promise<Page<EventRecord>> {
+    return keysetPage(
+      this.db,
+      'events',
+      q.merchantId,
+      [
+        ['type', q.type],
+        ['payment_id', q.paymentId],
+      ],
+      q.startingAfter,
+      q.limit,
+      decodeEvent,
+    );
+  }
+
+  async getEvent(id: string): Promise<EventRecord | null> {
+    const rows = await this.db.all('SELECT * FROM events WHERE id = ?', [id]);
+    return rows[0] ? decodeEvent(rows[0]) : null;
+  }
+
+  async findCommandByReference(reference: string): Promise<CommandRecord | null> {
+    // Only bank commands carry bank references; the first one that used it is the one replies belong to.
+    const rows = await this.db.all(
+      "SELECT * FROM commands WHERE reference = ? AND kind = 'bank' ORDER BY created_at, id LIMIT 1",
+      [reference],
+    );
+    return rows[0] ? decodeCommand(rows[0]) : null;
+  }
+
+  async listCommands(aggregateId: string): Promise<CommandRecord[]> {
+    const rows = await this.db.all('SELECT * FROM commands WHERE aggregate_id = ? ORDER BY created_at, id', [aggregateId]);
+    return rows.map(decodeCommand);
+  }
+
+  async nextDue(): Promise<{ command: number | null; timer: number | null }> {
+    const rows = await this.db.all(
+      `SELECT
+         (SELECT MIN(available_at) FROM commands WHERE status = 'pending') AS command,
+         (SELECT MIN(due_at) FROM timers) AS timer`,
+    );
+    const row = rows[0] ?? {};
+    return { command: nullableNumber(row['command']), timer: nullableNumber(row['timer']) };
+  }
+
+  async countPaymentsByStatus(): Promise<Record<string, number>> {
+    const rows = await this.db.all('SELECT status, COUNT(*) AS n FROM payments GROUP BY status');
+    const counts: Record<string, number> = {};
+    for (const row of rows) counts[String(row['status'])] = Number(row['n']);
+    return counts;
+  }
+}
+
+function nullableNumber(v: unknown): number | null {
+  if (v === null || v === undefined) return null;
+  if (typeof v !== 'number') throw new Error(`expected a number, got ${typeof v}`);
+  return v;
+}

@@ -1,0 +1,229 @@
+import type {
+  AggregateUpdate,
+  ClaimOptions,
+  CommandRecord,
+  EventRecord,
+  HistoryRecord,
+  IdempotencyRecord,
+  Json,
+  OtpRecord,
+  PaymentRecord,
+  RefundRecord,
+  StoreTx,
+  TimerRecord,
+} from '../types.js';
+import {
+  COMMAND_COLUMNS,
+  EVENT_COLUMNS,
+  HISTORY_INSERT_COLUMNS,
+  IDEMPOTENCY_COLUMNS,
+  PAYMENT_COLUMNS,
+  REFUND_COLUMNS,
+  decodeCommand,
+  decodeIdempotency,
+  decodeOtp,
+  decodePayment,
+  decodeRefund,
+  decodeTimer,
+  encodeCommand,
+  encodeEvent,
+  encodeHistory,
+  encodeIdempotency,
+  encodePayment,
+  encodeRefund,
+  placeholders,
+} from './codec.js';
+import type { Dialect, SqlExecutor } from './executor.js';
+import { selectRefundsOf } from './reads.js';
+
+/** Thrown when an update names a row that does not exist: a runner bug, never a normal outcome. */
+export class MissingRow extends Error {
+  constructor(table: string, id: string) {
+    super(`${table}: no row ${id}`);
+  }
+}
+
+/** StoreTx over any executor already inside a transaction; the stores own BEGIN/COMMIT. */
+export class SqlStoreTx implements StoreTx {
+  constructor(
+    private readonly db: SqlExecutor,
+    private readonly dialect: Dialect,
+  ) {}
+
+  async insertPayment(p: PaymentRecord): Promise<void> {
+    await this.db.run(`INSERT INTO payments (${PAYMENT_COLUMNS}) VALUES (${placeholders(18)})`, encodePayment(p));
+  }
+
+  async lockPayment(id: string): Promise<PaymentRecord | null> {
+    const rows = await this.db.all(`SELECT * FROM payments WHERE id = ?${this.dialect.lockRow}`, [id]);
+    return rows[0] ? decodePayment(rows[0]) : null;
+  }
+
+  async updatePayment(id: string, u: AggregateUpdate): Promise<void> {
+    await this.updateAggregate('payments', id, u);
+  }
+
+  async insertRefund(r: RefundRecord): Promise<void> {
+    await this.db.run(`INSERT INTO refunds (${REFUND_COLUMNS}) VALUES (${placeholders(13)})`, encodeRefund(r));
+  }
+
+  async lockRefund(id: string): Promise<RefundRecord | null> {
+    const rows = await this.db.all(`SELECT * FROM refunds WHERE id = ?${this.dialect.lockRow}`, [id]);
+    return rows[0] ? decodeRefund(rows[0]) : null;
+  }
+
+  async updateRefund(id: string, u: AggregateUpdate): Promise<void> {
+    await this.updateAggregate('refunds', id, u);
+  }
+
+  listRefunds(paymentId: string): Promise<RefundRecord[]> {
+    return selectRefundsOf(this.db, paymentId);
+  }
+
+  async appendHistory(h: HistoryRecord): Promise<void> {
+    await this.db.run(`INSERT INTO history (${HISTORY_INSERT_COLUMNS}) VALUES (${placeholders(7)})`, encodeHistory(h));
+  }
+
+  async insertCommand(c: CommandRecord): Promise<void> {
+    await this.db.run(`INSERT INTO commands (${COMMAND_COLUMNS}) VALUES (${placeholders(16)})`, encodeCommand(c));
+  }
+
+  async claimCommands(o: ClaimOptions): Promise<CommandRecord[]> {
+    // MATERIALIZED: the pick runs exactly once; an IN (subquery ... LIMIT) may be re-evaluated by
+    // the PostgreSQL planner and, with SKIP LOCKED, claim more rows than the limit.
+    const rows = await this.db.all(
+      `WITH picked AS MATERIALIZED (
+         SELECT id FROM commands
+         WHERE status = 'pending' AND available_at <= ?
+         ORDER BY available_at, id
+         LIMIT ?${this.dialect.skipLocked}
+       )
+       UPDATE commands
+       SET status = 'in_flight', lease_owner = ?, lease_until = ?, attempts = attempts + 1
+       WHERE id IN (SELECT id FROM picked)
+       RETURNING *`,
+      [o.now, o.limit, o.owner, o.now + o.leaseMs],
+    );
+    return rows.map(decodeCommand).sort(byAvailability);
+  }
+
+  async claimExpiredLeases(now: number, limit: number): Promise<CommandRecord[]> {
+    const rows = await this.db.all(
+      `SELECT * FROM commands
+       WHERE status = 'in_flight' AND lease_until <= ?
+       ORDER BY lease_until, id
+       LIMIT ?${this.dialect.skipLocked}`,
+      [now, limit],
+    );
+    return rows.map(decodeCommand);
+  }
+
+  async getCommand(id: string): Promise<CommandRecord | null> {
+    const rows = await this.db.all('SELECT * FROM commands WHERE id = ?', [id]);
+    return rows[0] ? decodeCommand(rows[0]) : null;
+  }
+
+  async finishCommand(id: string, status: 'done' | 'lost', outcome: Json | null, at: number): Promise<void> {
+    // lease_owner stays: it records which process ran the command.
+    const changed = await this.db.run(
+      'UPDATE commands SET status = ?, outcome = ?, completed_at = ?, lease_until = NULL WHERE id = ?',
+      [status, outcome === null ? null : JSON.stringify(outcome), at, id],
+    );
+    if (changed === 0) throw new MissingRow('commands', id);
+  }
+
+  async requeueCommand(id: string, availableAt: number): Promise<void> {
+    const changed = await this.db.run(
+      "UPDATE commands SET status = 'pending', available_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
+      [availableAt, id],
+    );
+    if (changed === 0) throw new MissingRow('commands', id);
+  }
+
+  async upsertTimer(t: TimerRecord): Promise<void> {
+    await this.db.run(
+      `INSERT INTO timers (aggregate_id, aggregate_kind, name, due_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (aggregate_id, name) DO UPDATE SET due_at = excluded.due_at, aggregate_kind = excluded.aggregate_kind`,
+      [t.aggregateId, t.aggregateKind, t.name, t.dueAt],
+    );
+  }
+
+  async deleteTimers(aggregateId: string): Promise<void> {
+    await this.db.run('DELETE FROM timers WHERE aggregate_id = ?', [aggregateId]);
+  }
+
+  async deleteTimer(aggregateId: string, name: string): Promise<void> {
+    await this.db.run('DELETE FROM timers WHERE aggregate_id = ? AND name = ?', [aggregateId, name]);
+  }
+
+  async claimDueTimer(now: number): Promise<TimerRecord | null> {
+    const rows = await this.db.all(
+      `SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, aggregate_id, name LIMIT 1${this.dialect.skipLocked}`,
+      [now],
+    );
+    return rows[0] ? decodeTimer(rows[0]) : null;
+  }
+
+  async insertEvent(e: EventRecord): Promise<void> {
+    await this.db.run(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (${placeholders(8)})`, encodeEvent(e));
+  }
+
+  async getIdempotency(merchantId: string, key: string): Promise<IdempotencyRecord | null> {
+    const rows = await this.db.all('SELECT * FROM idempotency WHERE merchant_id = ? AND key = ?', [merchantId, key]);
+    return rows[0] ? decodeIdempotency(rows[0]) : null;
+  }
+
+  async insertIdempotency(r: IdempotencyRecord): Promise<boolean> {
+    // DO NOTHING rather than catching the violation: on PostgreSQL a failed INSERT would abort the
+    // whole transaction, and the caller still needs it to answer 409 or replay.
+    const inserted = await this.db.run(
+      `INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) VALUES (${placeholders(7)})
+       ON CONFLICT (merchant_id, key) DO NOTHING`,
+      encodeIdempotency(r),
+    );
+    return inserted === 1;
+  }
+
+  async completeIdempotency(merchantId: string, key: string, status: number, body: string): Promise<void> {
+    const changed = await this.db.run(
+      "UPDATE idempotency SET state = 'done', response_status = ?, response_body = ? WHERE merchant_id = ? AND key = ?",
+      [status, body, merchantId, key],
+    );
+    if (changed === 0) throw new MissingRow('idempotency', `${merchantId}/${key}`);
+  }
+
+  async deleteIdempotency(merchantId: string, key: string): Promise<void> {
+    await this.db.run('DELETE FROM idempotency WHERE merchant_id = ? AND key = ?', [merchantId, key]);
+  }
+
+  async putOtp(o: OtpRecord): Promise<void> {
+    await this.db.run(
+      `INSERT INTO otps (payment_id, code_hash, expires_at, created_at) VALUES (?, ?, ?, ?)
+       ON CONFLICT (payment_id) DO UPDATE
+       SET code_hash = excluded.code_hash, expires_at = excluded.expires_at, created_at = excluded.created_at`,
+      [o.paymentId, o.codeHash, o.expiresAt, o.createdAt],
+    );
+  }
+
+  async getOtp(paymentId: string): Promise<OtpRecord | null> {
+    const rows = await this.db.all('SELECT * FROM otps WHERE payment_id = ?', [paymentId]);
+    return rows[0] ? decodeOtp(rows[0]) : null;
+  }
+
+  async deleteOtp(paymentId: string): Promise<void> {
+    await this.db.run('DELETE FROM otps WHERE payment_id = ?', [paymentId]);
+  }
+
+  private async updateAggregate(table: 'payments' | 'refunds', id: string, u: AggregateUpdate): Promise<void> {
+    const changed = await this.db.run(
+      `UPDATE ${table} SET status = ?, state = ?, machine_version = ?, snapshot = ?, version = ?, updated_at = ? WHERE id = ?`,
+      [u.status, u.state, u.machineVersion, JSON.stringify(u.snapshot), u.version, u.updatedAt, id],
+    );
+    if (changed === 0) throw new MissingRow(table, id);
+  }
+}
+
+/** RETURNING gives no order guarantee; claimers expect the oldest due work first. */
+function byAvailability(a: CommandRecord, b: CommandRecord): number {
+  return a.availableAt - b.availableAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0);
+}

@@ -1,0 +1,169 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
+import { setTimeout as delay } from 'node:timers/promises';
+import type { Dialect } from '../sql/executor.js';
+import { GuardedExecutor } from '../sql/guarded.js';
+import { SqlReads } from '../sql/reads.js';
+import { SqlStoreTx } from '../sql/tx.js';
+import type {
+  CommandRecord,
+  EventQuery,
+  EventRecord,
+  HistoryRecord,
+  Page,
+  PaymentQuery,
+  PaymentRecord,
+  RefundRecord,
+  Store,
+  StoreTx,
+} from '../types.js';
+import { BUSY_TIMEOUT_MS, SqliteExecutor, openConnection, type Connection } from './connection.js';
+import { isBusy } from './errors.js';
+import { applySqliteMigrations } from './migrate.js';
+import { AsyncMutex } from './mutex.js';
+
+/** SQLite has no row locks: BEGIN IMMEDIATE already makes each transaction the only writer. */
+const sqliteDialect: Dialect = { lockRow: '', skipLocked: '' };
+
+export interface SqliteStoreOptions {
+  /** A file path, or ':memory:' for a private in-memory database (tests, throwaway sandboxes). */
+  path: string;
+}
+
+/**
+ * The embedded store. One writer connection runs transactions one at a time (an in-process async
+ * mutex, and BEGIN IMMEDIATE against other processes); a second, query-only connection serves reads
+ * outside transactions, so WAL gives them the last committed state, never another task's
+ * half-written one.
+ *
+ * ':memory:' uses ONE connection for both, because every in-memory connection is a separate
+ * database. The trade-off: reads outside a transaction may then see a concurrent transaction's
+ * uncommitted writes. Use a file whenever that matters.
+ */
+export class SqliteStore implements Store {
+  readonly kind = 'sqlite' as const;
+  private readonly writer: SqliteExecutor;
+  private readonly reader: SqliteExecutor;
+  private readonly reads: SqlReads;
+  private readonly mutex = new AsyncMutex();
+  /** Detects store.transaction called from inside a transaction, which would wait on itself forever. */
+  private readonly current = new AsyncLocalStorage<{ active: boolean }>();
+
+  constructor(options: SqliteStoreOptions) {
+    const memory = options.path === ':memory:';
+    const writerDb = openConnection({ path: options.path, readOnly: false, busyTimeoutMs: memory ? BUSY_TIMEOUT_MS : 0 });
+    this.writer = new SqliteExecutor(writerDb);
+    this.reader = memory
+      ? this.writer
+      : new SqliteExecutor(openConnection({ path: options.path, readOnly: true, busyTimeoutMs: BUSY_TIMEOUT_MS }));
+    this.reads = new SqlReads(this.reader);
+  }
+
+  async migrate(): Promise<void> {
+    await this.exclusive(async (db) => applySqliteMigrations(db, Date.now()));
+  }
+
+  async close(): Promise<void> {
+    // Let queued transactions finish; closing under them would fail them midway.
+    await this.mutex.run(async () => {
+      if (this.reader !== this.writer && this.reader.db.open) this.reader.db.close();
+      if (this.writer.db.open) this.writer.db.close();
+    });
+  }
+
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.exclusive(async () => {
+      const guarded = new GuardedExecutor(this.writer);
+      try {
+        const result = await fn(new SqlStoreTx(guarded, sqliteDialect));
+        guarded.assertCommittable();
+        return result;
+      } finally {
+        guarded.end();
+      }
+    });
+  }
+
+  getPayment(id: string): Promise<PaymentRecord | null> {
+    return this.reads.getPayment(id);
+  }
+  getPaymentByOrder(merchantId: string, orderId: string): Promise<PaymentRecord | null> {
+    return this.reads.getPaymentByOrder(merchantId, orderId);
+  }
+  listPayments(q: PaymentQuery): Promise<Page<PaymentRecord>> {
+    return this.reads.listPayments(q);
+  }
+  getRefund(id: string): Promise<RefundRecord | null> {
+    return this.reads.getRefund(id);
+  }
+  listRefundsOf(paymentId: string): Promise<RefundRecord[]> {
+    return this.reads.listRefundsOf(paymentId);
+  }
+  listHistory(paymentId: string): Promise<HistoryRecord[]> {
+    return this.reads.listHistory(paymentId);
+  }
+  listEvents(q: EventQuery): Promise<Page<EventRecord>> {
+    return this.reads.listEvents(q);
+  }
+  getEvent(id: string): Promise<EventRecord | null> {
+    return this.reads.getEvent(id);
+  }
+  findCommandByReference(reference: string): Promise<CommandRecord | null> {
+    return this.reads.findCommandByReference(reference);
+  }
+  listCommands(aggregateId: string): Promise<CommandRecord[]> {
+    return this.reads.listCommands(aggregateId);
+  }
+  nextDue(): Promise<{ command: number | null; timer: number | null }> {
+    return this.reads.nextDue();
+  }
+  countPaymentsByStatus(): Promise<Record<string, number>> {
+    return this.reads.countPaymentsByStatus();
+  }
+  async ping(): Promise<void> {
+    await this.reader.all('SELECT 1');
+  }
+
+  /** Runs `fn` as the only writer: mutex in-process, BEGIN IMMEDIATE across processes. */
+  private exclusive<T>(fn: (db: Connection) => Promise<T>): Promise<T> {
+    if (this.current.getStore()?.active) {
+      return Promise.reject(new Error('store.transaction called inside a transaction: use the outer transaction instead'));
+    }
+    return this.mutex.run(() => {
+      const marker = { active: true };
+      return this.current.run(marker, async () => {
+        const db = this.writer.db;
+        await this.begin(db);
+        try {
+          const result = await fn(db);
+          db.exec('COMMIT');
+          return result;
+        } catch (err) {
+          if (db.inTransaction) db.exec('ROLLBACK');
+          throw err;
+        } finally {
+          marker.active = false;
+        }
+      });
+    });
+  }
+
+  /**
+   * BEGIN IMMEDIATE takes the write lock now rather than at the first write, so two processes
+   * never both read and then fail to upgrade. While another connection holds the lock we retry
+   * with short sleeps for up to BUSY_TIMEOUT_MS instead of letting busy_timeout block the event loop.
+   */
+  private async begin(db: Connection): Promise<void> {
+    const deadline = Date.now() + BUSY_TIMEOUT_MS;
+    let pause = 1;
+    for (;;) {
+      try {
+        db.exec('BEGIN IMMEDIATE');
+        return;
+      } catch (err) {
+        if (!isBusy(err) || Date.now() >= deadline) throw err;
+        await delay(pause);
+        pause = Math.min(pause * 2, 25);
+      }
+    }
+  }
+}

@@ -1,0 +1,720 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { constraints } from '../../src/store/constraints.js';
+import {
+  UniqueViolation,
+  type CommandRecord,
+  type EventRecord,
+  type PaymentRecord,
+  type Store,
+  type StoreTx,
+} from '../../src/store/types.js';
+import { T0, command, deferred, event, history, idempotency, payment, refund, within } from './fixtures.js';
+
+export interface StoreHandle {
+  store: Store;
+  cleanup(): Promise<void>;
+}
+
+export interface ConformanceOptions {
+  /**
+   * Whether two transactions can be open at the same time. PostgreSQL: yes, so the concurrency
+   * tests hold the first transaction open while the second claims, which only passes with
+   * SKIP LOCKED. SQLite serialises writers, so there they check that the serialised claimers
+   * still never share work. Default: `store.kind === 'postgres'`.
+   */
+  overlappingTransactions?: boolean;
+  /** False for SQLite ':memory:' (one connection), where reads may see uncommitted writes. */
+  isolatedReads?: boolean;
+}
+
+/** One behavioural suite every Store implementation must pass. */
+export function runStoreConformance(
+  name: string,
+  makeStore: () => Promise<StoreHandle>,
+  options: ConformanceOptions = {},
+): void {
+  describe(`Store conformance: ${name}`, () => {
+    let handle: StoreHandle;
+    let store: Store;
+    let overlapping: boolean;
+
+    beforeEach(async () => {
+      handle = await makeStore();
+      store = handle.store;
+      await store.migrate();
+      overlapping = options.overlappingTransactions ?? store.kind === 'postgres';
+    });
+
+    afterEach(async () => {
+      await handle.cleanup();
+    });
+
+    async function insertPayments(...ps: PaymentRecord[]): Promise<void> {
+      await store.transaction(async (tx) => {
+        for (const p of ps) await tx.insertPayment(p);
+      });
+    }
+
+    /**
+     * Runs `claim` in two transactions at once. With overlapping transactions the first keeps its
+     * locks until the second has claimed: without SKIP LOCKED the second would wait on those locks
+     * (reported after 5 s), and without any locking it would get the same rows.
+     */
+    async function claimConcurrently<T>(claim: (tx: StoreTx) => Promise<T>): Promise<[T, T]> {
+      if (!overlapping) return Promise.all([store.transaction(claim), store.transaction(claim)]);
+      const firstClaimed = deferred();
+      const secondClaimed = deferred();
+      const first = store.transaction(async (tx) => {
+        const got = await claim(tx);
+        firstClaimed.resolve();
+        await within(secondClaimed.promise, 5_000, 'second claimer blocked behind the first one: rows not skipped');
+        return got;
+      });
+      const second = firstClaimed.promise.then(() =>
+        store.transaction(async (tx) => {
+          const got = await claim(tx);
+          secondClaimed.resolve();
+          return got;
+        }),
+      );
+      return Promise.all([first, second]);
+    }
+
+    describe('migrations and health', () => {
+      it('migrate() is idempotent and the store answers ping()', async () => {
+        await store.migrate();
+        await store.migrate();
+        await expect(store.ping()).resolves.toBeUndefined();
+        const p = payment();
+        await insertPayments(p);
+        expect(await store.getPayment(p.id)).toEqual(p);
+      });
+    });
+
+    describe('payments', () => {
+      it('round-trips every field, including JSON and the largest safe amount', async () => {
+        const p = payment({ amount: Number.MAX_SAFE_INTEGER, version: Number.MAX_SAFE_INTEGER - 1 });
+        await insertPayments(p);
+        expect(await store.getPayment(p.id)).toStrictEqual(p);
+        expect(await store.getPaymentByOrder(p.merchantId, p.orderId)).toStrictEqual(p);
+        const locked = await store.transaction((tx) => tx.lockPayment(p.id));
+        expect(locked).toStrictEqual(p);
+      });
+
+      it('round-trips null and absent optional fields', async () => {
+        const p = payment({
+          description: null,
+          metadata: null,
+          confirmation: 'none',
+          method: { type: 'bank_account', last4: '3000', fingerprint: 'fp_iban', holderName: 'Max Mustermann', sealed: 's' },
+          snapshot: { value: 'received', context: {} },
+        });
+        await insertPayments(p);
+        const got = await store.getPayment(p.id);
+        expect(got).toStrictEqual(p);
+        expect(got?.method).not.toHaveProperty('expMonth');
+      });
+
+      it('returns null for unknown payments', async () => {
+        expect(await store.getPayment('pay_missing')).toBeNull();
+        expect(await store.getPaymentByOrder('mch_a', 'nope')).toBeNull();
+        expect(await store.transaction((tx) => tx.lockPayment('pay_missing'))).toBeNull();
+      });
+
+      it('updatePayment writes the projection, snapshot and version and keeps the rest', async () => {
+        const p = payment();
+        await insertPayments(p);
+        const update = {
+          status: 'requires_confirmation',
+          state: 'awaiting_confirmation',
+          machineVersion: 4,
+          snapshot: { value: 'awaiting_confirmation', context: { otpSends: 1 } },
+          version: 2,
+          updatedAt: T0 + 5_000,
+        };
+        await store.transaction(async (tx) => {
+          const locked = await tx.lockPayment(p.id);
+          expect(locked?.version).toBe(1);
+          await tx.updatePayment(p.id, update);
+        });
+        expect(await store.getPayment(p.id)).toStrictEqual({ ...p, ...update });
+      });
+
+      it('refuses to update a payment that does not exist', async () => {
+        await expect(
+          store.transaction((tx) =>
+            tx.updatePayment('pay_missing', {
+              status: 'failed',
+              state: 'failed',
+              machineVersion: 1,
+              snapshot: { value: 'failed', context: {} },
+              version: 2,
+              updatedAt: T0,
+            }),
+          ),
+        ).rejects.toThrow(/pay_missing/);
+      });
+
+      it('refuses an order_id reused by the same merchant with UniqueViolation', async () => {
+        const first = payment({ orderId: 'order-1' });
+        await insertPayments(first);
+        const again = payment({ orderId: 'order-1' });
+        const err = await store.transaction((tx) => tx.insertPayment(again)).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(UniqueViolation);
+        expect((err as UniqueViolation).constraint).toBe(constraints.paymentOrder);
+        expect(await store.getPayment(again.id)).toBeNull();
+      });
+
+      it('accepts the same order_id for another merchant', async () => {
+        const a = payment({ orderId: 'order-1', merchantId: 'mch_a' });
+        const b = payment({ orderId: 'order-1', merchantId: 'mch_b' });
+        await insertPayments(a, b);
+        expect((await store.getPaymentByOrder('mch_a', 'order-1'))?.id).toBe(a.id);
+        expect((await store.getPaymentByOrder('mch_b', 'order-1'))?.id).toBe(b.id);
+      });
+
+      it('reports an id collision as UniqueViolation on the primary key', async () => {
+        const p = payment();
+        await insertPayments(p);
+        const err = await insertPayments({ ...p, orderId: 'other' }).catch((e: unknown) => e);
+        expect(err).toBeInstanceOf(UniqueViolation);
+        expect((err as UniqueViolation).constraint).toBe(constraints.paymentId);
+      });
+
+      it('counts payments by status', async () => {
+        expect(await store.countPaymentsByStatus()).toEqual({});
+        await insertPayments(
+          payment({ status: 'processing' }),
+          payment({ status: 'processing' }),
+          payment({ status: 'succeeded', merchantId: 'mch_b' }),
+        );
+        expect(await store.countPaymentsByStatus()).toEqual({ processing: 2, succeeded: 1 });
+      });
+    });
+
+    describe('transactions', () => {
+      it('returns the value of the function', async () => {
+        await expect(store.transaction(async () => 42)).resolves.toBe(42);
+      });
+
+      it('rolls back every write when the function throws', async () => {
+        const p = payment();
+        const c = command(p);
+        const e = event(p);
+        const key = idempotency();
+        const boom = new Error('boom');
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.insertPayment(p);
+            await tx.insertRefund(refund(p));
+            await tx.appendHistory(history(p));
+            await tx.insertCommand(c);
+            await tx.upsertTimer({ aggregateId: p.id, aggregateKind: 'payment', name: 'retry', dueAt: T0 });
+            await tx.insertEvent(e);
+            expect(await tx.insertIdempotency(key)).toBe(true);
+            await tx.putOtp({ paymentId: p.id, codeHash: 'h', expiresAt: T0 + 1, createdAt: T0 });
+            throw boom;
+          }),
+        ).rejects.toBe(boom);
+
+        expect(await store.getPayment(p.id)).toBeNull();
+        expect(await store.listRefundsOf(p.id)).toEqual([]);
+        expect(await store.listHistory(p.id)).toEqual([]);
+        expect(await store.listCommands(p.id)).toEqual([]);
+        expect(await store.getEvent(e.id)).toBeNull();
+        expect(await store.nextDue()).toEqual({ command: null, timer: null });
+        expect(await store.countPaymentsByStatus()).toEqual({});
+        await store.transaction(async (tx) => {
+          expect(await tx.getIdempotency(key.merchantId, key.key)).toBeNull();
+          expect(await tx.getOtp(p.id)).toBeNull();
+          expect(await tx.claimDueTimer(T0 + 1)).toBeNull();
+        });
+      });
+
+      it('does not commit a transaction in which a statement failed, even if the error was caught', async () => {
+        const existing = payment({ orderId: 'taken' });
+        await insertPayments(existing);
+        const fresh = payment();
+        const result = store.transaction(async (tx) => {
+          await tx.insertPayment(fresh);
+          await tx.insertPayment(payment({ orderId: 'taken' })).catch(() => undefined);
+          await expect(tx.getOtp(fresh.id)).rejects.toThrow(/aborted/);
+          return 'swallowed';
+        });
+        await expect(result).rejects.toBeInstanceOf(UniqueViolation);
+        expect(await store.getPayment(fresh.id)).toBeNull();
+        expect(await store.getPayment(existing.id)).toEqual(existing);
+      });
+
+      it('refuses a transaction handle used after its transaction ended', async () => {
+        let leaked: StoreTx | undefined;
+        await store.transaction(async (tx) => {
+          leaked = tx;
+        });
+        await expect(leaked?.insertPayment(payment())).rejects.toThrow(/ended/);
+        expect(await store.countPaymentsByStatus()).toEqual({});
+      });
+
+      it.runIf(options.isolatedReads ?? true)('reads outside a transaction see committed data only', async () => {
+        const p = payment();
+        await insertPayments(p);
+        const fresh = payment();
+        await store.transaction(async (tx) => {
+          await tx.insertPayment(fresh);
+          await tx.updatePayment(p.id, {
+            status: 'failed',
+            state: 'declined',
+            machineVersion: p.machineVersion,
+            snapshot: { value: 'declined', context: {} },
+            version: 2,
+            updatedAt: T0 + 1,
+          });
+          expect(await store.getPayment(fresh.id)).toBeNull();
+          expect((await store.getPayment(p.id))?.status).toBe('processing');
+          expect(await store.countPaymentsByStatus()).toEqual({ processing: 1 });
+        });
+        expect((await store.getPayment(p.id))?.status).toBe('failed');
+        expect(await store.getPayment(fresh.id)).toEqual(fresh);
+      });
+    });
+
+    describe('listPayments', () => {
+      let all: PaymentRecord[];
+
+      beforeEach(async () => {
+        all = [];
+        for (let i = 0; i < 6; i++) {
+          // the last two share a millisecond: the id breaks the tie
+          const at = T0 + Math.min(i, 4) * 1_000;
+          all.push(payment({ createdAt: at, updatedAt: at, status: i % 2 === 0 ? 'processing' : 'succeeded' }));
+        }
+        await insertPayments(...all, payment({ merchantId: 'mch_b', createdAt: T0 + 10_000 }));
+      });
+
+      const newestFirst = (ps: PaymentRecord[]) =>
+        [...ps].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).map((p) => p.id);
+
+      it('pages newest first with startingAfter and hasMore', async () => {
+        const seen: string[] = [];
+        const hasMore: boolean[] = [];
+        let startingAfter: string | undefined;
+        for (;;) {
+          const page = await store.listPayments({ merchantId: 'mch_a', limit: 4, ...(startingAfter ? { startingAfter } : {}) });
+          seen.push(...page.items.map((p) => p.id));
+          hasMore.push(page.hasMore);
+          if (!page.hasMore) break;
+          startingAfter = page.items.at(-1)?.id;
+        }
+        expect(seen).toEqual(newestFirst(all));
+        expect(hasMore).toEqual([true, false]);
+        const first = await store.listPayments({ merchantId: 'mch_a', limit: 1 });
+        expect(first.items[0]).toStrictEqual(all.find((p) => p.id === newestFirst(all)[0]));
+      });
+
+      it('reports no more when the page is exactly full', async () => {
+        const page = await store.listPayments({ merchantId: 'mch_a', limit: 6 });
+        expect(page.items).toHaveLength(6);
+        expect(page.hasMore).toBe(false);
+      });
+
+      it('filters by status, also across pages', async () => {
+        const succeeded = all.filter((p) => p.status === 'succeeded');
+        const page1 = await store.listPayments({ merchantId: 'mch_a', limit: 2, status: 'succeeded' });
+        expect(page1.hasMore).toBe(true);
+        const page2 = await store.listPayments({
+          merchantId: 'mch_a',
+          limit: 2,
+          status: 'succeeded',
+          startingAfter: page1.items[1]?.id ?? '',
+        });
+        expect(page2.hasMore).toBe(false);
+        expect([...page1.items, ...page2.items].map((p) => p.id)).toEqual(newestFirst(succeeded));
+      });
+
+      it("keeps merchants apart, also for another merchant's cursor", async () => {
+        const b = await store.listPayments({ merchantId: 'mch_b', limit: 10 });
+        expect(b.items).toHaveLength(1);
+        expect(b.items[0]?.merchantId).toBe('mch_b');
+        const foreignCursor = await store.listPayments({ merchantId: 'mch_b', limit: 10, startingAfter: all[0]?.id ?? '' });
+        expect(foreignCursor).toEqual({ items: [], hasMore: false });
+        expect(await store.listPayments({ merchantId: 'mch_none', limit: 10 })).toEqual({ items: [], hasMore: false });
+      });
+    });
+
+    describe('refunds', () => {
+      it('round-trip, lock, update and list in creation order', async () => {
+        const p = payment();
+        const r1 = refund(p, { amount: Number.MAX_SAFE_INTEGER, createdAt: T0 + 2, updatedAt: T0 + 2 });
+        const r2 = refund(p, { reason: null, createdAt: T0 + 1, updatedAt: T0 + 1 });
+        await store.transaction(async (tx) => {
+          await tx.insertPayment(p);
+          await tx.insertRefund(r1);
+          await tx.insertRefund(r2);
+        });
+        expect(await store.getRefund(r1.id)).toStrictEqual(r1);
+        expect(await store.getRefund(r2.id)).toStrictEqual(r2);
+        expect(await store.getRefund('re_missing')).toBeNull();
+        expect(await store.listRefundsOf(p.id)).toStrictEqual([r2, r1]);
+        expect(await store.listRefundsOf('pay_other')).toEqual([]);
+
+        const update = {
+          status: 'succeeded',
+          state: 'succeeded',
+          machineVersion: 2,
+          snapshot: { value: 'succeeded', context: { bank: 'ok' } },
+          version: 3,
+          updatedAt: T0 + 9,
+        };
+        await store.transaction(async (tx) => {
+          expect(await tx.lockRefund(r2.id)).toStrictEqual(r2);
+          expect(await tx.lockRefund('re_missing')).toBeNull();
+          await tx.updateRefund(r2.id, update);
+          expect(await tx.listRefunds(p.id)).toStrictEqual([{ ...r2, ...update }, r1]);
+        });
+        expect(await store.getRefund(r2.id)).toStrictEqual({ ...r2, ...update });
+      });
+    });
+
+    describe('history', () => {
+      it('appends rows and lists them by seq with store-assigned increasing seq', async () => {
+        const p = payment();
+        const r = refund(p);
+        const rows = [
+          history(p, { at: T0 + 5, fromState: null, toState: 'received', data: { event: 'START' } }),
+          history(p, { at: T0 + 1, kind: 'bank', fromState: null, toState: null, data: { mti: '0100', masked: '4000********0002' } }),
+          history(p, { aggregateId: r.id, kind: 'note', data: ['a', 1, null] }),
+          history(p, { seq: 999, data: null }),
+          history(p, { kind: 'note', data: 'a JSON string, not an object' }),
+          history(p, { kind: 'note', data: Number.MAX_SAFE_INTEGER }),
+        ];
+        await store.transaction(async (tx) => {
+          await tx.insertPayment(p);
+          await tx.insertRefund(r);
+          for (const h of rows) await tx.appendHistory(h);
+        });
+        const other = payment();
+        await store.transaction(async (tx) => {
+          await tx.insertPayment(other);
+          await tx.appendHistory(history(other));
+        });
+
+        const listed = await store.listHistory(p.id);
+        expect(listed.map(({ seq: _seq, ...h }) => h)).toStrictEqual(rows.map(({ seq: _seq, ...h }) => h));
+        const seqs = listed.map((h) => h.seq ?? Number.NaN);
+        expect(seqs.every((s) => Number.isInteger(s))).toBe(true);
+        expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
+        expect(new Set(seqs).size).toBe(seqs.length);
+        expect(seqs).not.toContain(999);
+        const [otherRow] = await store.listHistory(other.id);
+        expect(otherRow?.seq).toBeGreaterThan(Math.max(...seqs));
+      });
+    });
+
+    describe('commands', () => {
+      let p: PaymentRecord;
+
+      beforeEach(async () => {
+        p = payment();
+        await insertPayments(p);
+      });
+
+      async function insertCommands(...cs: CommandRecord[]): Promise<void> {
+        await store.transaction(async (tx) => {
+          for (const c of cs) await tx.insertCommand(c);
+        });
+      }
+
+      it('round-trip every field, by id, aggregate and reference', async () => {
+        const done = command(p, {
+          status: 'done',
+          attempts: 3,
+          leaseOwner: 'node-1',
+          leaseUntil: T0 + 30_000,
+          outcome: { type: 'declined', code: '05', reason: 'Do not honour' },
+          completedAt: T0 + 7,
+          createdAt: T0,
+          reference: 'STAN-000123',
+        });
+        const notify = command(p, { kind: 'notify', name: 'otp', spec: { kind: 'notify', notification: 'otp' }, createdAt: T0 + 1 });
+        await insertCommands(done, notify);
+        expect(await store.transaction((tx) => tx.getCommand(done.id))).toStrictEqual(done);
+        expect(await store.transaction((tx) => tx.getCommand('cmd_missing'))).toBeNull();
+        expect(await store.listCommands(p.id)).toStrictEqual([done, notify]);
+        expect(await store.listCommands('pay_other')).toEqual([]);
+        expect(await store.findCommandByReference('STAN-000123')).toStrictEqual(done);
+        expect(await store.findCommandByReference('unknown')).toBeNull();
+      });
+
+      it('findCommandByReference finds the bank command, not a notification sharing the reference', async () => {
+        const note = command(p, { kind: 'notify', name: 'result', reference: 'E2E-1', createdAt: T0 });
+        const bank = command(p, { kind: 'bank', name: 'transfer', reference: 'E2E-1', createdAt: T0 + 1 });
+        await insertCommands(note, bank);
+        expect((await store.findCommandByReference('E2E-1'))?.id).toBe(bank.id);
+      });
+
+      it('claimCommands claims due pending commands only, oldest first, up to the limit', async () => {
+        const due1 = command(p, { availableAt: T0 - 2_000 });
+        const due2 = command(p, { availableAt: T0 - 1_000 });
+        const due3 = command(p, { availableAt: T0 });
+        const future = command(p, { availableAt: T0 + 1 });
+        const inFlight = command(p, { status: 'in_flight', availableAt: T0 - 5_000, leaseOwner: 'x', leaseUntil: T0 + 60_000 });
+        const finished = command(p, { status: 'done', availableAt: T0 - 5_000, completedAt: T0 });
+        await insertCommands(future, due3, finished, due2, inFlight, due1);
+
+        const claimed = await store.transaction((tx) => tx.claimCommands({ now: T0, limit: 2, owner: 'node-a', leaseMs: 30_000 }));
+        expect(claimed.map((c) => c.id)).toEqual([due1.id, due2.id]);
+        for (const c of claimed) {
+          expect(c).toMatchObject({ status: 'in_flight', leaseOwner: 'node-a', leaseUntil: T0 + 30_000, attempts: 1 });
+        }
+        const stored = await store.listCommands(p.id);
+        expect(stored.find((c) => c.id === due1.id)).toStrictEqual(claimed[0]);
+
+        const rest = await store.transaction((tx) => tx.claimCommands({ now: T0, limit: 10, owner: 'node-b', leaseMs: 1_000 }));
+        expect(rest.map((c) => c.id)).toEqual([due3.id]);
+        const none = await store.transaction((tx) => tx.claimCommands({ now: T0, limit: 10, owner: 'node-b', leaseMs: 1_000 }));
+        expect(none).toEqual([]);
+        expect((await store.listCommands(p.id)).find((c) => c.id === future.id)?.status).toBe('pending');
+      });
+
+      it('two concurrent claimers never get the same command', async () => {
+        const cs = Array.from({ length: 10 }, (_, i) => command(p, { availableAt: T0 - i }));
+        await insertCommands(...cs);
+        const [a, b] = await claimConcurrently((tx) =>
+          tx.claimCommands({ now: T0, limit: 5, owner: 'node', leaseMs: 30_000 }),
+        );
+        expect(a).toHaveLength(5);
+        expect(b).toHaveLength(5);
+        const ids = [...a, ...b].map((c) => c.id);
+        expect(new Set(ids).size).toBe(10);
+        expect(new Set(ids)).toEqual(new Set(cs.map((c) => c.id)));
+        const stored = await store.listCommands(p.id);
+        expect(stored.every((c) => c.status === 'in_flight' && c.attempts === 1)).toBe(true);
+      });
+
+      it('claimExpiredLeases returns in-flight commands whose lease ran out', async () => {
+        const expiredEarly = command(p, { status: 'in_flight', attempts: 1, leaseOwner: 'dead', leaseUntil: T0 - 10 });
+        const expiredNow = command(p, { status: 'in_flight', attempts: 1, leaseOwner: 'dead', leaseUntil: T0 });
+        const alive = command(p, { status: 'in_flight', attempts: 1, leaseOwner: 'alive', leaseUntil: T0 + 1 });
+        const pending = command(p, { availableAt: T0 - 100 });
+        const done = command(p, { status: 'done', leaseOwner: 'old', completedAt: T0 - 50 });
+        await insertCommands(alive, expiredNow, pending, done, expiredEarly);
+
+        const all = await store.transaction((tx) => tx.claimExpiredLeases(T0, 10));
+        expect(all.map((c) => c.id)).toEqual([expiredEarly.id, expiredNow.id]);
+        expect(all[0]).toStrictEqual(expiredEarly);
+        const limited = await store.transaction((tx) => tx.claimExpiredLeases(T0, 1));
+        expect(limited.map((c) => c.id)).toEqual([expiredEarly.id]);
+      });
+
+      it('finishCommand records the outcome; requeueCommand makes a command claimable again', async () => {
+        const c1 = command(p);
+        const c2 = command(p);
+        await insertCommands(c1, c2);
+        await store.transaction((tx) => tx.claimCommands({ now: T0, limit: 10, owner: 'node-a', leaseMs: 1_000 }));
+
+        await store.transaction(async (tx) => {
+          await tx.finishCommand(c1.id, 'done', { type: 'ok', data: { rrn: '123456789012' } }, T0 + 50);
+          await tx.finishCommand(c2.id, 'lost', null, T0 + 60);
+        });
+        const [f1, f2] = await store.listCommands(p.id).then((cs) => [c1, c2].map((c) => cs.find((x) => x.id === c.id)));
+        expect(f1).toMatchObject({ status: 'done', outcome: { type: 'ok', data: { rrn: '123456789012' } }, completedAt: T0 + 50, attempts: 1 });
+        expect(f2).toMatchObject({ status: 'lost', outcome: null, completedAt: T0 + 60 });
+
+        const c3 = command(p);
+        await insertCommands(c3);
+        await store.transaction((tx) => tx.claimCommands({ now: T0, limit: 10, owner: 'node-a', leaseMs: 1_000 }));
+        await store.transaction((tx) => tx.requeueCommand(c3.id, T0 + 5_000));
+        const requeued = await store.transaction((tx) => tx.getCommand(c3.id));
+        expect(requeued).toMatchObject({ status: 'pending', availableAt: T0 + 5_000, leaseOwner: null, leaseUntil: null, attempts: 1 });
+        expect(await store.transaction((tx) => tx.claimCommands({ now: T0 + 4_999, limit: 10, owner: 'b', leaseMs: 1 }))).toEqual([]);
+        const again = await store.transaction((tx) => tx.claimCommands({ now: T0 + 5_000, limit: 10, owner: 'node-b', leaseMs: 1_000 }));
+        expect(again).toHaveLength(1);
+        expect(again[0]).toMatchObject({ id: c3.id, attempts: 2, leaseOwner: 'node-b', leaseUntil: T0 + 6_000 });
+
+        await expect(store.transaction((tx) => tx.finishCommand('cmd_missing', 'done', null, T0))).rejects.toThrow(/cmd_missing/);
+        await expect(store.transaction((tx) => tx.requeueCommand('cmd_missing', T0))).rejects.toThrow(/cmd_missing/);
+      });
+
+      it('nextDue reports the earliest pending command and the earliest timer', async () => {
+        expect(await store.nextDue()).toEqual({ command: null, timer: null });
+        await insertCommands(
+          command(p, { availableAt: T0 + 5_000 }),
+          command(p, { availableAt: T0 + 3_000 }),
+          command(p, { status: 'in_flight', availableAt: T0 + 1_000, leaseOwner: 'x', leaseUntil: T0 + 2_000 }),
+        );
+        expect(await store.nextDue()).toEqual({ command: T0 + 3_000, timer: null });
+        await store.transaction(async (tx) => {
+          await tx.upsertTimer({ aggregateId: p.id, aggregateKind: 'payment', name: 'poll', dueAt: T0 + 9_000 });
+          await tx.upsertTimer({ aggregateId: 're_x', aggregateKind: 'refund', name: 'retry', dueAt: T0 + 7_000 });
+        });
+        expect(await store.nextDue()).toEqual({ command: T0 + 3_000, timer: T0 + 7_000 });
+      });
+    });
+
+    describe('timers', () => {
+      it('upsert inserts and moves the due time; claimDueTimer returns only due timers', async () => {
+        await store.transaction(async (tx) => {
+          await tx.upsertTimer({ aggregateId: 'pay_1', aggregateKind: 'payment', name: 'otp_expiry', dueAt: T0 + 1_000 });
+          await tx.upsertTimer({ aggregateId: 're_1', aggregateKind: 'refund', name: 'retry', dueAt: T0 + 2_000 });
+        });
+        expect(await store.transaction((tx) => tx.claimDueTimer(T0 + 999))).toBeNull();
+        expect(await store.transaction((tx) => tx.claimDueTimer(T0 + 1_000))).toStrictEqual({
+          aggregateId: 'pay_1',
+          aggregateKind: 'payment',
+          name: 'otp_expiry',
+          dueAt: T0 + 1_000,
+        });
+
+        await store.transaction((tx) =>
+          tx.upsertTimer({ aggregateId: 'pay_1', aggregateKind: 'payment', name: 'otp_expiry', dueAt: T0 + 5_000 }),
+        );
+        expect(await store.nextDue()).toEqual({ command: null, timer: T0 + 2_000 });
+        expect(await store.transaction((tx) => tx.claimDueTimer(T0 + 4_999))).toStrictEqual({
+          aggregateId: 're_1',
+          aggregateKind: 'refund',
+          name: 'retry',
+          dueAt: T0 + 2_000,
+        });
+        await store.transaction((tx) => tx.deleteTimer('re_1', 'retry'));
+        expect(await store.transaction((tx) => tx.claimDueTimer(T0 + 4_999))).toBeNull();
+        expect((await store.transaction((tx) => tx.claimDueTimer(T0 + 5_000)))?.dueAt).toBe(T0 + 5_000);
+      });
+
+      it('deleteTimer removes one timer, deleteTimers all of one aggregate', async () => {
+        await store.transaction(async (tx) => {
+          await tx.upsertTimer({ aggregateId: 'pay_1', aggregateKind: 'payment', name: 'retry', dueAt: T0 + 1 });
+          await tx.upsertTimer({ aggregateId: 'pay_1', aggregateKind: 'payment', name: 'poll', dueAt: T0 + 2 });
+          await tx.upsertTimer({ aggregateId: 'pay_1', aggregateKind: 'payment', name: 'otp_expiry', dueAt: T0 + 3 });
+          await tx.upsertTimer({ aggregateId: 'pay_2', aggregateKind: 'payment', name: 'retry', dueAt: T0 + 4 });
+        });
+        await store.transaction((tx) => tx.deleteTimer('pay_1', 'retry'));
+        expect(await store.nextDue()).toEqual({ command: null, timer: T0 + 2 });
+        await store.transaction((tx) => tx.deleteTimers('pay_1'));
+        expect(await store.nextDue()).toEqual({ command: null, timer: T0 + 4 });
+        expect((await store.transaction((tx) => tx.claimDueTimer(T0 + 100)))?.aggregateId).toBe('pay_2');
+      });
+
+      it('two concurrent claimers get different timers', async () => {
+        await store.transaction(async (tx) => {
+          await tx.upsertTimer({ aggregateId: 'pay_1', aggregateKind: 'payment', name: 'retry', dueAt: T0 - 2 });
+          await tx.upsertTimer({ aggregateId: 'pay_2', aggregateKind: 'payment', name: 'retry', dueAt: T0 - 1 });
+          await tx.upsertTimer({ aggregateId: 'pay_3', aggregateKind: 'payment', name: 'retry', dueAt: T0 + 1 });
+        });
+        // A worker fires the timer and deletes it in the same transaction.
+        const [a, b] = await claimConcurrently(async (tx) => {
+          const t = await tx.claimDueTimer(T0);
+          if (t) await tx.deleteTimer(t.aggregateId, t.name);
+          return t;
+        });
+        expect(a).not.toBeNull();
+        expect(b).not.toBeNull();
+        expect(new Set([a?.aggregateId, b?.aggregateId])).toEqual(new Set(['pay_1', 'pay_2']));
+        expect(await store.nextDue()).toEqual({ command: null, timer: T0 + 1 });
+      });
+    });
+
+    describe('events', () => {
+      let p1: PaymentRecord;
+      let p2: PaymentRecord;
+      let events: EventRecord[];
+
+      beforeEach(async () => {
+        p1 = payment();
+        p2 = payment();
+        events = [
+          event(p1, { type: 'payment.requires_confirmation', createdAt: T0 + 1 }),
+          event(p1, { type: 'payment.authorized', createdAt: T0 + 2 }),
+          event(p2, { type: 'payment.authorized', createdAt: T0 + 3, refundId: null }),
+          event(p1, { type: 'refund.succeeded', refundId: 're_1', createdAt: T0 + 4, data: { nested: [{ a: 1 }] } }),
+          event(p2, { type: 'payment.succeeded', createdAt: T0 + 4 }),
+        ];
+        const foreign = payment({ merchantId: 'mch_b' });
+        await store.transaction(async (tx) => {
+          await tx.insertPayment(p1);
+          await tx.insertPayment(p2);
+          await tx.insertPayment(foreign);
+          for (const e of events) await tx.insertEvent(e);
+          await tx.insertEvent(event(foreign, { createdAt: T0 + 100 }));
+        });
+      });
+
+      const newestFirst = (es: EventRecord[]) =>
+        [...es].sort((a, b) => b.createdAt - a.createdAt || (a.id < b.id ? 1 : -1)).map((e) => e.id);
+
+      it('round-trips and pages newest first', async () => {
+        for (const e of events) expect(await store.getEvent(e.id)).toStrictEqual(e);
+        expect(await store.getEvent('evt_missing')).toBeNull();
+        const page1 = await store.listEvents({ merchantId: 'mch_a', limit: 3 });
+        expect(page1.hasMore).toBe(true);
+        const page2 = await store.listEvents({ merchantId: 'mch_a', limit: 3, startingAfter: page1.items[2]?.id ?? '' });
+        expect(page2.hasMore).toBe(false);
+        expect([...page1.items, ...page2.items].map((e) => e.id)).toEqual(newestFirst(events));
+      });
+
+      it('filters by type and by payment', async () => {
+        const authorized = await store.listEvents({ merchantId: 'mch_a', limit: 10, type: 'payment.authorized' });
+        expect(authorized.items.map((e) => e.id)).toEqual(newestFirst(events.filter((e) => e.type === 'payment.authorized')));
+        const ofP1 = await store.listEvents({ merchantId: 'mch_a', limit: 2, paymentId: p1.id });
+        expect(ofP1.hasMore).toBe(true);
+        expect(ofP1.items.map((e) => e.id)).toEqual(newestFirst(events.filter((e) => e.paymentId === p1.id)).slice(0, 2));
+        const both = await store.listEvents({ merchantId: 'mch_a', limit: 10, paymentId: p2.id, type: 'payment.authorized' });
+        expect(both.items.map((e) => e.id)).toEqual([events[2]?.id]);
+        expect((await store.listEvents({ merchantId: 'mch_b', limit: 10 })).items).toHaveLength(1);
+      });
+    });
+
+    describe('idempotency keys', () => {
+      it('insert reports a conflict with false and the transaction still commits', async () => {
+        const first = idempotency({ key: 'k1' });
+        const p = payment();
+        await store.transaction(async (tx) => {
+          expect(await tx.insertIdempotency(first)).toBe(true);
+        });
+        await store.transaction(async (tx) => {
+          expect(await tx.insertIdempotency(idempotency({ key: 'k1', requestHash: 'b'.repeat(64) }))).toBe(false);
+          // the transaction is still usable after the conflict, and commits
+          await tx.insertPayment(p);
+          expect(await tx.insertIdempotency(idempotency({ key: 'k1', merchantId: 'mch_b' }))).toBe(true);
+        });
+        expect(await store.getPayment(p.id)).toEqual(p);
+        await store.transaction(async (tx) => {
+          expect(await tx.getIdempotency('mch_a', 'k1')).toStrictEqual(first);
+          expect((await tx.getIdempotency('mch_b', 'k1'))?.merchantId).toBe('mch_b');
+          expect(await tx.getIdempotency('mch_a', 'k2')).toBeNull();
+        });
+      });
+
+      it('complete stores the response; delete frees the key', async () => {
+        const r = idempotency({ key: 'k1' });
+        await store.transaction(async (tx) => {
+          await tx.insertIdempotency(r);
+          await tx.completeIdempotency('mch_a', 'k1', 201, '{"id":"pay_1"}');
+        });
+        expect(await store.transaction((tx) => tx.getIdempotency('mch_a', 'k1'))).toStrictEqual({
+          ...r,
+          state: 'done',
+          responseStatus: 201,
+          responseBody: '{"id":"pay_1"}',
+        });
+        await store.transaction((tx) => tx.deleteIdempotency('mch_a', 'k1'));
+        expect(await store.transaction((tx) => tx.getIdempotency('mch_a', 'k1'))).toBeNull();
+        expect(await store.transaction((tx) => tx.insertIdempotency(r))).toBe(true);
+      });
+    });
+
+    describe('one-time codes', () => {
+      it('put, replace, get and delete', async () => {
+        const p = payment();
+        await insertPayments(p);
+        const first = { paymentId: p.id, codeHash: 'hash-1', expiresAt: T0 + 300_000, createdAt: T0 };
+        const second = { paymentId: p.id, codeHash: 'hash-2', expiresAt: T0 + 400_000, createdAt: T0 + 100_000 };
+        await store.transaction((tx) => tx.putOtp(first));
+        expect(await store.transaction((tx) => tx.getOtp(p.id))).toStrictEqual(first);
+        await store.transaction((tx) => tx.putOtp(second));
+        expect(await store.transaction((tx) => tx.getOtp(p.id))).toStrictEqual(second);
+        await store.transaction((tx) => tx.deleteOtp(p.id));
+        expect(await store.transaction((tx) => tx.getOtp(p.id))).toBeNull();
+      });
+    });
+  });
+}
