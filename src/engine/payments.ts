@@ -204,19 +204,11 @@ export class Payments {
     const connector = this.o.connectors.get(p.connector);
     const refunds = connector?.capabilities.refunds;
     if (!connector || !refunds) throw new EngineError(422, 'refunds_not_supported', `connector ${p.connector} does not support refunds`);
-    const amount = input.amount ?? p.amount;
-    if (!isMinorAmount(amount) || amount === 0) throw new EngineError(400, 'invalid_amount', 'amount must be a positive integer of minor units', 'amount');
+    if (input.amount !== undefined && (!isMinorAmount(input.amount) || input.amount === 0)) {
+      throw new EngineError(400, 'invalid_amount', 'amount must be a positive integer of minor units', 'amount');
+    }
     const windowDays = merchant.refundWindowDays ?? this.o.refundWindowDays ?? refunds.windowDays;
     const id = newId('re', now);
-    const first = startMachine('refund', {
-      refundId: id,
-      paymentId,
-      amount,
-      currency: p.currency,
-      inquiry: connector.capabilities.methods[p.method.type]?.inquiry ?? false,
-      retry: this.policy.retry,
-      pollIntervalMs: this.policy.pollIntervalMs,
-    });
     const applied = await this.o.store.transaction(async (tx) => {
       const locked = await tx.lockPayment(paymentId);
       if (!locked || locked.status !== 'succeeded') {
@@ -225,15 +217,26 @@ export class Payments {
       if (now - locked.updatedAt > windowDays * DAY) {
         throw new EngineError(422, 'refund_window_expired', `refunds are accepted for ${windowDays} days after the payment succeeded`);
       }
+      const remaining = await this.remaining(tx, locked);
+      // no amount means "whatever is left"
+      const amount = input.amount ?? Number(remaining);
       if (!refunds.partial && amount !== locked.amount) {
         throw new EngineError(422, 'partial_refund_not_supported', 'this connector refunds only the full amount', 'amount');
       }
-      const remaining = await this.remaining(tx, locked);
-      if (BigInt(amount) > remaining) {
+      if (amount === 0 || BigInt(amount) > remaining) {
         throw new EngineError(422, 'refund_exceeds_remaining', `at most ${remaining.toString()} minor units remain refundable`, 'amount', {
           remaining: Number(remaining),
         });
       }
+      const first = startMachine('refund', {
+        refundId: id,
+        paymentId,
+        amount,
+        currency: p.currency,
+        inquiry: connector.capabilities.methods[p.method.type]?.inquiry ?? false,
+        retry: this.policy.retry,
+        pollIntervalMs: this.policy.pollIntervalMs,
+      });
       const record: RefundRecord = {
         id,
         paymentId,

@@ -1,0 +1,244 @@
+import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
+import type { Context } from 'hono';
+import { Secret } from '../../domain/secret.js';
+import type { Engine } from '../../engine/engine.js';
+import { EngineError } from '../../engine/errors.js';
+import type { Store } from '../../store/types.js';
+import type { ApiEnv } from '../context.js';
+import { Idempotency, ReplayedResponse, requestHash } from '../idempotency.js';
+import { problem } from '../problem.js';
+import {
+  ConfirmBody,
+  CreatePaymentBody,
+  IdempotencyHeaders,
+  IdParam,
+  ListQuery,
+  listOf,
+  Payment,
+  ProblemSchema,
+  Refund,
+  RefundBody,
+  TimelineEntry,
+} from '../schemas.js';
+import { paymentView, refundView, timelineView } from '../views.js';
+import { preferWaitSeconds, waitWhileProcessing } from '../wait.js';
+
+const problems = (...codes: number[]) =>
+  Object.fromEntries(
+    codes.map((s) => [s, { description: 'Problem details (RFC 9457)', content: { 'application/problem+json': { schema: ProblemSchema } } }]),
+  );
+
+const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+const PayId = IdParam('pay');
+const ReId = IdParam('re');
+const bearer = [{ bearerAuth: [] }];
+
+const routes = {
+  create: createRoute({
+    method: 'post',
+    path: '/v1/payments',
+    tags: ['payments'],
+    summary: 'Create a payment',
+    description: 'Starts a payment. Send `Prefer: wait=N` to wait up to N seconds (max 10) for it to leave `processing`.',
+    security: bearer,
+    request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: CreatePaymentBody } } } },
+    responses: { 201: json(Payment, 'The payment'), ...problems(400, 401, 403, 409, 413, 422) },
+  }),
+  list: createRoute({
+    method: 'get',
+    path: '/v1/payments',
+    tags: ['payments'],
+    summary: 'List payments, newest first',
+    security: bearer,
+    request: { query: ListQuery },
+    responses: { 200: json(listOf(Payment, 'PaymentList'), 'A page of payments'), ...problems(400, 401) },
+  }),
+  get: createRoute({
+    method: 'get',
+    path: '/v1/payments/{id}',
+    tags: ['payments'],
+    summary: 'Retrieve a payment',
+    security: bearer,
+    request: { params: PayId },
+    responses: { 200: json(Payment, 'The payment'), ...problems(400, 401, 404) },
+  }),
+  confirm: createRoute({
+    method: 'post',
+    path: '/v1/payments/{id}/confirm',
+    tags: ['payments'],
+    summary: "Submit the customer's one-time code",
+    security: bearer,
+    request: { params: PayId, body: { required: true, content: { 'application/json': { schema: ConfirmBody } } } },
+    responses: { 200: json(Payment, 'The payment'), ...problems(400, 401, 404, 409, 422) },
+  }),
+  resend: createRoute({
+    method: 'post',
+    path: '/v1/payments/{id}/resend_otp',
+    tags: ['payments'],
+    summary: 'Send the customer a new one-time code (limited)',
+    security: bearer,
+    request: { params: PayId },
+    responses: { 200: json(Payment, 'The payment'), ...problems(401, 404, 409, 429) },
+  }),
+  cancel: createRoute({
+    method: 'post',
+    path: '/v1/payments/{id}/cancel',
+    tags: ['payments'],
+    summary: 'Cancel a payment the bank has not acted on yet',
+    security: bearer,
+    request: { params: PayId },
+    responses: { 200: json(Payment, 'The payment'), ...problems(401, 404, 409) },
+  }),
+  refund: createRoute({
+    method: 'post',
+    path: '/v1/payments/{id}/refunds',
+    tags: ['refunds'],
+    summary: 'Refund a succeeded payment, fully or partly',
+    security: bearer,
+    request: {
+      params: PayId,
+      headers: IdempotencyHeaders,
+      body: { required: false, content: { 'application/json': { schema: RefundBody } } },
+    },
+    responses: { 201: json(Refund, 'The refund'), ...problems(400, 401, 404, 409, 422) },
+  }),
+  getRefund: createRoute({
+    method: 'get',
+    path: '/v1/refunds/{id}',
+    tags: ['refunds'],
+    summary: 'Retrieve a refund',
+    security: bearer,
+    request: { params: ReId },
+    responses: { 200: json(Refund, 'The refund'), ...problems(400, 401, 404) },
+  }),
+  timeline: createRoute({
+    method: 'get',
+    path: '/v1/payments/{id}/events',
+    tags: ['payments'],
+    summary: "The payment's timeline: state changes and bank outcomes (masked)",
+    security: bearer,
+    request: { params: PayId },
+    responses: { 200: json(listOf(TimelineEntry, 'Timeline'), 'The timeline, oldest first'), ...problems(400, 401, 404) },
+  }),
+};
+
+export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: Store, idem: Idempotency): void {
+  const payments = engine.payments;
+  const view = async (id: string) => {
+    const p = await store.getPayment(id);
+    if (!p) throw new EngineError(404, 'resource_missing', 'no such payment', 'id');
+    return paymentView(p, await store.listRefundsOf(id));
+  };
+
+  /**
+   * Runs a creating request once per Idempotency-Key. A replay of a stored success comes back
+   * as the body to send; a replay of a stored refusal is thrown as the stored problem.
+   */
+  const idempotent = async <T>(c: Context<ApiEnv>, key: string, body: unknown, run: () => Promise<T>): Promise<T> => {
+    const merchant = c.get('merchant');
+    const verdict = await idem.begin(merchant.id, key, requestHash(c.req.method, c.req.path, body));
+    if (verdict.kind === 'replay') {
+      c.header('idempotent-replayed', 'true');
+      if (verdict.response.status >= 300) throw new ReplayedResponse(verdict.response);
+      return JSON.parse(verdict.response.body) as T;
+    }
+    if (verdict.kind === 'mismatch') {
+      throw new EngineError(422, 'idempotency_key_reused', 'this Idempotency-Key was used with a different request', 'Idempotency-Key');
+    }
+    if (verdict.kind === 'in_flight') {
+      throw new EngineError(409, 'idempotency_in_flight', 'a request with this Idempotency-Key is still being processed; retry later', 'Idempotency-Key');
+    }
+    try {
+      const result = await run();
+      await idem.complete(merchant.id, key, { status: 201, body: JSON.stringify(result), contentType: 'application/json' });
+      return result;
+    } catch (err) {
+      if (err instanceof EngineError && err.status < 500) {
+        // a refusal is an answer: the same request gets the same refusal
+        const p = problem(c.get('requestId'), err.status, err.code, err.message, err.param, err.extra);
+        await idem.complete(merchant.id, key, { status: err.status, body: JSON.stringify(p), contentType: 'application/problem+json' });
+        throw err;
+      }
+      await idem.release(merchant.id, key);
+      throw err;
+    }
+  };
+
+  const waited = async (c: Context<ApiEnv>, id: string, status: string) => {
+    const seconds = preferWaitSeconds(c.req.header('prefer'));
+    if (seconds > 0) {
+      c.header('preference-applied', `wait=${seconds}`);
+      await waitWhileProcessing(engine.runner, id, status, seconds);
+    }
+  };
+
+  app.openapi(routes.create, async (c) => {
+    const body = c.req.valid('json');
+    const key = c.req.valid('header')['idempotency-key'];
+    const result = await idempotent(c, key, body, async () => {
+      const p = await payments.create(c.get('merchant'), body);
+      await waited(c, p.id, p.status);
+      return view(p.id);
+    });
+    return c.json(result, 201);
+  });
+
+  app.openapi(routes.list, async (c) => {
+    const q = c.req.valid('query');
+    const page = await payments.list(c.get('merchant'), {
+      limit: q.limit,
+      ...(q.starting_after ? { startingAfter: q.starting_after } : {}),
+      ...(q.status ? { status: q.status } : {}),
+    });
+    const data = await Promise.all(page.items.map(async (p) => paymentView(p, await store.listRefundsOf(p.id))));
+    return c.json({ object: 'list' as const, data, has_more: page.hasMore }, 200);
+  });
+
+  app.openapi(routes.get, async (c) => {
+    const p = await payments.get(c.get('merchant'), c.req.valid('param').id);
+    await waited(c, p.id, p.status);
+    return c.json(await view(p.id), 200);
+  });
+
+  app.openapi(routes.confirm, async (c) => {
+    const { id } = c.req.valid('param');
+    const p = await payments.confirm(c.get('merchant'), id, new Secret(c.req.valid('json').otp));
+    await waited(c, p.id, p.status);
+    return c.json(await view(id), 200);
+  });
+
+  app.openapi(routes.resend, async (c) => {
+    const p = await payments.resendOtp(c.get('merchant'), c.req.valid('param').id);
+    return c.json(await view(p.id), 200);
+  });
+
+  app.openapi(routes.cancel, async (c) => {
+    const p = await payments.cancel(c.get('merchant'), c.req.valid('param').id);
+    return c.json(await view(p.id), 200);
+  });
+
+  app.openapi(routes.refund, async (c) => {
+    const { id } = c.req.valid('param');
+    const key = c.req.valid('header')['idempotency-key'];
+    const body = c.req.valid('json') ?? {};
+    const result = await idempotent(c, key, body, async () => {
+      const r = await payments.refund(c.get('merchant'), id, {
+        ...(body.amount !== undefined ? { amount: body.amount } : {}),
+        ...(body.reason !== undefined ? { reason: body.reason } : {}),
+      });
+      await waited(c, r.id, r.status === 'pending' ? 'processing' : r.status);
+      return refundView(await payments.getRefund(c.get('merchant'), r.id));
+    });
+    return c.json(result, 201);
+  });
+
+  app.openapi(routes.getRefund, async (c) => {
+    return c.json(refundView(await payments.getRefund(c.get('merchant'), c.req.valid('param').id)), 200);
+  });
+
+  app.openapi(routes.timeline, async (c) => {
+    const rows = await payments.timeline(c.get('merchant'), c.req.valid('param').id);
+    return c.json({ object: 'list' as const, data: rows.map(timelineView), has_more: false }, 200);
+  });
+}

@@ -1,0 +1,29 @@
+import type { Applied, Runner } from '../engine/runner.js';
+
+const MAX_WAIT_S = 10;
+
+/** RFC 7240 `Prefer: wait=N`, capped; 0 when absent or malformed. */
+export function preferWaitSeconds(header: string | undefined): number {
+  const m = header ? /(?:^|[,;\s])wait=(\d{1,3})(?:$|[,;\s])/.exec(header) : null;
+  return m?.[1] ? Math.min(MAX_WAIT_S, Number(m[1])) : 0;
+}
+
+/**
+ * Waits (in real time) until the aggregate's status leaves `processing`, or the time is up.
+ * It listens to the runner's committed changes, so it answers the moment the state moves.
+ */
+export function waitWhileProcessing(runner: Runner, id: string, currentStatus: string, seconds: number): Promise<void> {
+  if (seconds <= 0 || currentStatus !== 'processing') return Promise.resolve();
+  return new Promise((resolve) => {
+    const done = () => {
+      clearTimeout(timer);
+      runner.changes.off('change', onChange);
+      resolve();
+    };
+    const onChange = (a: Applied) => {
+      if ((a.id === id || a.paymentId === id) && a.status !== 'processing') done();
+    };
+    const timer = setTimeout(done, seconds * 1000);
+    runner.changes.on('change', onChange);
+  });
+}
