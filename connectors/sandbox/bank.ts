@@ -1,3 +1,4 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { declined, notSent, ok, pending, unknown, type Outcome } from '../../src/connector/outcome.js';
 import type { ConnectorReport, FlowName, FlowRequest } from '../../src/connector/types.js';
 import type { Clock } from '../../src/domain/clock.js';
@@ -41,6 +42,11 @@ export const TEST_IBANS = {
 } as const;
 
 export interface SandboxBankOptions {
+  /**
+   * Append-only file the bank keeps its ledger in, so the bank outlives a crash of Railyard
+   * (as a real one does) and tests can check nothing was executed twice. In memory when absent.
+   */
+  journalPath?: string;
   /** Delay of the late reply after the engine's timeout. */
   callTimeoutMs: number;
   lateByMs: number;
@@ -53,11 +59,36 @@ export class SandboxBank {
   private readonly ledger = new Map<string, LedgerEntry>();
   private readonly faults = new Map<BankFlow, Fault[]>();
   private reporter: ((r: ConnectorReport) => void) | null = null;
+  /** How often each reference was received, faults included: more than once means Railyard sent it twice. */
+  readonly received = new Map<string, number>();
 
   constructor(
     private readonly clock: Clock,
     private readonly opts: SandboxBankOptions,
-  ) {}
+  ) {
+    if (opts.journalPath) this.replay(opts.journalPath);
+  }
+
+  private replay(path: string): void {
+    if (!existsSync(path)) return;
+    for (const line of readFileSync(path, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      try {
+        const e = JSON.parse(line) as LedgerEntry;
+        this.ledger.set(e.reference, e);
+        if (e.flow === 'reverse' && e.original) {
+          const target = this.ledger.get(e.original);
+          if (target) target.reversed = true;
+        }
+      } catch {
+        // a line torn by a crash mid-write: the request it records never got an answer either
+      }
+    }
+  }
+
+  private journal(e: LedgerEntry): void {
+    if (this.opts.journalPath) appendFileSync(this.opts.journalPath, JSON.stringify(e) + '\n');
+  }
 
   onReport(fn: (r: ConnectorReport) => void): void {
     this.reporter = fn;
@@ -79,6 +110,7 @@ export class SandboxBank {
   }
 
   async handle(flow: BankFlow, req: FlowRequest, signal: AbortSignal): Promise<Outcome> {
+    this.received.set(req.reference, (this.received.get(req.reference) ?? 0) + 1);
     if (this.opts.latencyMs > 0) await this.clock.sleep(this.opts.latencyMs, signal);
     const fault = this.faults.get(flow)?.shift() ?? this.magicFault(flow, req);
     if (fault === 'unreachable') return notSent('connection refused');
@@ -134,6 +166,7 @@ export class SandboxBank {
       if (target) target.reversed = true;
     }
     this.ledger.set(req.reference, entry);
+    this.journal(entry);
     return outcome;
   }
 

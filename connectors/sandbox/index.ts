@@ -20,6 +20,7 @@ export function createSandboxConnector(env: ConnectorEnv): SandboxConnector {
     lateByMs: num('lateByMs', 1_000),
     settleAfterMs: num('settleAfterMs', 5_000),
     latencyMs: num('latencyMs', 0),
+    ...(typeof s.journalPath === 'string' ? { journalPath: s.journalPath } : {}),
   };
   const bank = new SandboxBank(env.clock, opts);
   bank.onReport((r) => env.report(r));

@@ -17,7 +17,7 @@ const bankFor = (method: 'card' | 'bank_account') => (c: ReturnType<typeof creat
         },
   inject: c.bank.inject.bind(c.bank),
   executed: (paymentId: string) =>
-    c.bank.entries(paymentId).map((e) => ({ flow: e.flow, reference: e.reference, ok: e.outcome.kind === 'ok', reversed: e.reversed })),
+    c.bank.entries(paymentId).map((e) => ({ flow: e.flow, reference: e.reference, ok: e.outcome.kind === 'ok', reversed: e.reversed, received: c.bank.received.get(e.reference) ?? 0 })),
 });
 
 runConnectorConformance({ name: 'sandbox (cards)', newConnector: createSandboxConnector, bank: bankFor('card') });

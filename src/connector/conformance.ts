@@ -20,7 +20,7 @@ export interface ConformanceBank {
   /** The next request of `flow` meets `fault`. */
   inject(fault: Fault, flow: BankFlow): void;
   /** What the bank executed for a payment: one entry per reference it acted on. */
-  executed(paymentId: string): { flow: BankFlow; reference: string; ok: boolean; reversed: boolean }[];
+  executed(paymentId: string): { flow: BankFlow; reference: string; ok: boolean; reversed: boolean; received?: number }[];
 }
 
 export const CONFORMANCE_TESTS = [
@@ -94,6 +94,9 @@ export function runConnectorConformance<C extends Connector>(opts: ConformanceOp
       for (const flow of ['verify', 'authorize', 'transfer'] as const) {
         const oks = executed.filter((e) => e.flow === flow && e.ok);
         expect(oks.length, `${flow} executed with success at most once`).toBeLessThanOrEqual(1);
+      }
+      for (const e of executed) {
+        if (e.received !== undefined) expect(e.received, `${e.flow} ${e.reference} sent once`).toBe(1);
       }
       const refs = executed.map((e) => e.reference);
       expect(new Set(refs).size, 'no reference executed twice').toBe(refs.length);

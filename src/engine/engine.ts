@@ -28,6 +28,8 @@ export interface EngineOptions {
   /** How often the workers look for due work when nothing woke them (real milliseconds). */
   pollIntervalMs?: number;
   owner?: string;
+  /** Lease of a claimed outbox command (default: twice the longest call timeout + 10 s). */
+  leaseMs?: number;
   /** Real milliseconds a graceful stop waits for bank calls in flight. */
   shutdownGraceMs?: number;
 }
@@ -70,6 +72,7 @@ export class Engine {
       log: o.log,
       owner: this.owner,
       otpTtlMs: this.payments.policy.otpTtlMs,
+      leaseMs: o.leaseMs ?? o.connectors.maxCallTimeoutMs() * 2 + 10_000,
     });
     this.timers = new TimerWorker(o.store, this.runner, o.clock, o.log);
     this.runner.changes.on('change', () => this.wake?.());

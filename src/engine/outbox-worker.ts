@@ -25,6 +25,8 @@ export interface OutboxDeps {
   owner: string;
   otpTtlMs: number;
   batchSize?: number;
+  /** How long a claimed command belongs to this process; must outlast the longest bank call. */
+  leaseMs?: number;
   /** Bank calls in flight at once from this process; more wait in the outbox. */
   maxConcurrency?: number;
   /** Notifications are retried this many times, then dropped with a log line: they never block a payment. */
@@ -50,7 +52,7 @@ export class OutboxWorker {
   constructor(private readonly d: OutboxDeps) {}
 
   get leaseMs(): number {
-    return this.d.connectors.maxCallTimeoutMs() * 2 + 10_000;
+    return Math.max(this.d.leaseMs ?? 0, this.d.connectors.maxCallTimeoutMs() + 2_000);
   }
 
   /** Claims one batch and starts it. Returns how many commands were claimed. */
