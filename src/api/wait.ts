@@ -8,12 +8,16 @@ export function preferWaitSeconds(header: string | undefined): number {
   return m?.[1] ? Math.min(MAX_WAIT_S, Number(m[1])) : 0;
 }
 
+/** Statuses a payment passes through on its own: a waiting client wants what comes after. */
+const TRANSIENT = new Set(['processing', 'authorized', 'pending']);
+
 /**
- * Waits (in real time) until the aggregate's status leaves `processing`, or the time is up.
- * It listens to the runner's committed changes, so it answers the moment the state moves.
+ * Waits (in real time) until the aggregate reaches a status that needs the client (confirmation)
+ * or is final, or the time is up. It listens to the runner's committed changes, so it answers the
+ * moment the state moves.
  */
 export function waitWhileProcessing(runner: Runner, id: string, currentStatus: string, seconds: number): Promise<void> {
-  if (seconds <= 0 || currentStatus !== 'processing') return Promise.resolve();
+  if (seconds <= 0 || !TRANSIENT.has(currentStatus)) return Promise.resolve();
   return new Promise((resolve) => {
     const done = () => {
       clearTimeout(timer);
@@ -21,7 +25,7 @@ export function waitWhileProcessing(runner: Runner, id: string, currentStatus: s
       resolve();
     };
     const onChange = (a: Applied) => {
-      if ((a.id === id || a.paymentId === id) && a.status !== 'processing') done();
+      if (a.id === id && !TRANSIENT.has(a.status)) done();
     };
     const timer = setTimeout(done, seconds * 1000);
     runner.changes.on('change', onChange);

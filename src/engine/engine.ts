@@ -47,6 +47,8 @@ export class Engine {
   private loop: Promise<void> | null = null;
   private stopping = false;
   private wake: (() => void) | null = null;
+  /** Set by every committed change, so a change during a busy round is not slept through. */
+  private dirty = false;
 
   constructor(private readonly o: EngineOptions) {
     this.owner = o.owner ?? `node-${process.pid}-${randomBytes(4).toString('hex')}`;
@@ -75,7 +77,10 @@ export class Engine {
       leaseMs: o.leaseMs ?? o.connectors.maxCallTimeoutMs() * 2 + 10_000,
     });
     this.timers = new TimerWorker(o.store, this.runner, o.clock, o.log);
-    this.runner.changes.on('change', () => this.wake?.());
+    this.runner.changes.on('change', () => {
+      this.dirty = true;
+      this.wake?.();
+    });
   }
 
   /** Feeds a connector's own news (late reply, pushed status) to the payment it concerns. */
@@ -125,17 +130,23 @@ export class Engine {
     const interval = this.o.pollIntervalMs ?? 250;
     let lastRecover = 0;
     while (!this.stopping) {
+      this.dirty = false;
       try {
         if (Date.now() - lastRecover > 1_000) {
           lastRecover = Date.now();
           await this.outbox.recover();
         }
-        const claimed = await this.outbox.tick();
-        const fired = await this.timers.tick();
+        // a read on the reader connection first: most wake-ups find nothing due, and a claim
+        // is a write transaction
+        const due = await this.o.store.nextDue();
+        const now = this.o.clock.now();
+        const claimed = due.command !== null && due.command <= now ? await this.outbox.tick() : 0;
+        const fired = due.timer !== null && due.timer <= now ? await this.timers.tick() : 0;
         if (claimed > 0 || fired > 0) continue;
       } catch (err) {
         this.o.log.error({ err }, 'worker loop error');
       }
+      if (this.dirty) continue;
       await new Promise<void>((resolve) => {
         const t = setTimeout(resolve, interval);
         this.wake = () => {

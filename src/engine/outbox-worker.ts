@@ -198,8 +198,10 @@ export class OutboxWorker {
     const merchantName = this.d.merchants.get(payment.merchantId)?.name ?? payment.merchantId;
     const now = this.d.clock.now();
     try {
-      if (spec.notification === 'otp') await this.sendOtp(payment, merchantName, now);
-      else {
+      if (spec.notification === 'otp') {
+        await this.sendOtp(payment, merchantName, now, c.id);
+        return;
+      } else {
         const refund: RefundRecord | null = c.aggregateKind === 'refund' ? await this.d.store.getRefund(c.aggregateId) : null;
         await this.d.notifier.send({
           kind: 'result',
@@ -227,12 +229,15 @@ export class OutboxWorker {
   }
 
   /** Six digits from the CSPRNG; only the keyed hash is stored, the clear code goes to the customer. */
-  private async sendOtp(payment: PaymentRecord, merchantName: string, now: number): Promise<void> {
+  private async sendOtp(payment: PaymentRecord, merchantName: string, now: number, commandId: string): Promise<void> {
     const code = new Secret(randomInt(0, 1_000_000).toString().padStart(6, '0'));
     const expiresAt = now + this.d.otpTtlMs;
-    await this.d.store.transaction((tx) =>
-      tx.putOtp({ paymentId: payment.id, codeHash: otpHash(this.d.vault, payment.id, code), expiresAt, createdAt: now }),
-    );
+    // The hash is stored before the code leaves; if sending then fails the catch puts the command
+    // back, and the next try issues a new code.
+    await this.d.store.transaction(async (tx) => {
+      await tx.putOtp({ paymentId: payment.id, codeHash: otpHash(this.d.vault, payment.id, code), expiresAt, createdAt: now });
+      await tx.finishCommand(commandId, 'done', { kind: 'sent' }, now);
+    });
     await this.d.notifier.send({
       kind: 'otp',
       paymentId: payment.id,

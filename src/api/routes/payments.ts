@@ -227,7 +227,7 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
         ...(body.amount !== undefined ? { amount: body.amount } : {}),
         ...(body.reason !== undefined ? { reason: body.reason } : {}),
       });
-      await waited(c, r.id, r.status === 'pending' ? 'processing' : r.status);
+      await waited(c, r.id, r.status);
       return refundView(await payments.getRefund(c.get('merchant'), r.id));
     });
     return c.json(result, 201);

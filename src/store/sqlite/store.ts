@@ -1,5 +1,5 @@
-import { AsyncLocalStorage } from 'node:async_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
+import type { Statement } from 'better-sqlite3';
 import type { Dialect } from '../sql/executor.js';
 import { GuardedExecutor } from '../sql/guarded.js';
 import { SqlReads } from '../sql/reads.js';
@@ -46,7 +46,6 @@ export class SqliteStore implements Store {
   private readonly reads: SqlReads;
   private readonly mutex = new AsyncMutex();
   /** Detects store.transaction called from inside a transaction, which would wait on itself forever. */
-  private readonly current = new AsyncLocalStorage<{ active: boolean }>();
 
   constructor(options: SqliteStoreOptions) {
     const memory = options.path === ':memory:';
@@ -123,28 +122,37 @@ export class SqliteStore implements Store {
     await this.reader.all('SELECT 1');
   }
 
-  /** Runs `fn` as the only writer: mutex in-process, BEGIN IMMEDIATE across processes. */
+  /**
+   * Runs `fn` as the only writer: mutex in-process, BEGIN IMMEDIATE across processes.
+   * A transaction opened inside another would wait on the mutex forever; callers pass the open
+   * `StoreTx` down instead. (Detecting it needs AsyncLocalStorage, whose promise hooks slow every
+   * await in the process on Node 20, so it is not done here.)
+   */
   private exclusive<T>(fn: (db: Connection) => Promise<T>): Promise<T> {
-    if (this.current.getStore()?.active) {
-      return Promise.reject(new Error('store.transaction called inside a transaction: use the outer transaction instead'));
-    }
-    return this.mutex.run(() => {
-      const marker = { active: true };
-      return this.current.run(marker, async () => {
-        const db = this.writer.db;
-        await this.begin(db);
-        try {
-          const result = await fn(db);
-          db.exec('COMMIT');
-          return result;
-        } catch (err) {
-          if (db.inTransaction) db.exec('ROLLBACK');
-          throw err;
-        } finally {
-          marker.active = false;
-        }
-      });
+    return this.mutex.run(async () => {
+      const db = this.writer.db;
+      await this.begin(db);
+      try {
+        const result = await fn(db);
+        this.statement(db, 'COMMIT').run();
+        return result;
+      } catch (err) {
+        if (db.inTransaction) this.statement(db, 'ROLLBACK').run();
+        throw err;
+      }
     });
+  }
+
+  private readonly control = new Map<string, Statement<[]>>();
+
+  /** BEGIN/COMMIT/ROLLBACK prepared once: `exec` would parse them on every transaction. */
+  private statement(db: Connection, sql: 'BEGIN IMMEDIATE' | 'COMMIT' | 'ROLLBACK'): Statement<[]> {
+    let s = this.control.get(sql);
+    if (!s) {
+      s = db.prepare<[]>(sql);
+      this.control.set(sql, s);
+    }
+    return s;
   }
 
   /**
@@ -157,7 +165,7 @@ export class SqliteStore implements Store {
     let pause = 1;
     for (;;) {
       try {
-        db.exec('BEGIN IMMEDIATE');
+        this.statement(db, 'BEGIN IMMEDIATE').run();
         return;
       } catch (err) {
         if (!isBusy(err) || Date.now() >= deadline) throw err;

@@ -1,0 +1,128 @@
+/**
+ * bench/engine: complete payments per second over HTTP (create -> verify -> confirm -> transfer)
+ * with 50 concurrent clients through the sandbox connector on SQLite, next to a bare hono JSON
+ * endpoint measured in the same run with the same client. Then the latency of create at half
+ * the peak payment rate. Client and server share this machine's cores, as the baseline does.
+ */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { serve } from '@hono/node-server';
+import { Hono } from 'hono';
+import { Pool } from 'undici';
+import { sandboxConfig } from '../src/config.js';
+import { startRailyard } from '../src/server.js';
+import { silentLogger } from '../src/log.js';
+import { closedLoop, percentiles, request, round } from './lib.js';
+
+const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
+const CLIENTS = 50;
+const KEY = 'sk_bench_railyard_0123456789';
+
+async function bareBaseline(): Promise<number> {
+  const app = new Hono();
+  app.get('/ping', (c) => c.json({ ok: true, at: Date.now() }));
+  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
+  await new Promise((r) => server.once('listening', r));
+  const port = (server.address() as { port: number }).port;
+  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CLIENTS });
+  const r = await closedLoop(CLIENTS, SECONDS, async () => {
+    const res = await request(pool, 'GET', '/ping', {});
+    if (res.status !== 200) throw new Error(String(res.status));
+  });
+  await pool.close();
+  await new Promise((r2) => server.close(r2));
+  return r.done / r.elapsed;
+}
+
+export interface EngineBenchResult {
+  bareRequestsPerSecond: number;
+  paymentsPerSecond: number;
+  requestsPerPayment: number;
+  railyardRequestsPerSecond: number;
+  ratio: number;
+  errors: number;
+  halfRate: { paymentsPerSecond: number; createLatencyMs: { p50: number; p99: number; max: number; n: number } };
+}
+
+export async function runEngineBench(): Promise<EngineBenchResult> {
+  const bare = await bareBaseline();
+
+  const dataDir = mkdtempSync(join(tmpdir(), 'railyard-bench-'));
+  const config = sandboxConfig({ RAILYARD_DATA_DIR: dataDir, RAILYARD_SANDBOX_API_KEY: KEY, PORT: '0', HOST: '127.0.0.1' });
+  const running = await startRailyard(config, { log: silentLogger() });
+  const pool = new Pool(running.url, { connections: CLIENTS });
+  const auth = { authorization: `Bearer ${KEY}` };
+  let seq = 0;
+  const createLatencies: number[] = [];
+
+  /** One whole payment; `waitOnCreate` false measures create alone and waits with a GET after. */
+  const onePayment = async (waitOnCreate: boolean): Promise<number> => {
+    const n = ++seq;
+    const started = performance.now();
+    const created = await request(pool, 'POST', '/v1/payments', { ...auth, 'idempotency-key': `bench-${n}`, ...(waitOnCreate ? { prefer: 'wait=10' } : {}) }, {
+      amount: 1000 + (n % 100),
+      currency: 'EUR',
+      order_id: `bench-${process.pid}-${n}`,
+      payment_method: { type: 'card', card: { number: '4242424242424242', exp_month: 12, exp_year: 2031 } },
+      customer: { email: 'bench@example.test' },
+    });
+    if (!waitOnCreate) createLatencies.push(performance.now() - started);
+    if (created.status !== 201) throw new Error(`create ${created.status}`);
+    const id = created.body.id as string;
+    let requests = 1;
+    if (created.body.status !== 'requires_confirmation') {
+      const waited = await request(pool, 'GET', `/v1/payments/${id}`, { ...auth, prefer: 'wait=10' });
+      requests++;
+      if (waited.body.status !== 'requires_confirmation') throw new Error(`status ${String(waited.body.status)}`);
+    }
+    const inbox = await request(pool, 'GET', `/sandbox/notifications?payment_id=${id}`, auth);
+    const otp = (inbox.body.data as { otp?: string }[]).find((x) => x.otp)?.otp;
+    const confirmed = await request(pool, 'POST', `/v1/payments/${id}/confirm`, { ...auth, prefer: 'wait=10' }, { otp });
+    requests += 2;
+    if (confirmed.body.status !== 'succeeded') throw new Error(`final ${String(confirmed.body.status)}`);
+    return requests;
+  };
+
+  let requestsTotal = 0;
+  const peak = await closedLoop(CLIENTS, SECONDS, async () => {
+    const made = await onePayment(true);
+    requestsTotal += made;
+  });
+  const paymentsPerSecond = peak.done / peak.elapsed;
+  const requestsPerPayment = peak.done > 0 ? requestsTotal / peak.done : 0;
+
+  // Open loop at half the peak rate: a new payment every 1/rate seconds, whatever the others do.
+  const rate = paymentsPerSecond / 2;
+  const inflight: Promise<unknown>[] = [];
+  const start = performance.now();
+  let launched = 0;
+  while (performance.now() - start < SECONDS * 1000) {
+    const due = Math.floor(((performance.now() - start) / 1000) * rate);
+    while (launched < due) {
+      launched++;
+      inflight.push(onePayment(false).catch(() => undefined));
+    }
+    await new Promise((r) => setTimeout(r, 2));
+  }
+  await Promise.all(inflight);
+  const halfElapsed = (performance.now() - start) / 1000;
+
+  await pool.close();
+  await running.stop();
+  rmSync(dataDir, { recursive: true, force: true });
+  const railyardRps = paymentsPerSecond * requestsPerPayment;
+  return {
+    bareRequestsPerSecond: round(bare, 0),
+    paymentsPerSecond: round(paymentsPerSecond, 1),
+    requestsPerPayment: round(requestsPerPayment, 2),
+    railyardRequestsPerSecond: round(railyardRps, 0),
+    ratio: round(railyardRps / bare, 3),
+    errors: peak.errors,
+    halfRate: { paymentsPerSecond: round(launched / halfElapsed, 1), createLatencyMs: percentiles(createLatencies) },
+  };
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  runEngineBench().then((r) => console.log(JSON.stringify(r, null, 2)));
+}

@@ -1,0 +1,47 @@
+import { Pool } from 'undici';
+
+/** Latency percentiles of a sample, in milliseconds. */
+export function percentiles(samples: number[]): { p50: number; p99: number; max: number; n: number } {
+  const s = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => s[Math.min(s.length - 1, Math.floor(q * s.length))] ?? 0;
+  return { p50: round(at(0.5)), p99: round(at(0.99)), max: round(s.at(-1) ?? 0), n: s.length };
+}
+
+export const round = (x: number, digits = 2): number => Math.round(x * 10 ** digits) / 10 ** digits;
+
+/** Runs `worker` on `concurrency` parallel loops until `seconds` have passed; returns completed iterations. */
+export async function closedLoop(concurrency: number, seconds: number, worker: () => Promise<void>): Promise<{ done: number; errors: number; elapsed: number }> {
+  const end = performance.now() + seconds * 1000;
+  let done = 0;
+  let errors = 0;
+  const start = performance.now();
+  await Promise.all(
+    Array.from({ length: concurrency }, async () => {
+      while (performance.now() < end) {
+        try {
+          await worker();
+          done++;
+        } catch {
+          errors++;
+        }
+      }
+    }),
+  );
+  return { done, errors, elapsed: (performance.now() - start) / 1000 };
+}
+
+export interface JsonResponse {
+  status: number;
+  body: Record<string, unknown>;
+}
+
+export async function request(pool: Pool, method: 'GET' | 'POST', path: string, headers: Record<string, string>, body?: unknown): Promise<JsonResponse> {
+  const res = await pool.request({
+    method,
+    path,
+    headers: { ...headers, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+    ...(body !== undefined ? { body: JSON.stringify(body) } : {}),
+  });
+  const text = await res.body.text();
+  return { status: res.statusCode, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
