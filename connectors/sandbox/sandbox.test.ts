@@ -22,3 +22,13 @@ const bankFor = (method: 'card' | 'bank_account') => (c: ReturnType<typeof creat
 
 runConnectorConformance({ name: 'sandbox (cards)', newConnector: createSandboxConnector, bank: bankFor('card') });
 runConnectorConformance({ name: 'sandbox (bank accounts)', newConnector: createSandboxConnector, bank: bankFor('bank_account') });
+
+// The same suite on real time, as network connectors run it: proves the kit's real-time mode.
+runConnectorConformance({
+  name: 'sandbox (cards, real time)',
+  newConnector: createSandboxConnector,
+  bank: bankFor('card'),
+  realTime: true,
+  settings: { callTimeoutMs: 300, lateByMs: 100, settleAfterMs: 300 },
+  policy: { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 }, pollIntervalMs: 100 },
+});

@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../engine/errors.js';
 import type { ClearMethod } from '../engine/payments.js';
+import type { PaymentPolicy } from '../engine/machine-types.js';
 import type { PaymentRecord } from '../store/types.js';
 import { createHarness, type Harness } from './harness.js';
 import type { Connector, ConnectorEnv, FlowName } from './types.js';
@@ -43,6 +44,9 @@ export interface ConformanceOptions<C extends Connector> {
   newConnector: (env: ConnectorEnv) => C | Promise<C>;
   bank: (connector: C) => ConformanceBank;
   settings?: Record<string, unknown>;
+  /** Real time for connectors that talk to a simulator over sockets (see createHarness). */
+  realTime?: boolean;
+  policy?: Partial<PaymentPolicy>;
   /** Tests this connector cannot run, each group with the reason. */
   skip?: { reason: string; tests: ConformanceTest[] }[];
 }
@@ -69,6 +73,8 @@ export function runConnectorConformance<C extends Connector>(opts: ConformanceOp
           return connector;
         },
         ...(opts.settings ? { settings: opts.settings } : {}),
+        ...(opts.realTime ? { realTime: true } : {}),
+        ...(opts.policy ? { policy: opts.policy } : {}),
       });
       bank = opts.bank(connector);
     });

@@ -1,4 +1,4 @@
-import { ManualClock } from '../domain/clock.js';
+import { JumpableClock, ManualClock } from '../domain/clock.js';
 import { Secret } from '../domain/secret.js';
 import { Vault } from '../domain/vault.js';
 import { Engine } from '../engine/engine.js';
@@ -13,7 +13,9 @@ import { ConnectorSet } from './registry-types.js';
 import type { Connector, ConnectorEnv } from './types.js';
 
 export interface Harness {
-  clock: ManualClock;
+  /** Manual by default; real time (with jumps) for connectors that talk to a simulator over a network. */
+  clock: ManualClock | JumpableClock;
+  realTime: boolean;
   store: Store;
   engine: Engine;
   notifier: MemoryNotifier;
@@ -21,6 +23,7 @@ export interface Harness {
   connector: Connector;
   /** Drives workers and the clock until the payment reaches a final status (confirming codes on the way). */
   settle(paymentId: string, opts?: { confirm?: boolean; maxMs?: number }): Promise<PaymentRecord>;
+  /** Moves time forward running the workers: virtual steps on the manual clock, a real wait otherwise. */
   /** Moves time forward in steps, running the workers at each. */
   advance(ms: number): Promise<void>;
   pay(input: Partial<CreatePaymentInput> & Pick<CreatePaymentInput, 'payment_method'>): Promise<PaymentRecord>;
@@ -41,8 +44,14 @@ export async function createHarness(opts: {
   policy?: Partial<PaymentPolicy>;
   store?: Store;
   log?: Logger;
+  /**
+   * Run on real time: needed when the connector waits for sockets, which a manual clock cannot
+   * speed up. Pair it with short timeouts and retry delays in `settings` and `policy`.
+   */
+  realTime?: boolean;
 }): Promise<Harness> {
-  const clock = new ManualClock();
+  const realTime = opts.realTime === true;
+  const clock = realTime ? new JumpableClock() : new ManualClock();
   const store = opts.store ?? new SqliteStore({ path: ':memory:' });
   await store.migrate();
   const reports: Parameters<ConnectorEnv['report']>[0][] = [];
@@ -79,6 +88,15 @@ export async function createHarness(opts: {
   for (const r of reports) await engine.report(connector.id, r);
 
   const advance = async (ms: number): Promise<void> => {
+    if (realTime) {
+      const end = Date.now() + ms;
+      while (Date.now() < end) {
+        await engine.drain();
+        await new Promise((r) => setTimeout(r, Math.min(25, Math.max(1, end - Date.now()))));
+      }
+      await engine.drain();
+      return;
+    }
     let left = ms;
     while (left > 0) {
       const stepMs = Math.min(left, 500);
@@ -104,6 +122,10 @@ export async function createHarness(opts: {
         }
       }
       if (clock.now() - start > maxMs) return p;
+      if (realTime) {
+        await new Promise((r) => setTimeout(r, 10));
+        continue;
+      }
       // jump to the next deadline, but in steps small enough for call timeouts to fire in order
       const due = await store.nextDue();
       const next = due.timer ?? Number.POSITIVE_INFINITY;
@@ -122,6 +144,7 @@ export async function createHarness(opts: {
 
   return {
     clock,
+    realTime,
     store,
     engine,
     notifier,

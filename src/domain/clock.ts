@@ -78,3 +78,24 @@ export class ManualClock implements Clock {
     return this.sleepers.length;
   }
 }
+
+/**
+ * Real time that can jump forward: sleeps wait in real time (network peers answer in real time),
+ * while `advance` moves `now()` ahead at once, for deadlines counted in days (refund windows).
+ */
+export class JumpableClock implements Clock {
+  private offset = 0;
+
+  now(): number {
+    return Date.now() + this.offset;
+  }
+
+  sleep(ms: number, signal?: AbortSignal): Promise<void> {
+    return systemClock.sleep(ms, signal);
+  }
+
+  async advance(ms: number): Promise<void> {
+    this.offset += ms;
+    await new Promise((r) => setImmediate(r));
+  }
+}
