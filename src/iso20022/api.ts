@@ -1,0 +1,93 @@
+import { detect } from './detect.js';
+import { Iso20022BuildError, Iso20022ParseError, Iso20022RulesError, type Finding } from './errors.js';
+import { checkRules, transliterateModel, type Profile } from './rules/index.js';
+import {
+  isBuildableType,
+  isMessageType,
+  parsers,
+  serializers,
+  type BuildableModels,
+  type BuildableType,
+  type MessageModels,
+  type MessageType,
+  type ParsedMessage,
+} from './registry.js';
+import type { Head001v02 } from './head001/v02/model.js';
+import { parseHead001v02 } from './head001/v02/parse.js';
+import { assertXsdValid, validateXsd } from './xsd.js';
+import { parseXml, type ParseXmlOptions } from './xml/parse.js';
+import { Reader } from './xml/reader.js';
+
+export type ParseOutput = ParsedMessage & {
+  warnings: Finding[];
+  /** The business application header that came with the Document, if any. */
+  appHeader?: Head001v02;
+};
+
+/**
+ * Parses any supported message. The type comes from the document itself; pass `expect` to refuse
+ * anything else. Amounts become integer minor units, every other value stays the message's string.
+ */
+export function parse(xml: string, options: ParseXmlOptions & { expect?: MessageType } = {}): ParseOutput {
+  const root = parseXml(xml, options);
+  const d = detect(root, isMessageType);
+  const type = d.messageType;
+  if (!isMessageType(type)) throw new Iso20022ParseError('unexpected_message', `unsupported message ${type}`, d.documentPath);
+  if (options.expect !== undefined && options.expect !== type) {
+    throw new Iso20022ParseError('unexpected_message', `expected ${options.expect}, got ${type}`, d.documentPath);
+  }
+  if (!d.document) throw new Iso20022ParseError('missing_element', 'no Document element', root.name);
+  const reader = new Reader(d.document, d.documentPath);
+  const model = (parsers[type] as (r: Reader) => unknown)(reader);
+  let appHeader: Head001v02 | undefined;
+  if (d.appHdr) {
+    try {
+      appHeader = parseHead001v02(new Reader(d.appHdr, d.appHdrPath));
+    } catch (e) {
+      // A malformed header does not make the payment unreadable; say so and carry on.
+      if (!(e instanceof Iso20022ParseError)) throw e;
+      d.warnings.push({ severity: 'warning', code: 'app_header_unreadable', message: e.message, path: e.path });
+    }
+  }
+  return { type, model, warnings: d.warnings, ...(appHeader ? { appHeader } : {}) } as ParseOutput;
+}
+
+/** Parses and narrows to one message type in one go. */
+export function parseAs<T extends MessageType>(type: T, xml: string, options: ParseXmlOptions = {}): MessageModels[T] {
+  return parse(xml, { ...options, expect: type }).model as MessageModels[T];
+}
+
+export interface BuildOptions {
+  /** Run the outbound XSD gate (default true). Only tests that need invalid output turn it off. */
+  xsd?: boolean;
+  /** Apply the rules beyond the XSD for this profile; errors throw `Iso20022RulesError`. */
+  profile?: Profile;
+  /** SEPA only: transliterate text into the EPC set first (default true). */
+  transliterate?: boolean;
+}
+
+/** Model -> XML, then the XSD gate: an invalid document is never returned. */
+export function build<T extends BuildableType>(type: T, model: BuildableModels[T], options: BuildOptions = {}): string {
+  if (!isBuildableType(type)) throw new Iso20022BuildError('unknown_message', `cannot build "${String(type)}"`, '');
+  if (typeof model !== 'object' || model === null) throw new Iso20022BuildError('missing_value', 'the model must be an object', '');
+  let m = model;
+  if (options.profile !== undefined) {
+    if (options.profile === 'sepa' && options.transliterate !== false) m = transliterateModel(m);
+    const errors = checkRules(type, m, options.profile).filter((f) => f.severity === 'error');
+    if (errors.length > 0) throw new Iso20022RulesError(errors);
+  }
+  const xml = (serializers[type] as (x: BuildableModels[T]) => string)(m);
+  if (options.xsd !== false) assertXsdValid(xml, type);
+  return xml;
+}
+
+export interface ValidationResult {
+  messageType: string;
+  valid: boolean;
+  findings: Finding[];
+}
+
+/** Inbound check against the official XSD: returns findings, never throws for a bad document. */
+export function validate(xml: string, messageType?: string): ValidationResult {
+  return validateXsd(xml, messageType);
+}

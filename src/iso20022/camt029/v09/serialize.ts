@@ -1,0 +1,60 @@
+import { caseAssignmentEl, caseEl, originalGroupRefEl } from '../../common/case.js';
+import { originalTransactionReference, statusReasons } from '../../common/status-write.js';
+import { amountEl } from '../../money.js';
+import { el, leaf, serializeDocument } from '../../xml/writer.js';
+import type { Camt029v09 } from './model.js';
+
+export const CAMT029V09 = 'camt.029.001.09';
+const ROOT = 'Document/RsltnOfInvstgtn';
+
+export function serializeCamt029v09(m: Camt029v09): string {
+  const s = m.status ?? {};
+  return serializeDocument(
+    `urn:iso:std:iso:20022:tech:xsd:${CAMT029V09}`,
+    el(
+      'RsltnOfInvstgtn',
+      caseAssignmentEl(m.assignment),
+      caseEl('RslvdCase', m.resolvedCase),
+      el('Sts', s.confirmation !== undefined ? leaf('Conf', s.confirmation) : leaf('AssgnmtCxlConf', s.assignmentCancellationConfirmation === undefined ? undefined : String(s.assignmentCancellationConfirmation))),
+      (m.cancellationDetails ?? []).map((d, i) => {
+        const g = d.originalGroup;
+        return el(
+          'CxlDtls',
+          g
+            ? el(
+                'OrgnlGrpInfAndSts',
+                leaf('OrgnlGrpCxlId', g.originalGroupCancellationId),
+                caseEl('RslvdCase', g.resolvedCase),
+                leaf('OrgnlMsgId', g.originalMessageId),
+                leaf('OrgnlMsgNmId', g.originalMessageNameId),
+                leaf('OrgnlCreDtTm', g.originalCreationDateTime),
+                leaf('OrgnlNbOfTxs', g.originalNumberOfTransactions === undefined ? undefined : String(g.originalNumberOfTransactions)),
+                leaf('OrgnlCtrlSum', g.originalControlSum),
+                leaf('GrpCxlSts', g.groupCancellationStatus),
+                statusReasons(g.cancellationStatusReasons, 'CxlStsRsnInf'),
+              )
+            : undefined,
+          (d.transactions ?? []).map((t, j) => {
+            const path = `${ROOT}/CxlDtls[${i + 1}]/TxInfAndSts[${j + 1}]`;
+            return el(
+              'TxInfAndSts',
+              leaf('CxlStsId', t.cancellationStatusId),
+              caseEl('RslvdCase', t.resolvedCase),
+              originalGroupRefEl(t.originalGroup),
+              leaf('OrgnlInstrId', t.originalInstructionId),
+              leaf('OrgnlEndToEndId', t.originalEndToEndId),
+              leaf('OrgnlTxId', t.originalTransactionId),
+              leaf('OrgnlClrSysRef', t.originalClearingSystemReference),
+              leaf('OrgnlUETR', t.originalUetr),
+              leaf('TxCxlSts', t.transactionCancellationStatus),
+              statusReasons(t.cancellationStatusReasons, 'CxlStsRsnInf'),
+              amountEl('OrgnlIntrBkSttlmAmt', t.originalInterbankSettlementAmount, path),
+              leaf('OrgnlIntrBkSttlmDt', t.originalInterbankSettlementDate),
+              originalTransactionReference(t.originalTransactionReference, `${path}/OrgnlTxRef`),
+            );
+          }),
+        );
+      }),
+    ),
+  );
+}
