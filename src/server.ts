@@ -1,0 +1,235 @@
+/**
+ * Wires a Railyard from a resolved configuration (store, vault, connectors, engine, HTTP app) and
+ * serves it. Shutdown runs in the reverse order of start-up so nothing is used after it closed:
+ * HTTP first (no new work), then the engine workers, then the banks, then the store.
+ */
+import type { Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { serve } from '@hono/node-server';
+import { connectorRegistry, type ConnectorRegistry } from '../connectors/registry.js';
+import { createApp, type RailyardApp } from './api/app.js';
+import type { RailyardConfig } from './config.js';
+import { ConnectorSet } from './connector/registry-types.js';
+import type { Connector, ConnectorReport } from './connector/types.js';
+import { systemClock, type Clock } from './domain/clock.js';
+import { Vault } from './domain/vault.js';
+import { Engine } from './engine/engine.js';
+import { MerchantDirectory } from './engine/merchants.js';
+import { createLogger, type Logger } from './log.js';
+import { MemoryNotifier, type Notifier } from './notify/notifier.js';
+import { createStore } from './store/index.js';
+import type { Store } from './store/types.js';
+
+export interface RailyardOptions {
+  log?: Logger;
+  clock?: Clock;
+  /** Defaults to connectors/registry.ts; integrators pass their own to add banks. */
+  registry?: ConnectorRegistry;
+  /** How customers are told (codes, results). Defaults to the in-memory inbox in sandbox mode. */
+  notifier?: Notifier;
+  /** Start the engine's background workers (default true); tests may drive `engine.drain()` instead. */
+  startWorkers?: boolean;
+}
+
+export type { RailyardApp };
+
+/** A wired Railyard that is not listening yet: `app.fetch` answers requests in process. */
+export interface Railyard {
+  config: RailyardConfig;
+  app: RailyardApp;
+  engine: Engine;
+  store: Store;
+  merchants: MerchantDirectory;
+  connectors: ConnectorSet;
+  log: Logger;
+  clock: Clock;
+  /** The sandbox customer inbox (one-time codes in clear); sandbox mode only. */
+  sandboxNotifier?: MemoryNotifier;
+  /** Stops the workers, the connectors and the store. Safe to call more than once. */
+  close(): Promise<void>;
+}
+
+export interface RunningRailyard {
+  /** Where clients reach it, e.g. `http://127.0.0.1:8080` (an unspecified bind address shows as loopback). */
+  url: string;
+  host: string;
+  port: number;
+  railyard: Railyard;
+  /** Graceful stop: refuse new connections, finish requests in flight, then `railyard.close()`. */
+  stop(): Promise<void>;
+}
+
+export class StartupError extends Error {
+  override readonly name = 'StartupError';
+}
+
+/**
+ * Without a customer channel configured, notifications cannot reach anyone. They are dropped
+ * loudly (never with their content: a one-time code must not reach the logs).
+ */
+const droppingNotifier = (log: Logger): Notifier => ({
+  async send(n) {
+    log.warn({ kind: n.kind, payment_id: n.paymentId }, 'no customer notification channel configured; notification dropped');
+  },
+});
+
+export async function createRailyard(config: RailyardConfig, options: RailyardOptions = {}): Promise<Railyard> {
+  const log = options.log ?? createLogger();
+  const clock = options.clock ?? systemClock;
+  const registry = options.registry ?? connectorRegistry;
+  const vault = new Vault(config.security);
+  const store = createStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  const started: Connector[] = [];
+  let engine: Engine | null = null;
+  try {
+    await store.migrate();
+
+    // Connectors may report (late replies, pushed statuses) before the engine exists: keep those
+    // reports and hand them over once it does, so none is lost during start-up.
+    const early: { connector: string; report: ConnectorReport }[] = [];
+    const deliver = (connector: string, report: ConnectorReport): void => {
+      if (!engine) {
+        early.push({ connector, report });
+        return;
+      }
+      engine.report(connector, report).catch((err: unknown) => log.error({ err, connector, flow: report.flow }, 'connector report failed'));
+    };
+    const connectors = new ConnectorSet();
+    for (const c of config.connectors) {
+      const factory = registry[c.type];
+      if (!factory) throw new StartupError(`connector "${c.id}": unknown type "${c.type}"`);
+      const connector = await factory({ clock, settings: { ...c.settings, id: c.id }, report: (r) => deliver(c.id, r) });
+      if (connector.id !== c.id) throw new StartupError(`connector "${c.id}": its factory built a connector with id "${connector.id}"`);
+      connectors.add(connector);
+      await connector.start?.();
+      started.push(connector);
+    }
+
+    const merchants = new MerchantDirectory(config.merchants);
+    const sandboxNotifier = config.mode === 'sandbox' && !options.notifier ? new MemoryNotifier(() => clock.now()) : undefined;
+    const notifier = options.notifier ?? sandboxNotifier ?? droppingNotifier(log);
+    const eng = new Engine({
+      store,
+      clock,
+      connectors,
+      notifier,
+      vault,
+      merchants,
+      log,
+      policy: config.engine.policy,
+      refundWindowDays: config.refundWindowDays,
+      pollIntervalMs: config.engine.workerPollMs,
+      shutdownGraceMs: config.engine.shutdownGraceMs,
+    });
+    engine = eng;
+    for (const e of early.splice(0)) deliver(e.connector, e.report);
+
+    const app = createApp({
+      engine: eng,
+      store,
+      merchants,
+      connectors,
+      log,
+      clock,
+      maxBodyBytes: config.server.maxBodyBytes,
+      ...(sandboxNotifier ? { sandbox: { notifier: sandboxNotifier } } : {}),
+    });
+    if (options.startWorkers !== false) eng.start();
+
+    let closing: Promise<void> | null = null;
+    const close = (): Promise<void> => (closing ??= shutdown(eng, started, store, log));
+    return {
+      config,
+      app,
+      engine: eng,
+      store,
+      merchants,
+      connectors,
+      log,
+      clock,
+      ...(sandboxNotifier ? { sandboxNotifier } : {}),
+      close,
+    };
+  } catch (err) {
+    await shutdown(engine, started, store, log);
+    throw err;
+  }
+}
+
+async function shutdown(engine: Engine | null, connectors: Connector[], store: Store, log: Logger): Promise<void> {
+  const step = async (what: string, fn: () => Promise<void> | undefined): Promise<void> => {
+    try {
+      await fn();
+    } catch (err) {
+      // Keep going: a connector that fails to stop must not keep the store open.
+      log.error({ err }, `shutdown: ${what} failed`);
+    }
+  };
+  if (engine) await step('engine', () => engine.stop());
+  for (const c of [...connectors].reverse()) await step(`connector ${c.id}`, () => c.stop?.());
+  await step('store', () => store.close());
+}
+
+/** Builds the Railyard and listens on `config.server`; port 0 picks a free port. */
+export async function startRailyard(config: RailyardConfig, options: RailyardOptions = {}): Promise<RunningRailyard> {
+  const railyard = await createRailyard(config, options);
+  const { host, port } = config.server;
+  let server: Server;
+  try {
+    server = await listen(railyard.app.fetch, host, port);
+  } catch (err) {
+    await railyard.close();
+    throw err;
+  }
+  const actualPort = (server.address() as AddressInfo).port;
+  const url = `http://${displayHost(host)}:${actualPort}`;
+  railyard.log.info({ url, mode: config.mode }, 'railyard listening');
+  let stopping: Promise<void> | null = null;
+  const stop = (): Promise<void> =>
+    (stopping ??= (async () => {
+      railyard.app.setStopping(true); // /readyz turns false while requests drain
+      await closeServer(server, config.engine.shutdownGraceMs);
+      await railyard.close();
+      railyard.log.info('railyard stopped');
+    })());
+  return { url, host, port: actualPort, railyard, stop };
+}
+
+function listen(fetch: RailyardApp['fetch'], host: string, port: number): Promise<Server> {
+  return new Promise<Server>((resolve, reject) => {
+    const onError = (err: NodeJS.ErrnoException): void => {
+      const why = err.code === 'EADDRINUSE' ? 'address already in use' : err.code === 'EACCES' ? 'permission denied' : err.message;
+      reject(new StartupError(`cannot listen on ${host}:${port}: ${why}`));
+    };
+    // createServer from node:http is serve()'s default, so the result is an http.Server.
+    const server = serve({ fetch, port, hostname: host }, () => {
+      server.off('error', onError);
+      resolve(server);
+    }) as Server;
+    server.once('error', onError);
+  });
+}
+
+/**
+ * `server.close()` stops accepting and waits for open connections, but a keep-alive connection
+ * stays open after its last response: reap idle ones as they appear, and after `graceMs` close
+ * whatever is left so a stuck client cannot hold the shutdown forever.
+ */
+function closeServer(server: Server, graceMs: number): Promise<void> {
+  return new Promise<void>((resolve) => {
+    const reap = setInterval(() => server.closeIdleConnections(), 100);
+    const force = setTimeout(() => server.closeAllConnections(), Math.max(graceMs, 1_000));
+    server.close(() => {
+      clearInterval(reap);
+      clearTimeout(force);
+      resolve();
+    });
+    server.closeIdleConnections();
+  });
+}
+
+function displayHost(host: string): string {
+  if (host === '0.0.0.0' || host === '') return '127.0.0.1';
+  if (host === '::') return '[::1]';
+  return host.includes(':') ? `[${host}]` : host;
+}
