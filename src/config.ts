@@ -32,6 +32,11 @@ export interface EngineConfig {
   workerPollMs: number;
   /** How long a graceful stop waits for bank calls in flight. */
   shutdownGraceMs: number;
+  /**
+   * How long a claimed bank command belongs to its process. After a crash, recovery waits this long
+   * before it treats the command's outcome as unknown. Absent: twice the longest call timeout + 10 s.
+   */
+  leaseMs?: number;
 }
 
 export interface SandboxSettings {
@@ -153,6 +158,7 @@ const engineSchema = z.strictObject({
   pending_max_ms: positiveMs.optional(),
   worker_poll_ms: positiveMs.optional(),
   shutdown_grace_ms: z.number().int().min(0).optional(),
+  lease_ms: z.number().int().min(1_000).optional(),
 });
 
 const fileSchema = (registry: ConnectorRegistry) =>
@@ -382,6 +388,7 @@ function resolveEngine(e: FileConfig['engine'], base: EngineConfig, issues: stri
     },
     workerPollMs: e?.worker_poll_ms ?? base.workerPollMs,
     shutdownGraceMs: e?.shutdown_grace_ms ?? base.shutdownGraceMs,
+    ...(e?.lease_ms !== undefined ? { leaseMs: e.lease_ms } : base.leaseMs !== undefined ? { leaseMs: base.leaseMs } : {}),
   };
 }
 
@@ -489,6 +496,8 @@ const sandboxEngine: EngineConfig = {
   },
   workerPollMs: DEFAULTS.workerPollMs,
   shutdownGraceMs: 3_000,
+  // a bank call lasts at most 3 s here, so a crashed node's commands are recovered after 5 s
+  leaseMs: 5_000,
 };
 
 /**
@@ -563,7 +572,14 @@ export function sandboxConfig(env: Env = process.env): RailyardConfig {
         routes: { card: SANDBOX_CONNECTOR_ID, bank_account: SANDBOX_CONNECTOR_ID },
       },
     ],
-    connectors: [{ id: SANDBOX_CONNECTOR_ID, type: 'sandbox', settings: { callTimeoutMs: 3_000, settleAfterMs: 5_000 } }],
+    connectors: [
+      {
+        id: SANDBOX_CONNECTOR_ID,
+        type: 'sandbox',
+        // the journal lets the in-process bank outlive a crash of Railyard, as a real bank would
+        settings: { callTimeoutMs: 3_000, settleAfterMs: 5_000, journalPath: join(dataDir, 'sandbox-bank.jsonl') },
+      },
+    ],
     sandbox: { apiKey: e.sandboxApiKey, ...(e.sandboxWebhook ? { webhook: e.sandboxWebhook } : {}) },
   };
 }

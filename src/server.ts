@@ -120,6 +120,7 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       refundWindowDays: config.refundWindowDays,
       pollIntervalMs: config.engine.workerPollMs,
       shutdownGraceMs: config.engine.shutdownGraceMs,
+      ...(config.engine.leaseMs !== undefined ? { leaseMs: config.engine.leaseMs } : {}),
     });
     engine = eng;
     for (const e of early.splice(0)) deliver(e.connector, e.report);

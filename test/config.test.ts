@@ -131,7 +131,7 @@ describe('configuration file', () => {
 describe('errors name the bad key', () => {
   it.each<[string, (f: Record<string, any>) => void, string]>([
     ['bad sha256', (f) => (f.merchants[0].api_keys[1] = { sha256: 'abc' }), 'merchants[0].api_keys[1].sha256: must be 64 hex characters'],
-    ['unknown connector type', (f) => (f.connectors[0].type = 'acme-bank'), 'connectors[0].type: unknown connector type "acme-bank" (known: sandbox)'],
+    ['unknown connector type', (f) => (f.connectors[0].type = 'acme-bank'), 'connectors[0].type: unknown connector type "acme-bank" (known: sandbox'],
     ['misspelt key', (f) => (f.merchants[0].allow_no_confirmaton = true), 'merchants[0].allow_no_confirmaton: unknown key'],
     ['missing section', (f) => delete f.security, 'security: is required'],
     ['wrong type', (f) => (f.server.port = '8080'), 'server.port: Invalid input: expected number, received string'],
@@ -270,7 +270,10 @@ describe('sandbox', () => {
         routes: { card: 'sandbox', bank_account: 'sandbox' },
       },
     ]);
-    expect(c.connectors).toEqual([{ id: 'sandbox', type: 'sandbox', settings: { callTimeoutMs: 3_000, settleAfterMs: 5_000 } }]);
+    expect(c.connectors).toEqual([
+      { id: 'sandbox', type: 'sandbox', settings: { callTimeoutMs: 3_000, settleAfterMs: 5_000, journalPath: join(c.dataDir, 'sandbox-bank.jsonl') } },
+    ]);
+    expect(c.engine.leaseMs).toBe(5_000);
     expect(c.engine.policy.retry).toMatchObject({ baseDelayMs: 1_000, maxDelayMs: 5_000 });
     expect(c.engine.policy.pollIntervalMs).toBe(2_000);
     expect(c.sandbox).toEqual({ apiKey: 'sk_sandbox_railyard' });

@@ -9,7 +9,8 @@ export interface StoredResponse {
 }
 
 export type IdempotencyVerdict =
-  | { kind: 'proceed' }
+  /** `recovered`: the key was held by a request that died; its work may already be committed. */
+  | { kind: 'proceed'; recovered?: boolean }
   | { kind: 'replay'; response: StoredResponse }
   | { kind: 'mismatch' }
   | { kind: 'in_flight' };
@@ -57,7 +58,7 @@ export class Idempotency {
       if (now - existing.createdAt > ABANDONED_MS) {
         await tx.deleteIdempotency(merchantId, key);
         await tx.insertIdempotency({ merchantId, key, requestHash: hash, state: 'in_flight', responseStatus: null, responseBody: null, createdAt: now });
-        return { kind: 'proceed' };
+        return { kind: 'proceed', recovered: true };
       }
       return { kind: 'in_flight' };
     });

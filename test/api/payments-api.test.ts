@@ -1,4 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { requestHash } from '../../src/api/idempotency.js';
 import { apiHarness, cardPayment, idemKey, KEY_A2, KEY_B, type ApiHarness } from './helpers.js';
 
 let t: ApiHarness;
@@ -163,6 +164,22 @@ describe('idempotency', () => {
     expect(fresh).toHaveLength(1);
     for (const r of results.filter((x) => x.status === 409)) expect(r.body.code).toBe('idempotency_in_flight');
     expect((await t.call('GET', '/v1/payments?limit=100')).body.data).toHaveLength(1);
+  });
+
+  it('a key whose request died after committing is taken over and answers with that payment', async () => {
+    const key = idemKey();
+    const body = cardPayment();
+    // the first attempt committed its payment, then its process died before storing the response
+    const committed = await t.h.engine.payments.create(t.h.merchant, body as never);
+    const hash = requestHash('POST', '/v1/payments', body);
+    await t.h.store.transaction((tx) =>
+      tx.insertIdempotency({ merchantId: t.h.merchant.id, key, requestHash: hash, state: 'in_flight', responseStatus: null, responseBody: null, createdAt: t.h.clock.now() }),
+    );
+    expect((await create(body, key)).status).toBe(409); // still fresh: it might be alive
+    await t.h.clock.advance(61_000);
+    const retried = await create(body, key);
+    expect(retried.status).toBe(201);
+    expect(retried.body.id).toBe(committed.id);
   });
 
   it('keys are per merchant', async () => {

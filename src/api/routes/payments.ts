@@ -135,7 +135,7 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
    * Runs a creating request once per Idempotency-Key. A replay of a stored success comes back
    * as the body to send; a replay of a stored refusal is thrown as the stored problem.
    */
-  const idempotent = async <T>(c: Context<ApiEnv>, key: string, body: unknown, run: () => Promise<T>): Promise<T> => {
+  const idempotent = async <T>(c: Context<ApiEnv>, key: string, body: unknown, run: (recovered: boolean) => Promise<T>): Promise<T> => {
     const merchant = c.get('merchant');
     const verdict = await idem.begin(merchant.id, key, requestHash(c.req.method, c.req.path, body));
     if (verdict.kind === 'replay') {
@@ -150,7 +150,7 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
       throw new EngineError(409, 'idempotency_in_flight', 'a request with this Idempotency-Key is still being processed; retry later', 'Idempotency-Key');
     }
     try {
-      const result = await run();
+      const result = await run(verdict.recovered === true);
       await idem.complete(merchant.id, key, { status: 201, body: JSON.stringify(result), contentType: 'application/json' });
       return result;
     } catch (err) {
@@ -176,8 +176,15 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid('json');
     const key = c.req.valid('header')['idempotency-key'];
-    const result = await idempotent(c, key, body, async () => {
-      const p = await payments.create(c.get('merchant'), body);
+    const result = await idempotent(c, key, body, async (recovered) => {
+      const p = await payments.create(c.get('merchant'), body).catch(async (err: unknown) => {
+        // The same key and body died mid-request after the payment committed: it is this payment.
+        if (recovered && err instanceof EngineError && err.code === 'order_id_reused') {
+          const existing = await store.getPaymentByOrder(c.get('merchant').id, body.order_id);
+          if (existing) return existing;
+        }
+        throw err;
+      });
       await waited(c, p.id, p.status);
       return view(p.id);
     });

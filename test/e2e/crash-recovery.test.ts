@@ -1,0 +1,165 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { afterAll, describe, expect, it } from 'vitest';
+
+/**
+ * The whole server as a process: payments are created over HTTP, the process is SIGKILLed while
+ * bank calls, timeouts and pending transfers are in the middle of their flows, then restarted on
+ * the same data. Every payment must reach a final state, the documented one unless a bank command
+ * was caught in flight (then the safe one the bank's own journal agrees with), and the sandbox
+ * bank (journaled to disk, so it outlives the crash) must never have received a request twice.
+ */
+const KEY = 'sk_e2e_crash_test_0123456789';
+const dataDir = mkdtempSync(join(tmpdir(), 'railyard-e2e-'));
+const children: ChildProcess[] = [];
+
+afterAll(() => {
+  for (const c of children) if (c.exitCode === null) c.kill('SIGKILL');
+  rmSync(dataDir, { recursive: true, force: true });
+});
+
+async function freePort(): Promise<number> {
+  const s = createServer();
+  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
+  const port = (s.address() as { port: number }).port;
+  await new Promise((r) => s.close(r));
+  return port;
+}
+
+function startServer(port: number): ChildProcess {
+  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
+    env: { ...process.env, RAILYARD_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', RAILYARD_SANDBOX_API_KEY: KEY, LOG_LEVEL: 'warn' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  child.stdout?.resume();
+  child.stderr?.resume();
+  children.push(child);
+  return child;
+}
+
+async function waitHealthy(base: string): Promise<void> {
+  const end = Date.now() + 30_000;
+  while (Date.now() < end) {
+    try {
+      if ((await fetch(`${base}/healthz`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error('server did not become healthy');
+}
+
+const card = (number: string) => ({ type: 'card', card: { number, exp_month: 12, exp_year: 2031 } });
+const account = (iban: string, name = 'Max Mustermann') => ({ type: 'bank_account', bank_account: { iban, name } });
+
+const CASES: { method: object; expected: string; times: number }[] = [
+  { method: card('4242424242424242'), expected: 'succeeded', times: 8 },
+  { method: card('4000000000000002'), expected: 'failed', times: 2 },
+  { method: card('4000000000009995'), expected: 'failed', times: 2 },
+  { method: card('4000000000000119'), expected: 'failed', times: 3 },
+  { method: card('4000000000000259'), expected: 'failed', times: 3 },
+  { method: card('4000000000000010'), expected: 'requires_review', times: 2 },
+  { method: account('DE89370400440532013000'), expected: 'succeeded', times: 4 },
+  { method: account('DE89370400440532013000', 'Erika Musterfrau'), expected: 'failed', times: 2 },
+  { method: account('DE02120300000000202051'), expected: 'failed', times: 2 },
+  { method: account('DE02100100100006820101'), expected: 'failed', times: 2 },
+  { method: account('DE91100000000123456789'), expected: 'succeeded', times: 3 },
+];
+
+interface Entry {
+  reference: string;
+  paymentId: string;
+  flow: string;
+  outcome: { kind: string };
+  original?: string;
+}
+
+describe('crash recovery across processes', () => {
+  it('SIGKILL mid-flow, restart on the same data: every payment ends safely, nothing runs twice at the bank', async () => {
+    const port = await freePort();
+    const base = `http://127.0.0.1:${port}`;
+    const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
+    const first = startServer(port);
+    await waitHealthy(base);
+
+    const expected = new Map<string, string>();
+    const creates: Promise<void>[] = [];
+    let n = 0;
+    for (const c of CASES) {
+      for (let i = 0; i < c.times; i++) {
+        const order = `e2e-${++n}`;
+        creates.push(
+          fetch(`${base}/v1/payments`, {
+            method: 'POST',
+            headers: { ...auth, 'idempotency-key': order },
+            body: JSON.stringify({ amount: 1000 + n, currency: 'EUR', order_id: order, confirmation: 'none', payment_method: c.method, customer: { email: 'e2e@example.test' } }),
+          }).then(async (r) => {
+            expect(r.status).toBe(201);
+            expected.set(((await r.json()) as { id: string }).id, c.expected);
+          }),
+        );
+      }
+    }
+    await Promise.all(creates);
+    // let the flows get going: verifications answered, authorisations and 3 s timeouts in flight
+    await new Promise((r) => setTimeout(r, 400));
+    const before = (await (await fetch(`${base}/v1/payments?limit=100`, { headers: auth })).json()) as { data: { status: string }[] };
+    const midFlow = before.data.filter((p) => p.status === 'processing' || p.status === 'authorized').length;
+    expect(midFlow, 'the crash must catch flows in the middle').toBeGreaterThan(5);
+    first.kill('SIGKILL');
+    await new Promise((r) => first.once('exit', r));
+
+    const second = startServer(port);
+    await waitHealthy(base);
+    const statuses = new Map<string, string>();
+    const end = Date.now() + 60_000;
+    while (Date.now() < end) {
+      const list = (await (await fetch(`${base}/v1/payments?limit=100`, { headers: auth })).json()) as { data: { id: string; status: string }[] };
+      for (const p of list.data) statuses.set(p.id, p.status);
+      if ([...statuses.values()].every((s) => !['processing', 'authorized', 'requires_confirmation'].includes(s)) && statuses.size === expected.size) break;
+      await new Promise((r) => setTimeout(r, 250));
+    }
+    second.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => second.once('exit', (c) => r(c)));
+    expect(code).toBe(0);
+
+    // what the bank did, from its own journal
+    const journal: Entry[] = readFileSync(join(dataDir, 'sandbox-bank.jsonl'), 'utf8')
+      .split('\n')
+      .filter((l) => l.trim())
+      .map((l) => JSON.parse(l) as Entry);
+    const refs = journal.map((e) => e.reference);
+    expect(new Set(refs).size, 'no reference executed twice').toBe(refs.length);
+    const reversed = new Set(journal.filter((e) => e.flow === 'reverse' && e.outcome.kind === 'ok').map((e) => e.original));
+
+    // which payments had a bank command caught in flight by the crash
+    const db = new Database(join(dataDir, 'railyard.db'), { readonly: true });
+    const lost = new Set((db.prepare("SELECT DISTINCT payment_id AS id FROM commands WHERE status = 'lost'").all() as { id: string }[]).map((r) => r.id));
+    db.close();
+
+    let exact = 0;
+    for (const [id, want] of expected) {
+      const got = statuses.get(id);
+      const moved = journal.filter((e) => e.paymentId === id && (e.flow === 'authorize' || e.flow === 'transfer') && e.outcome.kind !== 'declined');
+      const standing = moved.some((e) => !reversed.has(e.reference) && (e.outcome.kind === 'ok' || e.outcome.kind === 'pending'));
+      expect(moved.filter((e) => e.flow === 'authorize').length, `${id}: authorised at most once`).toBeLessThanOrEqual(1);
+      expect(moved.filter((e) => e.flow === 'transfer').length, `${id}: transferred at most once`).toBeLessThanOrEqual(1);
+      if (lost.has(id)) {
+        // caught in flight: the safe end, and the bank agrees with it
+        expect(['succeeded', 'failed', 'reversed', 'requires_review'], id).toContain(got);
+        if (got === 'succeeded') expect(standing, `${id} succeeded with money standing`).toBe(true);
+        if (got === 'failed' || got === 'reversed') expect(standing, `${id} ${got} with no money standing`).toBe(false);
+      } else {
+        expect(got, `${id} (${want})`).toBe(want);
+        exact++;
+      }
+    }
+    // most payments were not caught mid-command and must end exactly as documented
+    expect(exact).toBeGreaterThan(expected.size / 2);
+  }, 120_000);
+});
