@@ -1,4 +1,4 @@
-import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -15,10 +15,7 @@ const dirs: string[] = [];
 const children: ChildProcess[] = [];
 afterEach(() => {
   for (const c of children.splice(0)) {
-    if (c.exitCode !== null || c.signalCode !== null || c.pid === undefined) continue;
-    // npm does not take its grandchildren down with it: kill the server first, then npx.
-    const leaf = serverPid(c.pid);
-    if (leaf !== c.pid) process.kill(leaf, 'SIGKILL');
+    if (c.exitCode !== null || c.signalCode !== null) continue;
     c.kill('SIGKILL');
   }
   for (const d of dirs.splice(0)) rmSync(d, { recursive: true, force: true });
@@ -61,26 +58,6 @@ const startMain = (env: Record<string, string>): Run => {
   return { child, stdout: () => out, stderr: () => err, exit };
 };
 
-/**
- * The Railyard process itself: npx -> sh -> tsx -> node. npm answers a SIGTERM sent to npx with
- * its own exit code 143 whatever its child does, so the signal goes where a supervisor running
- * the server directly would send it, and npx must pass the server's exit code 0 through.
- */
-const childrenOf = (pid: number): string[] => {
-  try {
-    return execFileSync('ps', ['-o', 'pid=', '--ppid', String(pid)], { encoding: 'utf8' }).trim().split(/\s+/).filter(Boolean);
-  } catch {
-    return []; // ps exits 1 when nothing matches
-  }
-};
-const serverPid = (pid: number): number => {
-  for (;;) {
-    const [kid] = childrenOf(pid);
-    if (kid === undefined) return pid;
-    pid = Number(kid);
-  }
-};
-
 const waitFor = async (what: () => boolean, ms: number): Promise<void> => {
   const until = Date.now() + ms;
   while (!what()) {
@@ -102,9 +79,8 @@ describe('npm start (src/main.ts)', () => {
     expect(banner).toContain('4242424242424242');
     expect((await fetch(`${url}/healthz`)).status).toBe(200);
 
-    const pid = serverPid(run.child.pid ?? 0);
     const started = Date.now();
-    process.kill(pid, 'SIGTERM');
+    run.child.kill('SIGTERM');
     const { code } = await run.exit;
     const ms = Date.now() - started;
     expect(code).toBe(0);
