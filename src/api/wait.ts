@@ -13,13 +13,16 @@ const TRANSIENT = new Set(['processing', 'authorized', 'pending']);
 
 /**
  * Waits (in real time) until the aggregate reaches a status that needs the client (confirmation)
- * or is final, or the time is up. It listens to the runner's committed changes, so it answers the
- * moment the state moves.
+ * or is final, or the time is up. It listens to the runner's committed changes, then reads the
+ * status once more: a change committed before the listener existed must not be waited through.
  */
-export function waitWhileProcessing(runner: Runner, id: string, currentStatus: string, seconds: number): Promise<void> {
-  if (seconds <= 0 || !TRANSIENT.has(currentStatus)) return Promise.resolve();
+export function waitWhileProcessing(runner: Runner, id: string, seconds: number, readStatus: () => Promise<string | undefined>): Promise<void> {
+  if (seconds <= 0) return Promise.resolve();
   return new Promise((resolve) => {
+    let finished = false;
     const done = () => {
+      if (finished) return;
+      finished = true;
       clearTimeout(timer);
       runner.changes.off('change', onChange);
       resolve();
@@ -29,5 +32,11 @@ export function waitWhileProcessing(runner: Runner, id: string, currentStatus: s
     };
     const timer = setTimeout(done, seconds * 1000);
     runner.changes.on('change', onChange);
+    readStatus().then(
+      (status) => {
+        if (status === undefined || !TRANSIENT.has(status)) done();
+      },
+      () => done(),
+    );
   });
 }

@@ -165,11 +165,14 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
     }
   };
 
-  const waited = async (c: Context<ApiEnv>, id: string, status: string) => {
+  const waited = async (c: Context<ApiEnv>, id: string) => {
     const seconds = preferWaitSeconds(c.req.header('prefer'));
     if (seconds > 0) {
       c.header('preference-applied', `wait=${seconds}`);
-      await waitWhileProcessing(engine.runner, id, status, seconds);
+      const read = id.startsWith('re_')
+        ? async () => (await store.getRefund(id))?.status
+        : async () => (await store.getPayment(id))?.status;
+      await waitWhileProcessing(engine.runner, id, seconds, read);
     }
   };
 
@@ -185,7 +188,7 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
         }
         throw err;
       });
-      await waited(c, p.id, p.status);
+      await waited(c, p.id);
       return view(p.id);
     });
     return c.json(result, 201);
@@ -204,14 +207,14 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
 
   app.openapi(routes.get, async (c) => {
     const p = await payments.get(c.get('merchant'), c.req.valid('param').id);
-    await waited(c, p.id, p.status);
+    await waited(c, p.id);
     return c.json(await view(p.id), 200);
   });
 
   app.openapi(routes.confirm, async (c) => {
     const { id } = c.req.valid('param');
     const p = await payments.confirm(c.get('merchant'), id, new Secret(c.req.valid('json').otp));
-    await waited(c, p.id, p.status);
+    await waited(c, p.id);
     return c.json(await view(id), 200);
   });
 
@@ -234,7 +237,7 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
         ...(body.amount !== undefined ? { amount: body.amount } : {}),
         ...(body.reason !== undefined ? { reason: body.reason } : {}),
       });
-      await waited(c, r.id, r.status);
+      await waited(c, r.id);
       return refundView(await payments.getRefund(c.get('merchant'), r.id));
     });
     return c.json(result, 201);
