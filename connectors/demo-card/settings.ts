@@ -1,0 +1,88 @@
+/** The demo-card connector's settings (the `settings` block of its configuration entry), checked at build time. */
+import type { ConnectionOptions } from 'node:tls';
+import type { MacConfig } from '../../src/iso8583/mac.js';
+import type { Endpoint, LengthHeader } from '../../src/iso8583/link/index.js';
+
+/** The demo network's published test key (retail MAC, K1||K2); a real bank's key comes from configuration. */
+export const DEMO_NETWORK_MAC: MacConfig = { algorithm: 'retail-3des', keyHex: '0123456789ABCDEFFEDCBA9876543210' };
+
+export interface DemoCardSettings {
+  id: string;
+  endpoints: Endpoint[];
+  dialect: string;
+  header: LengthHeader;
+  tpdu: boolean;
+  tls?: ConnectionOptions;
+  terminalId: string;
+  acquirerId: string;
+  callTimeoutMs: number;
+  echoIntervalMs: number;
+  readyTimeoutMs: number;
+  reconnect: { initialMs: number; maxMs: number };
+  mac: MacConfig | false;
+}
+
+export class DemoCardSettingsError extends Error {
+  override readonly name = 'DemoCardSettingsError';
+}
+
+const HEADERS: readonly LengthHeader[] = ['binary2', 'ascii4', 'bcd2', 'binary4'];
+
+export function readSettings(s: Record<string, unknown>): DemoCardSettings {
+  const num = (k: string, d: number): number => {
+    const v = s[k];
+    if (v === undefined) return d;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new DemoCardSettingsError(`settings.${k} must be a non-negative number`);
+    return v;
+  };
+  const text = (k: string, d: string): string => {
+    const v = s[k];
+    if (v === undefined) return d;
+    if (typeof v !== 'string' || v === '') throw new DemoCardSettingsError(`settings.${k} must be a non-empty string`);
+    return v;
+  };
+  const endpoints: Endpoint[] = [];
+  if (Array.isArray(s.endpoints)) {
+    s.endpoints.forEach((e: unknown, i) => {
+      const o = (typeof e === 'object' && e !== null ? e : {}) as Record<string, unknown>;
+      if (typeof o.port !== 'number') throw new DemoCardSettingsError(`settings.endpoints.${i}.port must be a number`);
+      endpoints.push({ host: typeof o.host === 'string' ? o.host : '127.0.0.1', port: o.port });
+    });
+  } else {
+    if (typeof s.port !== 'number') throw new DemoCardSettingsError('settings.port (or settings.endpoints) is required');
+    endpoints.push({ host: text('host', '127.0.0.1'), port: s.port });
+  }
+  const header = text('header', 'binary2') as LengthHeader;
+  if (!HEADERS.includes(header)) throw new DemoCardSettingsError(`settings.header must be one of ${HEADERS.join(', ')}`);
+  const terminalId = text('terminalId', 'RLYD0001');
+  if (terminalId.length > 8) throw new DemoCardSettingsError('settings.terminalId must be at most 8 characters');
+  const acquirerId = text('acquirerId', '470011');
+  if (!/^[0-9]{1,11}$/.test(acquirerId)) throw new DemoCardSettingsError('settings.acquirerId must be 1 to 11 digits');
+  let mac: MacConfig | false = DEMO_NETWORK_MAC;
+  if (s.mac === false) mac = false;
+  else if (s.mac !== undefined) {
+    const m = (typeof s.mac === 'object' && s.mac !== null ? s.mac : {}) as Record<string, unknown>;
+    if (m.algorithm !== 'retail-3des' && m.algorithm !== 'aes-cmac') throw new DemoCardSettingsError('settings.mac.algorithm must be retail-3des or aes-cmac');
+    if (typeof m.keyHex !== 'string') throw new DemoCardSettingsError('settings.mac.keyHex must be a hex string');
+    mac = { algorithm: m.algorithm, keyHex: m.keyHex };
+  }
+  const r = (typeof s.reconnect === 'object' && s.reconnect !== null ? s.reconnect : {}) as Record<string, unknown>;
+  return {
+    id: text('id', 'demo-card'),
+    endpoints,
+    dialect: text('dialect', 'demo-card'),
+    header,
+    tpdu: s.tpdu === true,
+    ...(typeof s.tls === 'object' && s.tls !== null ? { tls: s.tls as ConnectionOptions } : {}),
+    terminalId,
+    acquirerId,
+    callTimeoutMs: num('callTimeoutMs', 10_000) || 10_000,
+    echoIntervalMs: num('echoIntervalMs', 30_000),
+    readyTimeoutMs: num('readyTimeoutMs', 5_000),
+    reconnect: {
+      initialMs: typeof r.initialMs === 'number' ? r.initialMs : 250,
+      maxMs: typeof r.maxMs === 'number' ? r.maxMs : 10_000,
+    },
+    mac,
+  };
+}

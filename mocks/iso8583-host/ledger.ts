@@ -1,0 +1,104 @@
+/**
+ * The simulated host's books: one entry per request it acted on, keyed by the acquirer's
+ * reference (DE127.2, the switch key), so tests can compare the host's view with Railyard's.
+ * Only masked card data is kept.
+ */
+export type HostTxnKind = 'verify' | 'authorize' | 'complete' | 'reverse' | 'refund';
+
+export interface HostEntry {
+  reference: string;
+  paymentId: string;
+  kind: HostTxnKind;
+  mti: string;
+  stan: string;
+  /** DE7 of the request: with MTI, STAN and acquirer it is what DE90 of a reversal points at. */
+  transmission: string;
+  acquirer: string;
+  amount: number;
+  currency: string;
+  last4: string;
+  responseCode: string;
+  approved: boolean;
+  reversed: boolean;
+  /** For authorisations: completed by a 0220. */
+  completed: boolean;
+  /** For completions: refunded so far. */
+  refunded: number;
+  /** The entry a completion, reversal or refund refers to. */
+  original?: string;
+  authCode?: string;
+  rrn?: string;
+}
+
+export class HostLedger {
+  private readonly byRef = new Map<string, HostEntry>();
+  private readonly byOriginal = new Map<string, HostEntry>();
+  private readonly receivedCounts = new Map<string, number>();
+
+  static originalKey(mti: string, stan: string, transmission: string, acquirer: string): string {
+    return `${mti}|${stan}|${transmission}|${acquirer.replace(/^0+/, '')}`;
+  }
+
+  /** How many times a reference reached the host (faults included). */
+  received(reference: string): number {
+    return this.receivedCounts.get(reference) ?? 0;
+  }
+
+  countReceived(reference: string): void {
+    this.receivedCounts.set(reference, this.received(reference) + 1);
+  }
+
+  get(reference: string): HostEntry | undefined {
+    return this.byRef.get(reference);
+  }
+
+  findOriginal(mti: string, stan: string, transmission: string, acquirer: string): HostEntry | undefined {
+    return this.byOriginal.get(HostLedger.originalKey(mti, stan, transmission, acquirer));
+  }
+
+  add(e: HostEntry): void {
+    this.byRef.set(e.reference, e);
+    this.byOriginal.set(HostLedger.originalKey(e.mti.slice(0, 3) + '0', e.stan, e.transmission, e.acquirer), e);
+  }
+
+  entries(paymentId?: string): HostEntry[] {
+    return [...this.byRef.values()].filter((e) => paymentId === undefined || e.paymentId === paymentId);
+  }
+
+  /** The authorisation of a payment that is still open (approved, not reversed). */
+  openAuthorisation(paymentId: string): HostEntry | undefined {
+    return this.entries(paymentId).find((e) => e.kind === 'authorize' && e.approved && !e.reversed);
+  }
+
+  /** The approved completion a refund gives money back from. */
+  completion(paymentId: string): HostEntry | undefined {
+    return this.entries(paymentId).find((e) => e.kind === 'complete' && e.approved && !e.reversed);
+  }
+
+  /** Totals in minor units: what stands authorised, completed, reversed and refunded. */
+  summary(): { authorised: number; completed: number; reversed: number; refunded: number } {
+    let authorised = 0;
+    let completed = 0;
+    let reversed = 0;
+    let refunded = 0;
+    for (const e of this.byRef.values()) {
+      if (!e.approved) continue;
+      if (e.kind === 'authorize') {
+        if (e.reversed) reversed += e.amount;
+        else if (!e.completed) authorised += e.amount;
+      }
+      if (e.kind === 'complete') {
+        if (e.reversed) reversed += e.amount;
+        else completed += e.amount;
+      }
+      if (e.kind === 'refund' && !e.reversed) refunded += e.amount;
+    }
+    return { authorised, completed, reversed, refunded };
+  }
+
+  clear(): void {
+    this.byRef.clear();
+    this.byOriginal.clear();
+    this.receivedCounts.clear();
+  }
+}

@@ -1,0 +1,302 @@
+/**
+ * A card host speaking the demo-card dialect over TCP: it signs acquirers on, answers echoes,
+ * authorises, completes, reverses and refunds against its ledger, honours the card test values,
+ * and misbehaves on command (no reply, late reply, two replies, garbage, dropped or refused
+ * connections, stalls). Runnable alone (main.ts) and from tests.
+ */
+import { createServer, type Server, type Socket } from 'node:net';
+import { loadDialect, type Dialect, type FieldMap } from '../../src/iso8583/index.js';
+import { createMessageMac, type MacConfig, type MessageMac } from '../../src/iso8583/mac.js';
+import { DEFAULT_TPDU, FrameDecoder, encodeFrame, replyTpdu, type FramingOptions } from '../../src/iso8583/link/framing.js';
+import { decideAuthorize, decideVerify, type CardDecision } from './cards.js';
+import { HostLedger, type HostEntry, type HostTxnKind } from './ledger.js';
+
+export type HostFault = 'no_reply' | 'late_reply' | 'answer_twice' | 'garbage_frame' | 'drop_connection' | 'stall';
+
+/** The demo network's published test key (retail MAC, 3DES K1||K2): for simulators only. */
+export const DEMO_MAC: MacConfig = { algorithm: 'retail-3des', keyHex: '0123456789ABCDEFFEDCBA9876543210' };
+export const DEMO_FRAMING: FramingOptions = { header: 'binary2' };
+
+export interface Iso8583HostOptions {
+  port?: number;
+  host?: string;
+  /** Dialect name or path; default `demo-card`. */
+  dialect?: string;
+  framing?: FramingOptions;
+  /** MAC of requests and replies; `false` turns MACs off. Default DEMO_MAC. */
+  mac?: MacConfig | false;
+  /** How long after the request a late reply (test card ...0259, fault late_reply) is sent. */
+  lateReplyMs?: number;
+  /** How long a `stall` lasts. */
+  stallMs?: number;
+}
+
+export interface Iso8583Host {
+  port: number;
+  ledger: HostLedger;
+  /** The next request of `on` (any kind when absent) meets `fault`. */
+  inject(fault: HostFault, on?: HostTxnKind): void;
+  /** Closes every connection now, and with `refuse`, each new one as it arrives. */
+  dropConnections(opts?: { refuse?: boolean }): void;
+  /** Back to normal: no queued faults, connections accepted, no stall. The ledger is kept. */
+  reset(): void;
+  /** Connections currently open. */
+  readonly connections: number;
+  /** Network messages answered (sign-ons, echoes), for link tests. */
+  readonly networkMessages: { signOn: number; echo: number };
+  close(): Promise<void>;
+}
+
+interface QueuedFault {
+  fault: HostFault;
+  on?: HostTxnKind;
+}
+
+const GARBAGE = Uint8Array.from([0x39, 0x39, 0x39, 0x39, 0xde, 0xad, 0xbe, 0xef]);
+
+const str = (v: unknown): string => (typeof v === 'string' ? v : '');
+const sub = (v: unknown, k: string): string => (typeof v === 'object' && v !== null ? str((v as Record<string, unknown>)[k]) : '');
+
+const CURRENCY_ALPHA: Readonly<Record<string, string>> = { '978': 'EUR', '840': 'USD', '826': 'GBP', '756': 'CHF' };
+
+export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<Iso8583Host> {
+  const dialect: Dialect = loadDialect(opts.dialect ?? 'demo-card');
+  const framing = opts.framing ?? DEMO_FRAMING;
+  const mac: MessageMac | undefined = opts.mac === false ? undefined : createMessageMac(opts.mac ?? DEMO_MAC);
+  const lateReplyMs = opts.lateReplyMs ?? 5_000;
+  const ledger = new HostLedger();
+  const sockets = new Set<Socket>();
+  const timers = new Set<NodeJS.Timeout>();
+  let faults: QueuedFault[] = [];
+  let refusing = false;
+  let stalledUntil = 0;
+  const network = { signOn: 0, echo: 0 };
+  let authSeq = 0;
+
+  const takeFault = (kind: HostTxnKind): HostFault | undefined => {
+    const i = faults.findIndex((f) => f.on === undefined || f.on === kind);
+    if (i < 0) return undefined;
+    const [f] = faults.splice(i, 1);
+    return f?.fault;
+  };
+
+  const later = (ms: number, fn: () => void): void => {
+    const t = setTimeout(() => {
+      timers.delete(t);
+      fn();
+    }, ms);
+    timers.add(t);
+  };
+
+  const kindOf = (mti: string, fields: FieldMap): HostTxnKind | null => {
+    const cls = mti.slice(1, 3);
+    if (cls === '10') return str(fields['4']) !== '' && Number(str(fields['4'])) > 0 ? 'authorize' : 'verify';
+    if (cls === '22') return 'complete';
+    if (cls === '20' && str(fields['3']).startsWith('20')) return 'refund';
+    if (cls === '40' || cls === '42') return 'reverse';
+    return null;
+  };
+
+  const replyFields = (req: FieldMap, code: string, entry?: HostEntry): FieldMap => {
+    const mti = str(req['0']);
+    const out: FieldMap = { '0': `${mti.slice(0, 2)}${Number(mti[2]) + 1}0`, '39': code };
+    for (const f of ['3', '4', '7', '11', '12', '13', '32', '41', '42', '49']) {
+      const v = req[f];
+      if (v !== undefined) out[f] = v;
+    }
+    if (entry?.rrn) out['37'] = entry.rrn;
+    if (entry?.authCode && entry.approved) out['38'] = entry.authCode;
+    return out;
+  };
+
+  const pack = (fields: FieldMap, badMac: boolean): Uint8Array => {
+    if (!mac) return dialect.pack(fields);
+    const bytes = dialect.pack(mac.withPlaceholder(fields));
+    mac.sign(bytes);
+    if (badMac) bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
+    return bytes;
+  };
+
+  /** Executes one transaction request against the ledger; returns the entry (new or already there). */
+  const execute = (kind: HostTxnKind, req: FieldMap, reference: string): { entry: HostEntry; decision: CardDecision } | null => {
+    const pan = str(req['2']);
+    const amount = Number(str(req['4']) || '0');
+    const base = {
+      reference,
+      paymentId: sub(req['127'], '4'),
+      kind,
+      mti: str(req['0']),
+      stan: str(req['11']),
+      transmission: str(req['7']),
+      acquirer: str(req['32']),
+      amount,
+      currency: CURRENCY_ALPHA[str(req['49'])] ?? str(req['49']),
+      last4: pan.slice(-4),
+      reversed: false,
+      completed: false,
+      refunded: 0,
+      rrn: `${String(Date.now() % 1e6).padStart(6, '0')}${str(req['11'])}`.slice(-12),
+    };
+    let decision: CardDecision;
+    let original: HostEntry | undefined;
+    switch (kind) {
+      case 'verify':
+        decision = decideVerify(pan);
+        break;
+      case 'authorize':
+        decision = decideAuthorize(pan);
+        if (decision.answer === 'never') return null; // lost on the way: nothing executed
+        break;
+      case 'complete': {
+        original = findOriginal(req) ?? ledger.openAuthorisation(base.paymentId);
+        const ok = original !== undefined && original.kind === 'authorize' && original.approved && !original.reversed && !original.completed && amount <= original.amount;
+        decision = { code: original === undefined ? '25' : ok ? '00' : '13', answer: 'normal' };
+        if (ok && original) original.completed = true;
+        break;
+      }
+      case 'refund': {
+        original = findOriginal(req) ?? ledger.completion(base.paymentId);
+        const ok = original !== undefined && original.approved && !original.reversed && original.refunded + amount <= original.amount;
+        decision = { code: original === undefined ? '25' : ok ? '00' : '13', answer: 'normal' };
+        if (ok && original) original.refunded += amount;
+        break;
+      }
+      case 'reverse': {
+        original = findOriginal(req);
+        // 25: the original never reached us, so there is nothing to reverse (accepted by the dialect).
+        decision = { code: original ? '00' : '25', answer: 'normal' };
+        if (original) original.reversed = true;
+        if (original?.kind === 'complete' && original.original) {
+          const auth = ledger.get(original.original);
+          if (auth) auth.reversed = true;
+        }
+        break;
+      }
+    }
+    const approved = decision.code === '00';
+    const entry: HostEntry = {
+      ...base,
+      responseCode: decision.code,
+      approved,
+      ...(original ? { original: original.reference } : {}),
+      ...(approved && kind !== 'reverse' ? { authCode: String(++authSeq).padStart(6, '0') } : {}),
+    };
+    ledger.add(entry);
+    return { entry, decision };
+  };
+
+  const findOriginal = (req: FieldMap): HostEntry | undefined => {
+    const o = req['90'];
+    if (o === undefined) return undefined;
+    return ledger.findOriginal(sub(o, '1'), sub(o, '2'), sub(o, '3'), sub(o, '4'));
+  };
+
+  const onMessage = (s: Socket, message: Uint8Array, tpdu: Uint8Array | undefined): void => {
+    const send = (bytes: Uint8Array): void => {
+      if (!s.destroyed) s.write(encodeFrame(framing, bytes, tpdu ? replyTpdu(tpdu) : DEFAULT_TPDU));
+    };
+    if (Date.now() < stalledUntil) return;
+    let req: FieldMap;
+    try {
+      req = dialect.unpack(message);
+    } catch {
+      return; // a host ignores what it cannot parse; the acquirer times out
+    }
+    const mti = str(req['0']);
+    if (mti === '0800') {
+      const code = str(req['70']);
+      if (code === '001') network.signOn++;
+      if (code === '301') network.echo++;
+      const out: FieldMap = { '0': '0810', '39': '00' };
+      for (const f of ['7', '11', '41', '70']) if (req[f] !== undefined) out[f] = req[f];
+      send(dialect.pack(out));
+      return;
+    }
+    const kind = kindOf(mti, req);
+    if (kind === null) {
+      send(pack(replyFields(req, '12'), false));
+      return;
+    }
+    if (mac && !mac.verify(message, req)) {
+      send(pack(replyFields(req, '63'), false)); // security violation: not executed
+      return;
+    }
+    const reference = sub(req['127'], '2') || `${mti}:${str(req['11'])}:${str(req['41'])}:${str(req['7'])}`;
+    ledger.countReceived(reference);
+    const fault = takeFault(kind);
+    if (fault === 'drop_connection') {
+      s.destroy();
+      return;
+    }
+    if (fault === 'stall') {
+      stalledUntil = Date.now() + (opts.stallMs ?? 60_000);
+      return;
+    }
+    if (fault === 'no_reply') return;
+    const seen = ledger.get(reference);
+    // A repeated reference (0401, 0221, a resend) is answered from the books, never executed twice.
+    const done = seen ? { entry: seen, decision: { code: seen.responseCode, answer: 'normal' as const } } : execute(kind, req, reference);
+    if (!done) return;
+    const reply = (): void => send(pack(replyFields(req, done.entry.responseCode, done.entry), done.decision.answer === 'bad_mac'));
+    if (fault === 'garbage_frame') return send(GARBAGE);
+    if (fault === 'late_reply' || done.decision.answer === 'late') return later(lateReplyMs, reply);
+    reply();
+    if (fault === 'answer_twice') reply();
+  };
+
+  const server: Server = createServer((s) => {
+    if (refusing) {
+      s.destroy();
+      return;
+    }
+    sockets.add(s);
+    s.setNoDelay(true);
+    const decoder = new FrameDecoder(framing);
+    s.on('data', (chunk: Buffer) => {
+      try {
+        for (const f of decoder.push(chunk)) onMessage(s, f.message, f.tpdu);
+      } catch {
+        s.destroy(); // framing lost
+      }
+    });
+    s.on('error', () => undefined);
+    s.on('close', () => sockets.delete(s));
+  });
+
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(opts.port ?? 0, opts.host ?? '127.0.0.1', () => {
+      server.off('error', reject);
+      resolve();
+    });
+  });
+  const addr = server.address();
+  const port = typeof addr === 'object' && addr !== null ? addr.port : 0;
+
+  return {
+    port,
+    ledger,
+    inject(fault, on) {
+      faults.push(on === undefined ? { fault } : { fault, on });
+    },
+    dropConnections(o = {}) {
+      if (o.refuse) refusing = true;
+      for (const s of sockets) s.destroy();
+    },
+    reset() {
+      faults = [];
+      refusing = false;
+      stalledUntil = 0;
+    },
+    get connections() {
+      return sockets.size;
+    },
+    networkMessages: network,
+    async close() {
+      for (const t of timers) clearTimeout(t);
+      timers.clear();
+      for (const s of sockets) s.destroy();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    },
+  };
+}
