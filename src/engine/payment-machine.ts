@@ -184,6 +184,15 @@ const inquireAbout = (flow: (c: PaymentContext) => Exclude<FlowName, 'inbound'>)
   },
 });
 
+/** The transfer that completes an authorisation names it, so the bank can match the two. */
+const completion = {
+  type: 'command' as const,
+  params: ({ context }: Ctx): CommandSpec =>
+    context.refs.authorize !== undefined
+      ? { kind: 'bank', flow: 'transfer', original: { flow: 'authorize', reference: context.refs.authorize } }
+      : { kind: 'bank', flow: 'transfer' },
+};
+
 const notifyResult = (status: string) => ({
   type: 'command' as const,
   params: (): CommandSpec => ({ kind: 'notify', notification: 'result', status }),
@@ -425,7 +434,7 @@ export const paymentMachine = setup({
     },
 
     authorized: {
-      entry: [resetAttempts, bank('transfer')],
+      entry: [resetAttempts, completion],
       on: {
         RESULT: [
           { guard: ({ context, event }) => about(event, 'transfer') && untrusted(context, event), target: 'manual_review', actions: [rememberRef, failWith('integrity_failure', 'the bank reply failed its integrity or terms check')] },
@@ -438,7 +447,7 @@ export const paymentMachine = setup({
           { guard: ({ context, event }) => outcomeIs('transfer', 'not_sent')({ context, event }) && canRetry({ context, event }), actions: scheduleRetry },
           { guard: outcomeIs('transfer', 'not_sent'), target: 'reversing', actions: failWith('bank_unreachable', 'the bank could not be reached for the transfer') },
         ],
-        TIMER: { guard: ({ event }) => event.name === 'retry', actions: bank('transfer') },
+        TIMER: { guard: ({ event }) => event.name === 'retry', actions: completion },
       },
     },
 

@@ -129,6 +129,7 @@ describe('payment machine: commands and deadlines', () => {
 
   it('a decline at transfer after an authorisation reverses the authorisation', () => {
     const { last, all } = runPayment(CARD, [START, res('verify', ok), OTP_OK, res('authorize', ok, 'a1'), res('transfer', dec, 't1'), res('reverse', ok)]);
+    expect(all[4]?.commands).toEqual([{ kind: 'bank', flow: 'transfer', original: { flow: 'authorize', reference: 'a1' } }]);
     expect(all[5]?.state).toBe('reversing');
     expect(last.state).toBe('reversed');
   });
