@@ -95,8 +95,8 @@ function notImplemented(command: string, io: CliIo): number {
   return EXIT_USAGE;
 }
 
-function mock(args: string[], io: CliIo): number {
-  const [name] = args;
+async function mock(args: string[], io: CliIo): Promise<number> {
+  const [name, ...rest] = args;
   if (name === undefined || name === 'list' || isHelp(args)) {
     io.stdout(`simulators: ${SIMULATORS.join(', ')}\nusage: railyard mock <simulator>\n`);
     return 0;
@@ -105,8 +105,8 @@ function mock(args: string[], io: CliIo): number {
     io.stderr(`railyard mock: unknown simulator "${name}" (known: ${SIMULATORS.join(', ')})\n`);
     return EXIT_USAGE;
   }
-  io.stderr(`railyard mock ${name}: not available in this build yet\n`);
-  return EXIT_ERROR;
+  const { runMock } = await import('./mock.js');
+  return runMock(name, rest, io);
 }
 
 /** Runs one command line (without `node` and the script); resolves with the exit code. */

@@ -103,3 +103,30 @@ describe('cli dispatcher', () => {
     expect(typeof (await loadCommand('iso8583', () => import('../../src/cli/iso8583.js'), 'iso8583Command'))).toBe('function');
   });
 });
+
+describe('railyard mock iso8583-host', () => {
+  it('serves the card host on the given port until SIGTERM, then exits 0', { timeout: 60_000 }, async () => {
+    const { spawn } = await import('node:child_process');
+    const { connect } = await import('node:net');
+    const child = spawn(process.execPath, ['bin/railyard.js', 'mock', 'iso8583-host', '--port', '0'], {
+      env: { ...process.env, RAILYARD_CLI_FROM_SOURCE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const until = Date.now() + 45_000;
+    while (!/listening on 127\.0\.0\.1:\d+/.test(out) && Date.now() < until && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
+    expect(port).toBeGreaterThan(0);
+    await new Promise<void>((resolve, reject) => {
+      const s = connect(port, '127.0.0.1', () => {
+        s.end();
+        resolve();
+      });
+      s.on('error', reject);
+    });
+    child.kill('SIGTERM');
+    const code = await new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+    expect(code).toBe(0);
+  });
+});
