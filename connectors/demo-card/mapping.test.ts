@@ -67,6 +67,15 @@ describe('requests', () => {
     expect(() => buildRequest('reverse', request(), cfg, at)).toThrow(MappingError);
   });
 
+  it('a reversal sent again is a repeat: 0401, or 0421 for advices, still naming the same original', () => {
+    const original = newId('cmd', at - 5_000);
+    const again = buildRequest('reverse', request({ original: { flow: 'authorize', reference: original }, repeat: true }), cfg, at);
+    expect(again['0']).toBe('0401');
+    expect(again['90']).toMatchObject({ '2': stanOf(original) });
+    const advice = buildRequest('reverse', request({ original: { flow: 'authorize', reference: original }, repeat: true }), { ...cfg, reversalMti: '0420' }, at);
+    expect(advice['0']).toBe('0421');
+  });
+
   it('refuses what the network cannot carry', () => {
     expect(() => buildRequest('verify', request({ method: { type: 'bank_account', iban: new Secret('DE89370400440532013000'), name: 'M' } }), cfg, at)).toThrow(/cards only/);
     expect(() => buildRequest('verify', request({ currency: 'XAU' }), cfg, at)).toThrow(/currency/);

@@ -58,6 +58,9 @@ export function originalMtiOf(flow: FlowName): string {
   return flow === 'verify' || flow === 'authorize' || flow === 'transfer' || flow === 'refund' ? MTI_OF[flow] : '0100';
 }
 
+/** 0400/0420, or their repeats 0401/0421 when the engine sends a reversal again. */
+export const reversalMti = (cfg: MappingConfig, repeat: boolean): string => (repeat ? `${cfg.reversalMti.slice(0, 3)}1` : cfg.reversalMti);
+
 const printable = (s: string, len: number): string => s.replace(/[^\x20-\x7E]/g, '?').slice(0, len).padEnd(len, ' ');
 const amount12 = (n: number): string => {
   if (!Number.isSafeInteger(n) || n < 0 || n > 999_999_999_999) throw new MappingError('amount does not fit DE4');
@@ -84,7 +87,7 @@ export function buildRequest(flow: CardFlow, req: FlowRequest, cfg: MappingConfi
   if (currency === undefined) throw new MappingError('currency not cleared by the demo network');
   const m = req.method;
   const fields: FieldMap = {
-    '0': flow === 'reverse' ? cfg.reversalMti : MTI_OF[flow],
+    '0': flow === 'reverse' ? reversalMti(cfg, req.repeat === true) : MTI_OF[flow],
     '2': m.number.reveal(),
     '3': flow === 'refund' ? '200000' : '000000',
     '4': amount12(flow === 'verify' ? 0 : req.amount),

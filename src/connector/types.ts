@@ -47,6 +47,11 @@ export interface FlowRequest {
   original?: { flow: FlowName; reference: string };
   /** For refunds. */
   refundId?: string;
+  /**
+   * This request repeats an earlier one of the same meaning that got no usable answer (a reversal
+   * retried): rails with repeat messages use them (ISO 8583 0401/0421).
+   */
+  repeat?: boolean;
 }
 
 export interface InboundRequest {

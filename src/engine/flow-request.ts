@@ -38,6 +38,7 @@ export function buildFlowRequest(
   };
   if (payment.description !== null) req.description = payment.description;
   if (spec.original) req.original = spec.original;
+  if (spec.repeat) req.repeat = true;
   if (refund) {
     req.refundId = refund.id;
     const ref = moneyReference(payment);

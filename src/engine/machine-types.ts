@@ -6,7 +6,13 @@ import type { Outcome } from '../connector/outcome.js';
  * and timer rows inside the same store transaction as the new snapshot.
  */
 export type CommandSpec =
-  | { kind: 'bank'; flow: Exclude<FlowName, 'inbound'>; original?: { flow: FlowName; reference: string } }
+  | {
+      kind: 'bank';
+      flow: Exclude<FlowName, 'inbound'>;
+      original?: { flow: FlowName; reference: string };
+      /** Sent again after no usable answer, with the same meaning (ISO 8583 repeats: 0401, 0421). */
+      repeat?: boolean;
+    }
   | { kind: 'notify'; notification: 'otp' | 'result'; status?: string };
 
 export interface TimerSpec {

@@ -265,6 +265,7 @@ const lateReversalHandlers = {
         kind: 'bank',
         flow: 'reverse',
         original: context.lateReversal ?? latestMoneyRef(context),
+        repeat: true,
       }),
     },
   },
@@ -529,7 +530,7 @@ export const paymentMachine = setup({
         ],
         TIMER: {
           guard: ({ event }) => event.name === 'retry',
-          actions: { type: 'command', params: ({ context }): CommandSpec => ({ kind: 'bank', flow: 'reverse', original: latestMoneyRef(context) }) },
+          actions: { type: 'command', params: ({ context }): CommandSpec => ({ kind: 'bank', flow: 'reverse', original: latestMoneyRef(context), repeat: true }) },
         },
       },
     },

@@ -101,6 +101,16 @@ describe('payment machine: commands and deadlines', () => {
     expect(all[failedAt]?.snapshot.context.failure).toMatchObject({ code: 'bank_unreachable' });
   });
 
+  it('a reversal that gets no usable answer is repeated, marked as a repeat, then goes to review', () => {
+    const events: Ev[] = [START, res('verify', ok), OTP_OK, res('authorize', unk, 'a1')];
+    for (let i = 0; i < defaultPaymentPolicy.retry.maxAttempts; i++) events.push(res('reverse', unk, `r${i}`), RETRY);
+    const { all, last } = runPayment(CARD, events);
+    expect(all[4]?.commands).toEqual([{ kind: 'bank', flow: 'reverse', original: { flow: 'authorize', reference: 'a1' } }]);
+    expect(all[6]?.commands).toEqual([{ kind: 'bank', flow: 'reverse', original: { flow: 'authorize', reference: 'a1' }, repeat: true }]);
+    expect(last.state).toBe('manual_review');
+    expect(last.snapshot.context.failure).toMatchObject({ code: 'reversal_failed' });
+  });
+
   it('an unknown authorisation without inquiry is reversed, and ends failed with proof', () => {
     const { all, last } = runPayment(CARD, [START, res('verify', ok), OTP_OK, res('authorize', unk, 'auth-1'), res('reverse', ok)]);
     expect(all[4]?.commands).toEqual([{ kind: 'bank', flow: 'reverse', original: { flow: 'authorize', reference: 'auth-1' } }]);
