@@ -17,7 +17,7 @@ if (want('engine')) {
 }
 
 // Other benchmarks live beside this file as bench/<name>.ts with a `run()` export.
-for (const name of ['iso8583-codec', 'iso8583-fuzz', 'iso20022']) {
+for (const name of ['iso8583-codec', 'iso8583-fuzz', 'iso8583-link', 'iso20022', 'trust']) {
   if (!want(name) || !existsSync(new URL(`./${name}.ts`, import.meta.url))) continue;
   const mod = (await import(`./${name}.js`)) as { run?: () => Promise<unknown> };
   if (typeof mod.run === 'function') {
