@@ -123,6 +123,7 @@ export async function runEngineBench(): Promise<EngineBenchResult> {
   };
 }
 
+// Run directly (`tsx bench/x.ts`); bench/run.ts imports the module and calls run() itself.
 if (import.meta.url === `file://${process.argv[1]}`) {
   runEngineBench().then((r) => console.log(JSON.stringify(r, null, 2)));
 }

@@ -90,6 +90,7 @@ export async function run(): Promise<{ withMac: { pairsPerSecond: number; timeou
   return { withMac: await measure(true), withoutMac: await measure(false), inFlight: IN_FLIGHT };
 }
 
+// Run directly (`tsx bench/x.ts`); bench/run.ts imports the module and calls run() itself.
 if (import.meta.url === `file://${process.argv[1]}`) {
   run().then((r) => console.log(JSON.stringify(r, null, 2)));
 }

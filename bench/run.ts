@@ -1,31 +1,37 @@
 /**
- * `npm run bench`: every benchmark, each next to its baseline in the same run.
- * Results are printed as JSON and written to bench/results/ (not committed); docs/benchmarks.md
- * records the figures of a run with the command that produced them.
+ * `npm run bench`: every benchmark, each in its own process (so one's heap and JIT state do not
+ * colour the next) and each next to its own baseline inside that process. Output is printed and
+ * kept in bench/results/ (not committed); docs/benchmarks.md records a run's figures and commands.
+ * `npm run bench -- engine iso8583-codec` runs a subset.
  */
-import { mkdirSync, writeFileSync, existsSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
+const ALL = ['engine', 'iso8583-codec', 'iso8583-fuzz', 'iso8583-link', 'iso20022', 'trust'];
 const only = process.argv.slice(2);
-const want = (name: string) => only.length === 0 || only.includes(name);
-const results: Record<string, unknown> = {};
+const names = only.length > 0 ? only : ALL;
+const here = new URL('.', import.meta.url).pathname;
+const results: Record<string, { status: number | null; output: string }> = {};
 
-if (want('engine')) {
-  const { runEngineBench } = await import('./engine.js');
-  results.engine = await runEngineBench();
-  console.log('engine', JSON.stringify(results.engine, null, 2));
-}
-
-// Other benchmarks live beside this file as bench/<name>.ts with a `run()` export.
-for (const name of ['iso8583-codec', 'iso8583-fuzz', 'iso8583-link', 'iso20022', 'trust']) {
-  if (!want(name) || !existsSync(new URL(`./${name}.ts`, import.meta.url))) continue;
-  const mod = (await import(`./${name}.js`)) as { run?: () => Promise<unknown> };
-  if (typeof mod.run === 'function') {
-    results[name] = await mod.run();
-    console.log(name, JSON.stringify(results[name], null, 2));
+for (const name of names) {
+  const file = join(here, `${name}.ts`);
+  if (!existsSync(file)) {
+    console.log(`# ${name}: not present in this checkout`);
+    continue;
   }
+  console.log(`# ${name}`);
+  const runner = `import(${JSON.stringify(file)}).then(async (m) => { if (typeof m.run === 'function') console.log(JSON.stringify(await m.run(), null, 2)); })`;
+  const r = spawnSync(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', runner], {
+    encoding: 'utf8',
+    env: { ...process.env, FUZZ_FRAMES: process.env.FUZZ_FRAMES ?? '1000000' },
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const output = `${r.stdout}${r.stderr ? `\n${r.stderr}` : ''}`.trim();
+  console.log(output);
+  results[name] = { status: r.status, output };
 }
 
-const dir = new URL('./results/', import.meta.url);
+const dir = join(here, 'results');
 mkdirSync(dir, { recursive: true });
-writeFileSync(join(dir.pathname, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(results, null, 2));
+writeFileSync(join(dir, `bench-${new Date().toISOString().replace(/[:.]/g, '-')}.json`), JSON.stringify(results, null, 2));
