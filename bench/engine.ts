@@ -2,36 +2,49 @@
  * bench/engine: complete payments per second over HTTP (create -> verify -> confirm -> transfer)
  * with 50 concurrent clients through the sandbox connector on SQLite, next to a bare hono JSON
  * endpoint measured in the same run with the same client. Then the latency of create at half
- * the peak payment rate. Client and server share this machine's cores, as the baseline does.
+ * the peak payment rate. Each server runs in its own process; client and server share this
+ * machine's cores, as they do for the baseline.
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { serve } from '@hono/node-server';
-import { Hono } from 'hono';
+import { spawn } from 'node:child_process';
 import { Pool } from 'undici';
-import { sandboxConfig } from '../src/config.js';
-import { startRailyard } from '../src/server.js';
-import { silentLogger } from '../src/log.js';
-import { closedLoop, percentiles, request, round } from './lib.js';
+import { BENCH_KEY, closedLoop, percentiles, request, round } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = 50;
-const KEY = 'sk_bench_railyard_0123456789';
+const KEY = BENCH_KEY;
+
+/** Starts bench/engine-server.ts in its own process and returns its URL. */
+async function startServer(kind: 'bare' | 'railyard'): Promise<{ url: string; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./engine-server.ts', import.meta.url).pathname, kind], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (m?.[1]) resolve(Number(m[1]));
+    });
+    child.once('exit', () => reject(new Error(`${kind} server exited`)));
+  });
+  return {
+    url: `http://127.0.0.1:${port}`,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
+}
 
 async function bareBaseline(): Promise<number> {
-  const app = new Hono();
-  app.get('/ping', (c) => c.json({ ok: true, at: Date.now() }));
-  const server = serve({ fetch: app.fetch, port: 0, hostname: '127.0.0.1' });
-  await new Promise((r) => server.once('listening', r));
-  const port = (server.address() as { port: number }).port;
-  const pool = new Pool(`http://127.0.0.1:${port}`, { connections: CLIENTS });
+  const server = await startServer('bare');
+  const pool = new Pool(server.url, { connections: CLIENTS });
   const r = await closedLoop(CLIENTS, SECONDS, async () => {
     const res = await request(pool, 'GET', '/ping', {});
     if (res.status !== 200) throw new Error(String(res.status));
   });
   await pool.close();
-  await new Promise((r2) => server.close(r2));
+  await server.stop();
   return r.done / r.elapsed;
 }
 
@@ -48,9 +61,7 @@ export interface EngineBenchResult {
 export async function runEngineBench(): Promise<EngineBenchResult> {
   const bare = await bareBaseline();
 
-  const dataDir = mkdtempSync(join(tmpdir(), 'railyard-bench-'));
-  const config = sandboxConfig({ RAILYARD_DATA_DIR: dataDir, RAILYARD_SANDBOX_API_KEY: KEY, PORT: '0', HOST: '127.0.0.1' });
-  const running = await startRailyard(config, { log: silentLogger() });
+  const running = await startServer('railyard');
   const pool = new Pool(running.url, { connections: CLIENTS });
   const auth = { authorization: `Bearer ${KEY}` };
   let seq = 0;
@@ -110,7 +121,6 @@ export async function runEngineBench(): Promise<EngineBenchResult> {
 
   await pool.close();
   await running.stop();
-  rmSync(dataDir, { recursive: true, force: true });
   const railyardRps = paymentsPerSecond * requestsPerPayment;
   return {
     bareRequestsPerSecond: round(bare, 0),

@@ -1,5 +1,8 @@
 import { Pool } from 'undici';
 
+/** The sandbox merchant key the engine benchmark's server and client share. */
+export const BENCH_KEY = 'sk_bench_railyard_0123456789';
+
 /** Latency percentiles of a sample, in milliseconds. */
 export function percentiles(samples: number[]): { p50: number; p99: number; max: number; n: number } {
   const s = [...samples].sort((a, b) => a - b);
