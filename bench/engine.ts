@@ -5,35 +5,16 @@
  * the peak payment rate. Each server runs in its own process; client and server share this
  * machine's cores, as they do for the baseline.
  */
-import { spawn } from 'node:child_process';
 import { Pool } from 'undici';
-import { BENCH_KEY, closedLoop, percentiles, request, round } from './lib.js';
+import { BENCH_KEY, closedLoop, percentiles, request, round, spawnServer } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = 50;
 const KEY = BENCH_KEY;
 
-/** Starts bench/engine-server.ts in its own process and returns its URL. */
 async function startServer(kind: 'bare' | 'railyard'): Promise<{ url: string; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./engine-server.ts', import.meta.url).pathname, kind], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening (\d+)/.exec(out);
-      if (m?.[1]) resolve(Number(m[1]));
-    });
-    child.once('exit', () => reject(new Error(`${kind} server exited`)));
-  });
-  return {
-    url: `http://127.0.0.1:${port}`,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
+  const server = await spawnServer(new URL('./engine-server.ts', import.meta.url), [kind]);
+  return { url: `http://127.0.0.1:${server.port}`, stop: server.stop };
 }
 
 async function bareBaseline(): Promise<number> {

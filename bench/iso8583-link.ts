@@ -3,37 +3,16 @@
  * simulator running in its own process, with 1,000 requests in flight on one link. Target: 20,000
  * pairs/s. Run with MAC (retail 3DES both ways, as demo-card does) and without.
  */
-import { spawn } from 'node:child_process';
 import { loadDialect } from '../src/iso8583/index.js';
 import { IsoLink } from '../src/iso8583/link/index.js';
 import { createMessageMac } from '../src/iso8583/mac.js';
 import { DEMO_MAC } from '../mocks/iso8583-host/server.js';
-import { round } from './lib.js';
+import { round, spawnServer } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
 const IN_FLIGHT = 1_000;
 
-async function startHost(mac: boolean): Promise<{ port: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', new URL('./iso8583-host-process.ts', import.meta.url).pathname, '--port', '0', '--mac', mac ? 'on' : 'off'], {
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
-    child.stdout.on('data', (d: Buffer) => {
-      out += d.toString();
-      const m = /listening (\d+)/.exec(out);
-      if (m?.[1]) resolve(Number(m[1]));
-    });
-    child.once('exit', () => reject(new Error('host exited')));
-  });
-  return {
-    port,
-    stop: async () => {
-      child.kill('SIGTERM');
-      await new Promise((r) => child.once('exit', r));
-    },
-  };
-}
+const startHost = (mac: boolean) => spawnServer(new URL('./iso8583-host-process.ts', import.meta.url), ['--port', '0', '--mac', mac ? 'on' : 'off']);
 
 async function measure(mac: boolean): Promise<{ pairsPerSecond: number; timeouts: number }> {
   const host = await startHost(mac);

@@ -1,3 +1,4 @@
+import { spawn } from 'node:child_process';
 import { Pool } from 'undici';
 
 /** The sandbox merchant key the engine benchmark's server and client share. */
@@ -47,4 +48,28 @@ export async function request(pool: Pool, method: 'GET' | 'POST', path: string, 
   });
   const text = await res.body.text();
   return { status: res.statusCode, body: text ? (JSON.parse(text) as Record<string, unknown>) : {} };
+}
+
+/**
+ * Starts a bench server script (`tsx <script> ...args`) in its own process, so the load generator
+ * never shares the server's event loop; the script prints `listening <port>` once ready.
+ */
+export async function spawnServer(script: URL, args: string[]): Promise<{ port: number; stop: () => Promise<void> }> {
+  const child = spawn(process.execPath, ['--import', 'tsx', script.pathname, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  const port = await new Promise<number>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => {
+      out += d.toString();
+      const m = /listening (\d+)/.exec(out);
+      if (m?.[1]) resolve(Number(m[1]));
+    });
+    child.once('exit', () => reject(new Error(`${script.pathname} exited before listening`)));
+  });
+  return {
+    port,
+    stop: async () => {
+      child.kill('SIGTERM');
+      await new Promise((r) => child.once('exit', r));
+    },
+  };
 }

@@ -2,6 +2,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
 import { declined, notSent, ok, pending, unknown, type Outcome } from '../../src/connector/outcome.js';
 import type { ConnectorReport, FlowName, FlowRequest } from '../../src/connector/types.js';
 import type { Clock } from '../../src/domain/clock.js';
+import { TEST_CARDS, TEST_IBANS } from '../../src/connector/test-values.js';
 
 /**
  * An in-process bank for gateway developers without a bank. It honours the simulator test values
@@ -25,21 +26,7 @@ export interface LedgerEntry {
   original?: string;
 }
 
-export const TEST_CARDS = {
-  declinedDoNotHonour: '4000000000000002',
-  declinedInsufficientFunds: '4000000000009995',
-  noReply: '4000000000000119',
-  lateReply: '4000000000000259',
-  badMac: '4000000000000010',
-  approved: '4242424242424242',
-} as const;
-
-export const TEST_IBANS = {
-  verified: { iban: 'DE89370400440532013000', name: 'Max Mustermann' },
-  rejectedAC01: 'DE02120300000000202051',
-  rejectedAM04: 'DE02100100100006820101',
-  pendingThenAccepted: 'DE91100000000123456789',
-} as const;
+export { TEST_CARDS, TEST_IBANS };
 
 export interface SandboxBankOptions {
   /**

@@ -1,14 +1,9 @@
 /** The card test values of ARCHITECTURE.md, as the simulated host applies them. */
+import { TEST_CARDS } from '../../src/connector/test-values.js';
 import { luhnValid } from '../../src/domain/payment-method.js';
 
-export const HOST_TEST_CARDS = {
-  declinedDoNotHonour: '4000000000000002',
-  declinedInsufficientFunds: '4000000000009995',
-  noReply: '4000000000000119',
-  lateReply: '4000000000000259',
-  badMac: '4000000000000010',
-  approved: '4242424242424242',
-} as const;
+/** The host applies the shared table; the alias keeps the host's own name for it. */
+export const HOST_TEST_CARDS = TEST_CARDS;
 
 /** What the host does with a card request: the response code, and how it answers. */
 export interface CardDecision {
