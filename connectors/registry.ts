@@ -1,5 +1,6 @@
 import type { ConnectorFactory } from '../src/connector/types.js';
 import { createDemoCardConnector } from './demo-card/index.js';
+import { createDemoSepaConnector } from './demo-sepa/index.js';
 import { createSandboxConnector } from './sandbox/index.js';
 
 /**
@@ -22,4 +23,5 @@ export type ConnectorRegistry = Readonly<Record<string, ConnectorFactory>>;
 export const connectorRegistry: ConnectorRegistry = Object.freeze({
   sandbox: createSandboxConnector,
   'demo-card': createDemoCardConnector,
+  'demo-sepa': createDemoSepaConnector,
 });

@@ -1,7 +1,7 @@
 import * as w from '../../common/write.js';
 import { amountEl } from '../../money.js';
 import { checkBuildTotals } from '../../totals.js';
-import { el, leaf, serializeDocument } from '../../xml/writer.js';
+import { el, leaf, repeated, serializeDocument } from '../../xml/writer.js';
 import type { Pain001v09, Pain001v09Payment, Pain001v09Transaction } from './model.js';
 
 export const PAIN001V09 = 'pain.001.001.09';
@@ -44,7 +44,8 @@ function payment(p: Pain001v09Payment, path: string) {
     leaf('InstrForDbtrAgt', p.instructionForDebtorAgent),
     w.party('UltmtDbtr', p.ultimateDebtor),
     leaf('ChrgBr', p.chargeBearer),
-    txs.map((t, i) => transaction(t, `${path}/CdtTrfTxInf[${i + 1}]`)),
+    // written one by one: a bulk file's transactions never exist as element trees all at once
+    repeated('CdtTrfTxInf', txs.length, (i) => transaction(txs[i] as Pain001v09Transaction, `${path}/CdtTrfTxInf[${i + 1}]`)),
   );
 }
 

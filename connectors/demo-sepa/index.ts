@@ -1,0 +1,233 @@
+import { randomUUID } from 'node:crypto';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { declined, notSent, unknown, type Outcome } from '../../src/connector/outcome.js';
+import { defineConnector, type Connector, type ConnectorEnv, type FlowContext, type FlowRequest, type InboundResult } from '../../src/connector/types.js';
+import {
+  build,
+  Iso20022Error,
+  Iso20022RulesError,
+  newMessageId,
+  parseAs,
+  type BuildableModels,
+  type BuildableType,
+  type MessageModels,
+  type MessageType,
+  type Profile,
+  xsdDirectory,
+} from '../../src/iso20022/index.js';
+import { createHttpTransport, type BankTransport } from '../../src/iso20022/transport/index.js';
+import { reportsFromInbound } from './inbound.js';
+import {
+  bankAccountOf,
+  fromAcmt024,
+  fromCamt029,
+  fromPacs002,
+  fromPain002,
+  toAcmt023,
+  toCamt056,
+  toPacs004,
+  toPacs008,
+  toPacs028,
+  toPain001,
+  type MessageContext,
+  type Parties,
+} from './mapping.js';
+
+export { REASON_CODES, outcomeForReason } from './codes.js';
+export { reportsFromInbound } from './inbound.js';
+
+/** Where each request goes on the bank's API (mocks/iso20022-bank serves the same paths). */
+/** Every message this connector emits passes the XSD gate first: their schemas must be there. */
+const EMITTED: readonly BuildableType[] = ['acmt.023.001.03', 'pain.001.001.09', 'pacs.008.001.08', 'pacs.028.001.03', 'camt.056.001.08', 'pacs.004.001.09'];
+
+const PATHS = {
+  verify: '/verifications',
+  transfer: '/payments',
+  inquire: '/status-requests',
+  reverse: '/cancellations',
+  refund: '/returns',
+} as const;
+
+export interface DemoSepaSettings {
+  id: string;
+  baseUrl: string;
+  callTimeoutMs: number;
+  /** The transport's own deadline; longer than `callTimeoutMs` so a late reply still reaches the engine. */
+  requestTimeoutMs: number;
+  /** `sepa`: pain.001 customer transfers; `fi`: pacs.008 interbank transfers. */
+  transferMessage: 'pain.001' | 'pacs.008';
+  parties: Parties;
+  /** Run the outbound XSD gate (default true). */
+  xsd: boolean;
+  tls?: { key?: string; cert?: string; ca?: string };
+  headers?: Record<string, string>;
+}
+
+const str = (s: Record<string, unknown>, key: string): string | undefined => (typeof s[key] === 'string' ? (s[key] as string) : undefined);
+const num = (s: Record<string, unknown>, key: string): number | undefined => (typeof s[key] === 'number' ? (s[key] as number) : undefined);
+
+export function readSettings(s: Record<string, unknown>): DemoSepaSettings {
+  const callTimeoutMs = num(s, 'callTimeoutMs') ?? 3_000;
+  const tls = { key: str(s, 'tlsKey'), cert: str(s, 'tlsCert'), ca: str(s, 'tlsCa') };
+  const headers = typeof s.headers === 'object' && s.headers !== null ? (s.headers as Record<string, string>) : undefined;
+  return {
+    id: str(s, 'id') ?? 'demo-sepa',
+    baseUrl: str(s, 'baseUrl') ?? 'http://127.0.0.1:8620',
+    callTimeoutMs,
+    requestTimeoutMs: num(s, 'requestTimeoutMs') ?? callTimeoutMs * 3,
+    transferMessage: s.transferMessage === 'pacs.008' || s.profile === 'fi' ? 'pacs.008' : 'pain.001',
+    parties: {
+      creditor: {
+        name: str(s, 'creditorName') ?? 'Railyard Demo Shop',
+        iban: str(s, 'creditorIban') ?? 'DE75512108001245126199',
+        ...(str(s, 'creditorBic') ? { bic: str(s, 'creditorBic') as string } : {}),
+      },
+      bankBic: str(s, 'bankBic') ?? 'SIMBDEFFXXX',
+    },
+    xsd: s.xsd !== false,
+    ...(tls.key || tls.cert || tls.ca ? { tls: Object.fromEntries(Object.entries(tls).filter(([, v]) => v !== undefined)) } : {}),
+    ...(headers ? { headers } : {}),
+  };
+}
+
+export interface DemoSepaConnector extends Connector {
+  settings: DemoSepaSettings;
+}
+
+/** The registry's factory: the HTTP transport to the bank named in the settings. */
+export function createDemoSepaConnector(env: ConnectorEnv): DemoSepaConnector {
+  const settings = readSettings(env.settings);
+  const transport = createHttpTransport({
+    baseUrl: settings.baseUrl,
+    timeoutMs: settings.requestTimeoutMs,
+    ...(settings.tls ? { tls: settings.tls } : {}),
+    ...(settings.headers ? { headers: settings.headers } : {}),
+  });
+  return demoSepaConnector(env, transport, settings);
+}
+
+/**
+ * `demo-sepa`: bank accounts over an ISO 20022 bank API. Verification of payee by acmt.023,
+ * transfer by pain.001 (or pacs.008), status by pacs.028 or pushed pain.002/pacs.002, cancellation
+ * of a late approval by camt.056, refunds by pacs.004 returns.
+ */
+export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, settings: DemoSepaSettings = readSettings(env.settings)): DemoSepaConnector {
+  const ctx = (): MessageContext => ({ messageId: newMessageId(), now: env.clock.now() });
+
+  /** Builds (rules + XSD gate), sends once, reads the reply into one outcome; never throws. */
+  async function exchange<T extends BuildableType, R extends MessageType>(
+    path: string,
+    type: T,
+    model: BuildableModels[T],
+    profile: Profile,
+    replyType: R,
+    read: (reply: MessageModels[R]) => Outcome,
+    signal: AbortSignal,
+  ): Promise<Outcome> {
+    let xml: string;
+    try {
+      xml = build(type, model, { profile, xsd: settings.xsd });
+    } catch (err) {
+      // Findings name model paths, never values: no account data leaves through the reason.
+      // Nothing was sent, and sending again would fail the same way: a decline, not a retry.
+      if (err instanceof Iso20022RulesError) return declined('invalid_request', `the payment cannot be sent as ${type}: ${err.findings.map((f) => `${f.path} ${f.code}`).join(', ')}`);
+      if (err instanceof Iso20022Error) return declined('invalid_request', `the payment cannot be sent as ${type}: ${err.code} at ${err.path}`);
+      return notSent(`${type} could not be built`);
+    }
+    const r = await transport.send({ path, body: xml, signal });
+    if (r.kind === 'not_sent') return notSent(r.reason);
+    if (r.kind === 'unknown') return unknown(true, r.reason);
+    if (r.status === 408 || r.status === 429 || r.status >= 500) return unknown(true, `bank answered HTTP ${r.status}`);
+    if (r.status >= 400) return declined(r.status === 400 || r.status === 422 ? 'FF01' : `http_${r.status}`, `the bank refused the request (HTTP ${r.status})`);
+    try {
+      return read(parseAs(replyType, r.body));
+    } catch (err) {
+      return unknown(true, `unreadable ${replyType} reply: ${err instanceof Iso20022Error ? err.code : 'not XML'}`);
+    }
+  }
+
+  const accountOr = (req: FlowRequest) => bankAccountOf(req);
+  const noAccount = (): Outcome => declined('unsupported_method', 'demo-sepa moves bank accounts only');
+
+  const verify = (req: FlowRequest, signal: AbortSignal): Promise<Outcome> => {
+    const account = accountOr(req);
+    if (!account) return Promise.resolve(noAccount());
+    return exchange(PATHS.verify, 'acmt.023.001.03', toAcmt023(req, account, settings.parties, ctx()), 'sepa', 'acmt.024.001.03', (m) => fromAcmt024(m, req.reference), signal);
+  };
+
+  const transfer = (req: FlowRequest, signal: AbortSignal): Promise<Outcome> => {
+    const account = accountOr(req);
+    if (!account) return Promise.resolve(noAccount());
+    if (settings.transferMessage === 'pacs.008') {
+      const model = toPacs008(req, account, settings.parties, { ...ctx(), uetr: randomUUID() });
+      return exchange(PATHS.transfer, 'pacs.008.001.08', model, 'sepa', 'pacs.002.001.10', (m) => fromPacs002(m, { endToEndId: req.reference }, 'transfer'), signal);
+    }
+    return exchange(PATHS.transfer, 'pain.001.001.09', toPain001(req, account, settings.parties, ctx()), 'sepa', 'pain.002.001.10', (m) => fromPain002(m, req.reference), signal);
+  };
+
+  const inquire = (req: FlowRequest, signal: AbortSignal): Promise<Outcome> => {
+    const about = req.original;
+    if (!about) return Promise.resolve(unknown(false, 'an inquiry needs the original request'));
+    // A verification moves no money: asking again is the inquiry (a fresh acmt.023 under this reference).
+    if (about.flow === 'verify') return verify(req, signal);
+    if (about.flow !== 'transfer' && about.flow !== 'refund') return Promise.resolve(unknown(false, `the bank has no status for ${about.flow} requests`));
+    const match = about.flow === 'transfer' ? { endToEndId: about.reference } : { transactionId: about.reference };
+    const model = toPacs028(req, { flow: about.flow, reference: about.reference }, ctx());
+    return exchange(PATHS.inquire, 'pacs.028.001.03', model, 'generic', 'pacs.002.001.10', (m) => fromPacs002(m, match, about.flow), signal);
+  };
+
+  const reverse = (req: FlowRequest, signal: AbortSignal): Promise<Outcome> => {
+    if (!req.original) return Promise.resolve(unknown(false, 'a cancellation needs the original transfer'));
+    const model = toCamt056(req, req.original.reference, settings.parties, ctx());
+    return exchange(PATHS.reverse, 'camt.056.001.08', model, 'generic', 'camt.029.001.09', (m) => fromCamt029(m, req.reference), signal);
+  };
+
+  const refund = (req: FlowRequest, signal: AbortSignal): Promise<Outcome> => {
+    if (!req.original) return Promise.resolve(declined('NOOR', 'no transfer to return'));
+    const model = toPacs004(req, req.original.reference, ctx());
+    return exchange(PATHS.refund, 'pacs.004.001.09', model, 'generic', 'pacs.002.001.10', (m) => fromPacs002(m, { transactionId: req.reference }, 'refund'), signal);
+  };
+
+  const inbound = async (req: { body: Uint8Array }): Promise<InboundResult> => {
+    try {
+      const reports = reportsFromInbound(new TextDecoder().decode(req.body));
+      return { reports, response: { status: 200, contentType: 'text/plain; charset=utf-8', body: `accepted ${reports.length} status report(s)\n` } };
+    } catch (err) {
+      const what = err instanceof Error ? err.message : 'unreadable';
+      return { reports: [], response: { status: 400, contentType: 'text/plain; charset=utf-8', body: `${what}\n` } };
+    }
+  };
+
+  const call = (fn: (req: FlowRequest, signal: AbortSignal) => Promise<Outcome>) => (req: FlowRequest, c: FlowContext) => fn(req, c.signal);
+
+  const connector = defineConnector({
+    id: settings.id,
+    rail: 'iso20022',
+    capabilities: {
+      flows: ['verify', 'transfer', 'inquire', 'reverse', 'refund', 'inbound'],
+      methods: { bank_account: { verify: true, authorize: false, inquiry: true, transfer: 'async' } },
+      currencies: ['EUR'],
+      refunds: { partial: true, windowDays: 90 },
+      callTimeoutMs: settings.callTimeoutMs,
+    },
+    flows: {
+      verify: call(verify),
+      transfer: call(transfer),
+      inquire: call(inquire),
+      reverse: call(reverse),
+      refund: call(refund),
+      inbound,
+    },
+    // Without the schemas every send would fail; say so at start, not in the middle of a payment.
+    start: async () => {
+      if (!settings.xsd) return;
+      const missing = EMITTED.filter((t) => !existsSync(join(xsdDirectory(), `${t}.xsd`)));
+      if (missing.length > 0) {
+        throw new Error(`demo-sepa: no XSD for ${missing.join(', ')} in ${xsdDirectory()} (set RAILYARD_ISO20022_XSD_DIR, or xsd: false to send unchecked)`);
+      }
+    },
+    stop: () => transport.close(),
+  });
+  return Object.assign(connector, { settings });
+}

@@ -1,0 +1,122 @@
+import {
+  build,
+  newMessageId,
+  type Acmt023v03,
+  type Camt029v09,
+  type Camt056v08,
+  type Pacs002v10,
+  type StatusReason,
+} from '../../src/iso20022/index.js';
+import type { LedgerEntry } from './ledger.js';
+
+/** The simulator's own identity in every reply. */
+export const BANK_BIC = 'SIMBDEFFXXX';
+
+const reasons = (code: string | undefined): StatusReason[] | undefined => (code ? [{ reason: { code } }] : undefined);
+export const isoNow = (now: number): string => new Date(now).toISOString();
+
+export interface TxStatus {
+  entry?: LedgerEntry;
+  endToEndId?: string;
+  transactionId?: string;
+  instructionId?: string;
+  status: string;
+  reason?: string;
+}
+
+/** acmt.024 answering one acmt.023; every verification gets its line. */
+export function verificationReport(req: Acmt023v03, checks: Array<{ id: string; code: string; suggestedName?: string }>, now: number): string {
+  return build('acmt.024.001.03', {
+    assignment: {
+      messageId: newMessageId(),
+      creationDateTime: isoNow(now),
+      assigner: { agent: { bicfi: BANK_BIC } },
+      assignee: req.assignment.assigner,
+    },
+    originalAssignment: { messageId: req.assignment.messageId, creationDateTime: req.assignment.creationDateTime },
+    reports: checks.map((c) => ({
+      originalId: c.id,
+      verified: c.code === 'MTCH',
+      reason: { code: c.code },
+      ...(c.suggestedName !== undefined ? { updated: { party: { name: c.suggestedName } } } : {}),
+    })),
+  });
+}
+
+/** pain.002 on a pain.001: transaction statuses under their payment information blocks. */
+export function customerStatusReport(
+  original: { messageId: string; creationDateTime: string },
+  payments: Array<{ paymentInformationId: string; transactions: TxStatus[] }>,
+  now: number,
+): string {
+  const all = payments.flatMap((p) => p.transactions.map((t) => t.status));
+  const same = all.every((s) => s === all[0]);
+  return build('pain.002.001.10', {
+    groupHeader: { messageId: newMessageId(), creationDateTime: isoNow(now), debtorAgent: { bicfi: BANK_BIC } },
+    originalGroup: {
+      originalMessageId: original.messageId,
+      originalMessageNameId: 'pain.001.001.09',
+      originalCreationDateTime: original.creationDateTime,
+      originalNumberOfTransactions: all.length,
+      // A group status only when it speaks for every transaction, as the status rules expect.
+      groupStatus: same && all[0] !== undefined ? all[0] : 'PART',
+    },
+    payments: payments.map((p) => ({
+      originalPaymentInformationId: p.paymentInformationId,
+      transactions: p.transactions.map((t) => txStatus(t, now)),
+    })),
+  });
+}
+
+/** pacs.002 on a pacs.008, pacs.004 or pacs.028. */
+export function fiStatusReport(
+  originalGroup: { messageId: string; messageNameId: string; creationDateTime?: string } | undefined,
+  transactions: TxStatus[],
+  now: number,
+): string {
+  const model: Pacs002v10 = {
+    groupHeader: { messageId: newMessageId(), creationDateTime: isoNow(now), instructingAgent: { bicfi: BANK_BIC } },
+    originalGroups: originalGroup
+      ? [{ originalMessageId: originalGroup.messageId, originalMessageNameId: originalGroup.messageNameId, ...(originalGroup.creationDateTime ? { originalCreationDateTime: originalGroup.creationDateTime } : {}) }]
+      : [],
+    transactions: transactions.map((t) => ({
+      ...txStatus(t, now),
+      ...(t.transactionId !== undefined ? { originalTransactionId: t.transactionId } : {}),
+    })),
+  };
+  return build('pacs.002.001.10', model);
+}
+
+function txStatus(t: TxStatus, now: number) {
+  const reason = reasons(t.reason);
+  return {
+    ...(t.instructionId !== undefined ? { originalInstructionId: t.instructionId } : {}),
+    ...(t.endToEndId !== undefined ? { originalEndToEndId: t.endToEndId } : {}),
+    status: t.status,
+    ...(reason ? { statusReasons: reason } : {}),
+    ...(t.status !== 'RJCT' && t.entry ? { acceptanceDateTime: isoNow(t.entry.at), accountServicerReference: `SIM${t.entry.id.slice(-12)}` } : {}),
+  };
+}
+
+/** camt.029 answering a camt.056: one status per cancellation, CNCL only if all were cancelled. */
+export function resolution(req: Camt056v08, results: Array<{ cancellationId?: string; endToEndId?: string; accepted: boolean; reason?: string }>, now: number): string {
+  const model: Camt029v09 = {
+    assignment: { id: newMessageId(), assigner: { agent: { bicfi: BANK_BIC } }, assignee: req.assignment.assigner, creationDateTime: isoNow(now) },
+    ...(req.case ? { resolvedCase: req.case } : {}),
+    status: { confirmation: results.every((r) => r.accepted) ? 'CNCL' : 'RJCR' },
+    cancellationDetails: [
+      {
+        transactions: results.map((r) => {
+          const reason = reasons(r.reason);
+          return {
+            ...(r.cancellationId !== undefined ? { cancellationStatusId: r.cancellationId } : {}),
+            ...(r.endToEndId !== undefined ? { originalEndToEndId: r.endToEndId } : {}),
+            transactionCancellationStatus: r.accepted ? 'ACCR' : 'RJCR',
+            ...(reason ? { cancellationStatusReasons: reason } : {}),
+          };
+        }),
+      },
+    ],
+  };
+  return build('camt.029.001.09', model);
+}
