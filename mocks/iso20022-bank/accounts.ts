@@ -1,13 +1,12 @@
+import { TEST_IBANS } from '../../src/connector/test-values.js';
+
 /**
  * The simulated bank's customers: the IBAN test values of ARCHITECTURE.md (mocks/README.md).
  * Pure decisions, so the rules are read in one place and tested without a server.
  */
 
 export const BANK_TEST_IBANS = {
-  verified: { iban: 'DE89370400440532013000', name: 'Max Mustermann' },
-  rejectedAC01: 'DE02120300000000202051',
-  rejectedAM04: 'DE02100100100006820101',
-  pendingThenAccepted: 'DE91100000000123456789',
+  ...TEST_IBANS,
   /** Simulator only: the account's bank cannot be asked, verification is not possible. */
   verificationNotPossible: 'FR1420041010050500013M02606',
 } as const;

@@ -24,6 +24,11 @@ const STARTERS: Record<string, Starter> = {
     const { startIso8583Host } = await import('../../mocks/iso8583-host/server.js');
     return startIso8583Host({ port, host, dialect: flag(args, 'dialect') ?? 'demo-card' });
   },
+  'iso20022-bank': async ({ port, host, args }) => {
+    const { startIso20022Bank } = await import('../../mocks/iso20022-bank/server.js');
+    const callbackUrl = flag(args, 'callback');
+    return startIso20022Bank({ port, host, ...(callbackUrl ? { callbackUrl } : {}) });
+  },
 };
 
 export const runnableSimulators = (): string[] => Object.keys(STARTERS);

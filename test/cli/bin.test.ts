@@ -130,3 +130,23 @@ describe('railyard mock iso8583-host', () => {
     expect(code).toBe(0);
   });
 });
+
+describe('railyard mock iso20022-bank', () => {
+  it('serves the bank API simulator until SIGTERM', { timeout: 60_000 }, async () => {
+    const { spawn } = await import('node:child_process');
+    const child = spawn(process.execPath, ['bin/railyard.js', 'mock', 'iso20022-bank', '--port', '0'], {
+      env: { ...process.env, RAILYARD_CLI_FROM_SOURCE: '1' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+    const until = Date.now() + 45_000;
+    while (!/listening on 127\.0\.0\.1:\d+/.test(out) && Date.now() < until && child.exitCode === null) await new Promise((r) => setTimeout(r, 50));
+    const port = Number(/listening on 127\.0\.0\.1:(\d+)/.exec(out)?.[1]);
+    expect(port).toBeGreaterThan(0);
+    const res = await fetch(`http://127.0.0.1:${port}/_control/ledger`);
+    expect(res.status).toBe(200);
+    child.kill('SIGTERM');
+    expect(await new Promise<number | null>((r) => child.once('exit', (c) => r(c)))).toBe(0);
+  });
+});
