@@ -5,7 +5,7 @@ import type { Clock } from '../domain/clock.js';
 import type { Vault } from '../domain/vault.js';
 import type { Logger } from '../log.js';
 import type { Notifier } from '../notify/notifier.js';
-import type { Store } from '../store/types.js';
+import type { EventRecord, Store, StoreTx } from '../store/types.js';
 import { EngineError } from './errors.js';
 import type { PaymentPolicy } from './machine-types.js';
 import type { MerchantDirectory } from './merchants.js';
@@ -32,6 +32,19 @@ export interface EngineOptions {
   leaseMs?: number;
   /** Real milliseconds a graceful stop waits for bank calls in flight. */
   shutdownGraceMs?: number;
+  /** Called inside the transaction of every API event (src/notify/webhooks queues deliveries). */
+  onEvent?: (tx: StoreTx, e: EventRecord) => Promise<void>;
+  /** Further queues run by the worker loop beside the outbox (webhook deliveries). */
+  workers?: QueueWorker[];
+}
+
+/** A queue with its own table: the loop asks when work is due, claims it, and waits it out on stop. */
+export interface QueueWorker {
+  nextDue(): Promise<number | null>;
+  tick(): Promise<number>;
+  idle(): Promise<void>;
+  /** Told when finished work may have made more due (the next delivery of a line), to wake the loop. */
+  onProgress?(listener: () => void): void;
 }
 
 /**
@@ -52,7 +65,7 @@ export class Engine {
 
   constructor(private readonly o: EngineOptions) {
     this.owner = o.owner ?? `node-${process.pid}-${randomBytes(4).toString('hex')}`;
-    this.runner = new Runner(o.store, o.clock);
+    this.runner = new Runner(o.store, o.clock, o.onEvent);
     this.payments = new Payments({
       store: o.store,
       runner: this.runner,
@@ -81,6 +94,12 @@ export class Engine {
       this.dirty = true;
       this.wake?.();
     });
+    for (const w of o.workers ?? []) {
+      w.onProgress?.(() => {
+        this.dirty = true;
+        this.wake?.();
+      });
+    }
   }
 
   /** Feeds a connector's own news (late reply, pushed status) to the payment it concerns. */
@@ -115,7 +134,12 @@ export class Engine {
       const claimed = await this.outbox.tick();
       await this.outbox.quiet();
       const fired = await this.timers.tick();
-      if (recovered + claimed + fired === 0) return;
+      let queued = 0;
+      for (const w of this.o.workers ?? []) {
+        queued += await w.tick();
+        await w.idle();
+      }
+      if (recovered + claimed + fired + queued === 0) return;
     }
     throw new Error('engine did not settle: work keeps arriving');
   }
@@ -142,7 +166,12 @@ export class Engine {
         const now = this.o.clock.now();
         const claimed = due.command !== null && due.command <= now ? await this.outbox.tick() : 0;
         const fired = due.timer !== null && due.timer <= now ? await this.timers.tick() : 0;
-        if (claimed > 0 || fired > 0) continue;
+        let queued = 0;
+        for (const w of this.o.workers ?? []) {
+          const at = await w.nextDue();
+          if (at !== null && at <= now) queued += await w.tick();
+        }
+        if (claimed > 0 || fired > 0 || queued > 0) continue;
       } catch (err) {
         this.o.log.error({ err }, 'worker loop error');
       }
@@ -168,7 +197,8 @@ export class Engine {
     await this.loop;
     this.loop = null;
     let timer: NodeJS.Timeout | undefined;
-    await Promise.race([this.outbox.idle(), new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
+    const idle = Promise.all([this.outbox.idle(), ...(this.o.workers ?? []).map((w) => w.idle())]).then(() => undefined);
+    await Promise.race([idle, new Promise<void>((r) => (timer = setTimeout(r, graceMs)))]);
     clearTimeout(timer);
     this.outbox.close();
   }

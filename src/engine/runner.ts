@@ -4,6 +4,7 @@ import { newId } from '../domain/ids.js';
 import type {
   AggregateKind,
   CommandRecord,
+  EventRecord,
   Json,
   PaymentRecord,
   RefundRecord,
@@ -76,6 +77,8 @@ export class Runner {
   constructor(
     private readonly store: Store,
     private readonly clock: Clock,
+    /** Runs in the transaction that writes each API event (webhook deliveries are queued there). */
+    private readonly onEvent?: (tx: StoreTx, e: EventRecord) => Promise<void>,
   ) {
     this.changes.setMaxListeners(0);
   }
@@ -167,7 +170,7 @@ export class Runner {
     if (next.status !== row.status) {
       const type = (kind === 'payment' ? PAYMENT_EVENT_TYPES : REFUND_EVENT_TYPES)[next.status];
       if (type) {
-        await tx.insertEvent({
+        const apiEvent: EventRecord = {
           id: newId('evt', at),
           merchantId: row.merchantId,
           type,
@@ -176,7 +179,9 @@ export class Runner {
           version,
           data: { status: next.status, state: next.state },
           createdAt: at,
-        });
+        };
+        await tx.insertEvent(apiEvent);
+        await this.onEvent?.(tx, apiEvent);
       }
     }
   }

@@ -134,6 +134,58 @@ export interface EventRecord {
   createdAt: number;
 }
 
+/** One signing secret of a webhook endpoint; stored sealed by the caller (the store keeps text). */
+export interface WebhookSecretRecord {
+  /** Sealed `whsec_…` secret (see src/notify/webhooks/endpoints.ts). */
+  sealed: string;
+  createdAt: number;
+  /** After a rotation the old secret keeps signing until then; null: no end. */
+  expiresAt: number | null;
+}
+
+export interface WebhookEndpointRecord {
+  id: string;
+  merchantId: string;
+  url: string;
+  secrets: WebhookSecretRecord[];
+  status: 'enabled' | 'disabled';
+  consecutiveFailures: number;
+  /** First failed attempt since the last success; the endpoint is disabled when it is too old. */
+  failingSince: number | null;
+  disabledAt: number | null;
+  createdAt: number;
+  updatedAt: number;
+}
+
+export type WebhookDeliveryStatus = 'pending' | 'in_flight' | 'delivered' | 'failed';
+
+export interface WebhookDeliveryRecord {
+  id: string;
+  eventId: string;
+  endpointId: string;
+  /** Deliveries form one line per (endpoint, payment), sent in the order they were queued. */
+  paymentId: string;
+  version: number;
+  status: WebhookDeliveryStatus;
+  attempts: number;
+  nextAttemptAt: number;
+  leaseOwner: string | null;
+  leaseUntil: number | null;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  createdAt: number;
+  completedAt: number | null;
+}
+
+/** The result of one delivery attempt, written back by the worker. */
+export interface WebhookAttemptUpdate {
+  status: 'pending' | 'delivered' | 'failed';
+  nextAttemptAt: number;
+  lastStatusCode: number | null;
+  lastError: string | null;
+  at: number;
+}
+
 export interface IdempotencyRecord {
   merchantId: string;
   key: string;
@@ -225,6 +277,25 @@ export interface StoreTx {
   putOtp(o: OtpRecord): Promise<void>;
   getOtp(paymentId: string): Promise<OtpRecord | null>;
   deleteOtp(paymentId: string): Promise<void>;
+
+  insertWebhookEndpoint(e: WebhookEndpointRecord): Promise<void>;
+  /** Locks the endpoint row until the transaction ends. */
+  lockWebhookEndpoint(id: string): Promise<WebhookEndpointRecord | null>;
+  /** Rewrites every mutable field (url, secrets, status, failure counters, timestamps). */
+  updateWebhookEndpoint(e: WebhookEndpointRecord): Promise<void>;
+  /** The merchant's endpoints, oldest first (the runner queues deliveries to the enabled ones). */
+  listWebhookEndpointsIn(merchantId: string): Promise<WebhookEndpointRecord[]>;
+  insertWebhookDelivery(d: WebhookDeliveryRecord): Promise<void>;
+  /**
+   * Claims up to `limit` due pending deliveries of enabled endpoints, at most one per
+   * (endpoint, payment) line and only the head of each line (the earliest queued), so a
+   * receiver never sees two deliveries of one payment at once or out of version order. Deliveries
+   * whose lease ran out are put back first. Concurrent claimers skip each other's rows.
+   */
+  claimWebhookDeliveries(o: ClaimOptions): Promise<WebhookDeliveryRecord[]>;
+  recordWebhookAttempt(id: string, u: WebhookAttemptUpdate): Promise<void>;
+  /** Moves the endpoint's pending deliveries to `at` (after re-enabling it). */
+  rescheduleWebhookDeliveries(endpointId: string, at: number): Promise<number>;
 }
 
 export interface Store {
@@ -249,6 +320,15 @@ export interface Store {
   /** Earliest `availableAt` of a pending command and earliest due timer, for wake-ups and metrics. */
   nextDue(): Promise<{ command: number | null; timer: number | null }>;
   countPaymentsByStatus(): Promise<Record<string, number>>;
+  getWebhookEndpoint(id: string): Promise<WebhookEndpointRecord | null>;
+  listWebhookEndpoints(merchantId: string): Promise<WebhookEndpointRecord[]>;
+  /** Deliveries of one event, oldest first. */
+  listWebhookDeliveries(eventId: string): Promise<WebhookDeliveryRecord[]>;
+  /**
+   * When the next claim can find work: the earliest due head of a line (as `claimWebhookDeliveries`
+   * picks them) of an enabled endpoint, or the earliest lease end of a delivery in flight.
+   */
+  nextWebhookDue(): Promise<number | null>;
   ping(): Promise<void>;
 }
 

@@ -7,8 +7,11 @@ import {
   type PaymentRecord,
   type Store,
   type StoreTx,
+  type WebhookDeliveryRecord,
+  type WebhookEndpointRecord,
 } from '../../src/store/types.js';
 import { T0, command, deferred, event, history, idempotency, payment, refund, within } from './fixtures.js';
+import { newId } from '../../src/domain/ids.js';
 
 export interface StoreHandle {
   store: Store;
@@ -660,6 +663,152 @@ export function runStoreConformance(
         const both = await store.listEvents({ merchantId: 'mch_a', limit: 10, paymentId: p2.id, type: 'payment.authorized' });
         expect(both.items.map((e) => e.id)).toEqual([events[2]?.id]);
         expect((await store.listEvents({ merchantId: 'mch_b', limit: 10 })).items).toHaveLength(1);
+      });
+    });
+
+    describe('webhook endpoints and deliveries', () => {
+      const endpoint = (over: Partial<WebhookEndpointRecord> = {}): WebhookEndpointRecord => ({
+        id: `we_${newId('evt').slice(4)}`,
+        merchantId: 'mch_a',
+        url: 'https://hooks.example.test/railyard',
+        secrets: [{ sealed: 'v1.k1.aaa.bbb.ccc', createdAt: T0, expiresAt: null }],
+        status: 'enabled',
+        consecutiveFailures: 0,
+        failingSince: null,
+        disabledAt: null,
+        createdAt: T0,
+        updatedAt: T0,
+        ...over,
+      });
+      const delivery = (e: EventRecord, ep: WebhookEndpointRecord, over: Partial<WebhookDeliveryRecord> = {}): WebhookDeliveryRecord => ({
+        id: `whd_${newId('evt').slice(4)}`,
+        eventId: e.id,
+        endpointId: ep.id,
+        paymentId: e.paymentId,
+        version: e.version,
+        status: 'pending',
+        attempts: 0,
+        nextAttemptAt: T0,
+        leaseOwner: null,
+        leaseUntil: null,
+        lastStatusCode: null,
+        lastError: null,
+        createdAt: T0,
+        completedAt: null,
+        ...over,
+      });
+      const claim = (tx: StoreTx, now = T0, limit = 10) => tx.claimWebhookDeliveries({ now, limit, owner: 'w1', leaseMs: 30_000 });
+
+      let p1: PaymentRecord;
+      let p2: PaymentRecord;
+      let ep: WebhookEndpointRecord;
+      let e1: EventRecord[];
+      let e2: EventRecord;
+
+      beforeEach(async () => {
+        p1 = payment();
+        p2 = payment();
+        ep = endpoint();
+        e1 = [1, 2, 3].map((v) => event(p1, { version: v, createdAt: T0 + v }));
+        e2 = event(p2, { version: 1 });
+        await store.transaction(async (tx) => {
+          await tx.insertPayment(p1);
+          await tx.insertPayment(p2);
+          for (const e of [...e1, e2]) await tx.insertEvent(e);
+          await tx.insertWebhookEndpoint(ep);
+        });
+      });
+
+      it('round-trips endpoints and lists them per merchant, oldest first', async () => {
+        const later = endpoint({ createdAt: T0 + 5, updatedAt: T0 + 5, secrets: [] });
+        const foreign = endpoint({ merchantId: 'mch_b' });
+        await store.transaction(async (tx) => {
+          await tx.insertWebhookEndpoint(later);
+          await tx.insertWebhookEndpoint(foreign);
+        });
+        expect(await store.getWebhookEndpoint(ep.id)).toStrictEqual(ep);
+        expect(await store.getWebhookEndpoint('we_missing')).toBeNull();
+        expect((await store.listWebhookEndpoints('mch_a')).map((e) => e.id)).toEqual([ep.id, later.id]);
+        expect(await store.transaction((tx) => tx.listWebhookEndpointsIn('mch_b'))).toStrictEqual([foreign]);
+        const rotated: WebhookEndpointRecord = {
+          ...ep,
+          secrets: [...ep.secrets, { sealed: 'v1.k1.new', createdAt: T0 + 9, expiresAt: null }],
+          status: 'disabled',
+          consecutiveFailures: 7,
+          failingSince: T0 + 1,
+          disabledAt: T0 + 9,
+          updatedAt: T0 + 9,
+        };
+        await store.transaction(async (tx) => {
+          expect(await tx.lockWebhookEndpoint(ep.id)).toStrictEqual(ep);
+          await tx.updateWebhookEndpoint(rotated);
+        });
+        expect(await store.getWebhookEndpoint(ep.id)).toStrictEqual(rotated);
+        await expect(store.transaction((tx) => tx.updateWebhookEndpoint(endpoint()))).rejects.toThrow(/no row/);
+      });
+
+      it('claims only the head of each (endpoint, payment) line, in the order they were queued', async () => {
+        const [d1, d2, d3] = e1.map((e, i) => delivery(e, ep, { createdAt: T0 + i }));
+        const other = delivery(e2, ep);
+        await store.transaction(async (tx) => {
+          // d3 has the lowest id, but the queue order (insertion) decides
+          for (const d of [d1, d2, other]) if (d) await tx.insertWebhookDelivery(d);
+          await tx.insertWebhookDelivery({ ...(d3 as WebhookDeliveryRecord), id: `whd_${'0'.repeat(26)}` });
+        });
+        const first = await store.transaction((tx) => claim(tx));
+        expect(new Set(first.map((d) => d.id))).toEqual(new Set([d1?.id, other.id]));
+        expect(first.every((d) => d.status === 'in_flight' && d.attempts === 1 && d.leaseOwner === 'w1')).toBe(true);
+        // one in flight per line: nothing more until it is recorded
+        expect(await store.transaction((tx) => claim(tx))).toEqual([]);
+        await store.transaction((tx) => tx.recordWebhookAttempt(d1?.id ?? '', { status: 'delivered', nextAttemptAt: T0, lastStatusCode: 200, lastError: null, at: T0 + 1 }));
+        const second = await store.transaction((tx) => claim(tx));
+        expect(second.map((d) => d.id)).toEqual([d2?.id]);
+        // a failed attempt waiting for its retry still holds back the versions after it
+        await store.transaction((tx) => tx.recordWebhookAttempt(d2?.id ?? '', { status: 'pending', nextAttemptAt: T0 + 5_000, lastStatusCode: 503, lastError: 'HTTP 503', at: T0 + 2 }));
+        expect(await store.transaction((tx) => claim(tx, T0 + 10))).toEqual([]);
+        // d3 is due but waits behind d2: the next work is d2's retry
+        expect(await store.nextWebhookDue()).toBe(T0 + 5_000);
+        const retried = await store.transaction((tx) => claim(tx, T0 + 5_000));
+        expect(retried.map((d) => [d.id, d.attempts])).toEqual([[d2?.id, 2]]);
+        const [stored1] = await store.listWebhookDeliveries(e1[0]?.id ?? '');
+        expect(stored1).toMatchObject({ status: 'delivered', lastStatusCode: 200, completedAt: T0 + 1, leaseUntil: null });
+        const [stored2] = await store.listWebhookDeliveries(e1[1]?.id ?? '');
+        expect(stored2).toMatchObject({ status: 'in_flight', lastStatusCode: 503, lastError: 'HTTP 503', completedAt: null });
+      });
+
+      it('skips disabled endpoints, reschedules, and takes back expired leases', async () => {
+        const off = endpoint({ status: 'disabled', disabledAt: T0 });
+        const d = delivery(e2, off, { nextAttemptAt: T0 + 60_000 });
+        const onP1 = delivery(e1[0] as EventRecord, ep);
+        await store.transaction(async (tx) => {
+          await tx.insertWebhookEndpoint(off);
+          await tx.insertWebhookDelivery(d);
+          await tx.insertWebhookDelivery(onP1);
+        });
+        expect(await store.nextWebhookDue()).toBe(T0);
+        expect((await store.transaction((tx) => claim(tx, T0))).map((x) => x.id)).toEqual([onP1.id]);
+        expect(await store.nextWebhookDue()).toBe(T0 + 30_000); // the lease of onP1
+        await store.transaction(async (tx) => {
+          await tx.updateWebhookEndpoint({ ...off, status: 'enabled', disabledAt: null });
+          expect(await tx.rescheduleWebhookDeliveries(off.id, T0 + 10)).toBe(1);
+        });
+        expect(await store.nextWebhookDue()).toBe(T0 + 10);
+        const later = await store.transaction((tx) => claim(tx, T0 + 30_000));
+        // onP1's lease ran out: it is claimed again beside the re-enabled endpoint's delivery
+        expect(new Set(later.map((x) => x.id))).toEqual(new Set([d.id, onP1.id]));
+        expect(later.find((x) => x.id === onP1.id)?.attempts).toBe(2);
+      });
+
+      it('concurrent claimers never share a delivery or a line', async () => {
+        const ds = [...e1.map((e) => delivery(e, ep)), delivery(e2, ep)];
+        await store.transaction(async (tx) => {
+          for (const d of ds) await tx.insertWebhookDelivery(d);
+        });
+        const [a, b] = await claimConcurrently((tx) => claim(tx));
+        const all = [...a, ...b];
+        expect(new Set(all.map((d) => d.id)).size).toBe(all.length);
+        expect(new Set(all.map((d) => d.paymentId)).size).toBe(all.length);
+        expect(all.filter((d) => d.paymentId === p1.id).every((d) => d.version === 1)).toBe(true);
       });
     });
 

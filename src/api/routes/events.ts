@@ -1,5 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import { EngineError } from '../../engine/errors.js';
+import { WebhookEndpointError, type WebhookEndpoints } from '../../notify/webhooks/endpoints.js';
 import type { Store } from '../../store/types.js';
 import type { ApiEnv } from '../context.js';
 import { Event, EventsQuery, listOf, ProblemSchema } from '../schemas.js';
@@ -27,7 +28,7 @@ const redeliver = createRoute({
   responses: { 202: { description: 'Queued', content: { 'application/json': { schema: z.object({ id: z.string(), status: z.literal('queued') }) } } }, 401: problem, 404: problem, 501: problem },
 });
 
-export function eventRoutes(app: OpenAPIHono<ApiEnv>, store: Store): void {
+export function eventRoutes(app: OpenAPIHono<ApiEnv>, store: Store, webhooks?: WebhookEndpoints): void {
   app.openapi(list, async (c) => {
     const q = c.req.valid('query');
     const page = await store.listEvents({
@@ -43,7 +44,14 @@ export function eventRoutes(app: OpenAPIHono<ApiEnv>, store: Store): void {
   app.openapi(redeliver, async (c) => {
     const e = await store.getEvent(c.req.valid('param').id);
     if (!e || e.merchantId !== c.get('merchant').id) throw new EngineError(404, 'resource_missing', 'no such event', 'id');
-    // Webhook delivery arrives with the notify module; until then there is nothing to redeliver to.
-    throw new EngineError(501, 'webhooks_not_configured', 'no webhook endpoint is configured for this merchant');
+    // Without the webhook module wired (library use without it) there is nothing to redeliver to.
+    if (!webhooks) throw new EngineError(501, 'webhooks_not_configured', 'webhook delivery is not enabled on this server');
+    try {
+      await webhooks.redeliver(e);
+    } catch (err) {
+      if (err instanceof WebhookEndpointError) throw new EngineError(err.status, err.code, err.message);
+      throw err;
+    }
+    return c.json({ id: e.id, status: 'queued' as const }, 202);
   });
 }

@@ -14,6 +14,8 @@ import type {
   RefundRecord,
   Store,
   StoreTx,
+  WebhookDeliveryRecord,
+  WebhookEndpointRecord,
 } from '../types.js';
 import { mapPgError } from './errors.js';
 import { PgExecutor } from './executor.js';
@@ -139,6 +141,18 @@ export class PostgresStore implements Store {
   }
   countPaymentsByStatus(): Promise<Record<string, number>> {
     return this.reads.countPaymentsByStatus();
+  }
+  getWebhookEndpoint(id: string): Promise<WebhookEndpointRecord | null> {
+    return this.reads.getWebhookEndpoint(id);
+  }
+  listWebhookEndpoints(merchantId: string): Promise<WebhookEndpointRecord[]> {
+    return this.reads.listWebhookEndpoints(merchantId);
+  }
+  listWebhookDeliveries(eventId: string): Promise<WebhookDeliveryRecord[]> {
+    return this.reads.listWebhookDeliveries(eventId);
+  }
+  nextWebhookDue(): Promise<number | null> {
+    return this.reads.nextWebhookDue();
   }
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');

@@ -8,9 +8,12 @@ import type {
   PaymentRecord,
   RefundRecord,
   Store,
+  WebhookDeliveryRecord,
+  WebhookEndpointRecord,
 } from '../types.js';
 import { decodeCommand, decodeEvent, decodeHistory, decodePayment, decodeRefund } from './codec.js';
 import type { Row, SqlExecutor, SqlValue } from './executor.js';
+import { decodeDelivery, decodeEndpoint } from './webhook-codec.js';
 
 /** The read side of `Store`, identical for both dialects. */
 export type StoreReads = Pick<
@@ -27,6 +30,10 @@ export type StoreReads = Pick<
   | 'listCommands'
   | 'nextDue'
   | 'countPaymentsByStatus'
+  | 'getWebhookEndpoint'
+  | 'listWebhookEndpoints'
+  | 'listWebhookDeliveries'
+  | 'nextWebhookDue'
 >;
 
 export function selectRefundsOf(db: SqlExecutor, paymentId: string): Promise<RefundRecord[]> {
@@ -157,6 +164,38 @@ export class SqlReads implements StoreReads {
     const counts: Record<string, number> = {};
     for (const row of rows) counts[String(row['status'])] = Number(row['n']);
     return counts;
+  }
+  async getWebhookEndpoint(id: string): Promise<WebhookEndpointRecord | null> {
+    const rows = await this.db.all('SELECT * FROM webhook_endpoints WHERE id = ?', [id]);
+    return rows[0] ? decodeEndpoint(rows[0]) : null;
+  }
+
+  async listWebhookEndpoints(merchantId: string): Promise<WebhookEndpointRecord[]> {
+    const rows = await this.db.all('SELECT * FROM webhook_endpoints WHERE merchant_id = ? ORDER BY created_at, id', [merchantId]);
+    return rows.map(decodeEndpoint);
+  }
+
+  async listWebhookDeliveries(eventId: string): Promise<WebhookDeliveryRecord[]> {
+    const rows = await this.db.all('SELECT * FROM webhook_deliveries WHERE event_id = ? ORDER BY created_at, id', [eventId]);
+    return rows.map(decodeDelivery);
+  }
+
+  async nextWebhookDue(): Promise<number | null> {
+    const rows = await this.db.all(
+      `SELECT MIN(due) AS due FROM (
+         SELECT MIN(d.next_attempt_at) AS due FROM webhook_deliveries d
+         WHERE d.status = 'pending' AND d.endpoint_id IN (SELECT id FROM webhook_endpoints WHERE status = 'enabled')
+           AND NOT EXISTS (
+             SELECT 1 FROM webhook_deliveries o
+             WHERE o.endpoint_id = d.endpoint_id AND o.payment_id = d.payment_id AND o.id <> d.id
+               AND (o.status = 'in_flight'
+                    OR (o.status = 'pending' AND o.seq < d.seq))
+           )
+         UNION ALL
+         SELECT MIN(lease_until) AS due FROM webhook_deliveries WHERE status = 'in_flight'
+       ) due_times`,
+    );
+    return nullableNumber(rows[0]?.['due']);
   }
 }
 

@@ -11,6 +11,9 @@ import type {
   RefundRecord,
   StoreTx,
   TimerRecord,
+  WebhookAttemptUpdate,
+  WebhookDeliveryRecord,
+  WebhookEndpointRecord,
 } from '../types.js';
 import {
   COMMAND_COLUMNS,
@@ -35,6 +38,7 @@ import {
 } from './codec.js';
 import type { Dialect, SqlExecutor } from './executor.js';
 import { selectRefundsOf } from './reads.js';
+import { DELIVERY_COLUMNS, ENDPOINT_COLUMNS, decodeDelivery, decodeEndpoint, encodeDelivery, encodeEndpoint } from './webhook-codec.js';
 
 /** Thrown when an update names a row that does not exist: a runner bug, never a normal outcome. */
 export class MissingRow extends Error {
@@ -212,6 +216,82 @@ export class SqlStoreTx implements StoreTx {
 
   async deleteOtp(paymentId: string): Promise<void> {
     await this.db.run('DELETE FROM otps WHERE payment_id = ?', [paymentId]);
+  }
+
+  async insertWebhookEndpoint(e: WebhookEndpointRecord): Promise<void> {
+    await this.db.run(`INSERT INTO webhook_endpoints (${ENDPOINT_COLUMNS}) VALUES (${placeholders(10)})`, encodeEndpoint(e));
+  }
+
+  async lockWebhookEndpoint(id: string): Promise<WebhookEndpointRecord | null> {
+    const rows = await this.db.all(`SELECT * FROM webhook_endpoints WHERE id = ?${this.dialect.lockRow}`, [id]);
+    return rows[0] ? decodeEndpoint(rows[0]) : null;
+  }
+
+  async updateWebhookEndpoint(e: WebhookEndpointRecord): Promise<void> {
+    const changed = await this.db.run(
+      `UPDATE webhook_endpoints
+       SET url = ?, secrets = ?, status = ?, consecutive_failures = ?, failing_since = ?, disabled_at = ?, updated_at = ?
+       WHERE id = ?`,
+      [e.url, JSON.stringify(e.secrets), e.status, e.consecutiveFailures, e.failingSince, e.disabledAt, e.updatedAt, e.id],
+    );
+    if (changed === 0) throw new MissingRow('webhook_endpoints', e.id);
+  }
+
+  async listWebhookEndpointsIn(merchantId: string): Promise<WebhookEndpointRecord[]> {
+    const rows = await this.db.all('SELECT * FROM webhook_endpoints WHERE merchant_id = ? ORDER BY created_at, id', [merchantId]);
+    return rows.map(decodeEndpoint);
+  }
+
+  async insertWebhookDelivery(d: WebhookDeliveryRecord): Promise<void> {
+    await this.db.run(`INSERT INTO webhook_deliveries (${DELIVERY_COLUMNS}) VALUES (${placeholders(14)})`, encodeDelivery(d));
+  }
+
+  async claimWebhookDeliveries(o: ClaimOptions): Promise<WebhookDeliveryRecord[]> {
+    // A POST whose worker died is safe to repeat (receivers dedupe on webhook-id): put it back.
+    await this.db.run(
+      "UPDATE webhook_deliveries SET status = 'pending', lease_owner = NULL, lease_until = NULL WHERE status = 'in_flight' AND lease_until <= ?",
+      [o.now],
+    );
+    // Only the head of each (endpoint, payment) line qualifies: no in-flight sibling and no
+    // pending sibling queued before it (seq). Under SKIP LOCKED a head locked by another claimer is
+    // skipped, and its followers stay excluded because the head is still pending for them.
+    // The endpoint filter is a subquery (not a join) so FOR UPDATE locks delivery rows only.
+    const rows = await this.db.all(
+      `WITH picked AS MATERIALIZED (
+         SELECT d.id FROM webhook_deliveries d
+         WHERE d.status = 'pending' AND d.next_attempt_at <= ?
+           AND d.endpoint_id IN (SELECT id FROM webhook_endpoints WHERE status = 'enabled')
+           AND NOT EXISTS (
+             SELECT 1 FROM webhook_deliveries o
+             WHERE o.endpoint_id = d.endpoint_id AND o.payment_id = d.payment_id AND o.id <> d.id
+               AND (o.status = 'in_flight'
+                    OR (o.status = 'pending' AND o.seq < d.seq))
+           )
+         ORDER BY d.next_attempt_at, d.id
+         LIMIT ?${this.dialect.skipLocked}
+       )
+       UPDATE webhook_deliveries
+       SET status = 'in_flight', lease_owner = ?, lease_until = ?, attempts = attempts + 1
+       WHERE id IN (SELECT id FROM picked)
+       RETURNING *`,
+      [o.now, o.limit, o.owner, o.now + o.leaseMs],
+    );
+    return rows.map(decodeDelivery).sort((a, b) => a.nextAttemptAt - b.nextAttemptAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  }
+
+  async recordWebhookAttempt(id: string, u: WebhookAttemptUpdate): Promise<void> {
+    const done = u.status === 'pending' ? null : u.at;
+    const changed = await this.db.run(
+      `UPDATE webhook_deliveries
+       SET status = ?, next_attempt_at = ?, last_status_code = ?, last_error = ?, completed_at = ?, lease_until = NULL
+       WHERE id = ?`,
+      [u.status, u.nextAttemptAt, u.lastStatusCode, u.lastError, done, id],
+    );
+    if (changed === 0) throw new MissingRow('webhook_deliveries', id);
+  }
+
+  async rescheduleWebhookDeliveries(endpointId: string, at: number): Promise<number> {
+    return this.db.run("UPDATE webhook_deliveries SET next_attempt_at = ? WHERE endpoint_id = ? AND status = 'pending'", [at, endpointId]);
   }
 
   private async updateAggregate(table: 'payments' | 'refunds', id: string, u: AggregateUpdate): Promise<void> {

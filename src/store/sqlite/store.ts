@@ -15,6 +15,8 @@ import type {
   RefundRecord,
   Store,
   StoreTx,
+  WebhookDeliveryRecord,
+  WebhookEndpointRecord,
 } from '../types.js';
 import { BUSY_TIMEOUT_MS, SqliteExecutor, openConnection, type Connection } from './connection.js';
 import { isBusy } from './errors.js';
@@ -117,6 +119,18 @@ export class SqliteStore implements Store {
   }
   countPaymentsByStatus(): Promise<Record<string, number>> {
     return this.reads.countPaymentsByStatus();
+  }
+  getWebhookEndpoint(id: string): Promise<WebhookEndpointRecord | null> {
+    return this.reads.getWebhookEndpoint(id);
+  }
+  listWebhookEndpoints(merchantId: string): Promise<WebhookEndpointRecord[]> {
+    return this.reads.listWebhookEndpoints(merchantId);
+  }
+  listWebhookDeliveries(eventId: string): Promise<WebhookDeliveryRecord[]> {
+    return this.reads.listWebhookDeliveries(eventId);
+  }
+  nextWebhookDue(): Promise<number | null> {
+    return this.reads.nextWebhookDue();
   }
   async ping(): Promise<void> {
     await this.reader.all('SELECT 1');

@@ -1,0 +1,1 @@
+export { startSmtpCapture, type CapturedMessage, type SmtpCapture } from './server.js';

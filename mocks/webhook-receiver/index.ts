@@ -1,0 +1,1 @@
+export { startWebhookReceiver, type ReceivedDelivery, type ReceiverMode, type WebhookReceiver } from './server.js';

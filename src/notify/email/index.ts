@@ -1,0 +1,3 @@
+export { SmtpNotifier, type SmtpSettings } from './smtp-notifier.js';
+export { renderEmail, type RenderedEmail } from './templates.js';
+export { formatAmount } from './format.js';
