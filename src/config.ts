@@ -15,6 +15,8 @@ import type { MethodType } from './connector/types.js';
 import type { VaultKeys } from './domain/vault.js';
 import { defaultPaymentPolicy, type PaymentPolicy } from './engine/machine-types.js';
 import { hashApiKey, type Merchant } from './engine/merchants.js';
+import type { SmtpSettings } from './notify/email/smtp-notifier.js';
+import { loadCertificates, loadCredential, TrustError, type OrderSignaturePolicy } from './trust/index.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -42,7 +44,7 @@ export interface EngineConfig {
 export interface SandboxSettings {
   /** The sandbox merchant's API key in clear: it is printed in the banner, by design public. */
   apiKey: string;
-  /** Accepted now, used once webhooks are wired to the sandbox merchant. */
+  /** The sandbox merchant's webhook endpoint, created or refreshed at start (src/server.ts). */
   webhook?: { url: string; secret?: string };
 }
 
@@ -60,6 +62,18 @@ export interface RailyardConfig {
   connectors: ConnectorConfig[];
   /** Present in sandbox mode only. */
   sandbox?: SandboxSettings;
+  /** Customer email (src/notify/email); absent: sandbox inbox in sandbox mode, dropped otherwise. */
+  notifications?: { smtp?: SmtpSettings };
+  /** Signed orders and encrypted account data (src/trust); absent: neither is configured. */
+  trust?: TrustSettings;
+}
+
+/** PEM paths are absolute here; the files were checked (readable, valid now, usable) at resolution. */
+export interface TrustSettings {
+  /** By merchant id; a merchant missing here has the policy `off`. */
+  orderSignatures: Record<string, { policy: OrderSignaturePolicy; certificates: string[] }>;
+  /** Railyard's certificate and private key for `payment_method.encrypted`. */
+  encryption?: { certificate: string; privateKey: string };
 }
 
 /** A configuration that cannot be used. `issues` are `path: message` lines, one per problem. */
@@ -116,6 +130,8 @@ const securitySchema = z.strictObject({
   active_data_key: z.string(),
   mac_key_base64: base64Of(32, 1024, 'at least 32 bytes').optional(),
   mac_key_base64_env: envName.optional(),
+  /** PEM files; relative paths are relative to the configuration file. */
+  encryption: z.strictObject({ certificate: z.string().min(1), private_key: z.string().min(1) }).optional(),
 });
 
 const apiKeySchema = z.strictObject({
@@ -132,6 +148,13 @@ const merchantSchema = z.strictObject({
   allow_no_confirmation: z.boolean().optional(),
   routes: z.strictObject({ card: z.string().optional(), bank_account: z.string().optional() }).optional(),
   refund_window_days: z.number().int().min(0).max(3650).optional(),
+  order_signature: z
+    .strictObject({
+      policy: z.enum(['required', 'optional', 'off']),
+      /** PEM files: the merchant's own certificate(s), or the CA that issues them. */
+      certificates: z.array(z.string().min(1)).optional(),
+    })
+    .optional(),
 });
 
 const connectorSchema = (registry: ConnectorRegistry) =>
@@ -161,6 +184,17 @@ const engineSchema = z.strictObject({
   lease_ms: z.number().int().min(1_000).optional(),
 });
 
+const notificationsSchema = z.strictObject({
+  smtp: z
+    .strictObject({
+      host: z.string().min(1),
+      port: z.number().int().min(1).max(65535),
+      secure: z.boolean().optional(),
+      from: z.string().min(3),
+    })
+    .optional(),
+});
+
 const fileSchema = (registry: ConnectorRegistry) =>
   z.strictObject({
     server: z
@@ -177,6 +211,7 @@ const fileSchema = (registry: ConnectorRegistry) =>
     refund_window_days: z.number().int().min(0).max(3650).optional(),
     merchants: z.array(merchantSchema).min(1, { error: 'needs at least one merchant' }),
     connectors: z.array(connectorSchema(registry)).min(1, { error: 'needs at least one connector' }),
+    notifications: notificationsSchema.optional(),
   });
 
 type FileConfig = z.infer<ReturnType<typeof fileSchema>>;
@@ -438,6 +473,8 @@ export function resolveConfig(data: unknown, opts: ResolveOptions = {}): Railyar
   const engine = resolveEngine(f.engine, productionEngine, issues);
   if (issues.length > 0 || !security) throw new ConfigError(issues);
   const baseDir = opts.baseDir ?? process.cwd();
+  const trust = resolveTrust(f, baseDir, issues);
+  if (issues.length > 0) throw new ConfigError(issues);
   const dataDir = fromEnv.dataDir ?? resolve(baseDir, f.data_dir ?? DEFAULTS.dataDir);
   const databaseUrl = fromEnv.databaseUrl ?? f.database?.url;
   return {
@@ -454,7 +491,51 @@ export function resolveConfig(data: unknown, opts: ResolveOptions = {}): Railyar
     refundWindowDays: f.refund_window_days ?? DEFAULTS.refundWindowDays,
     merchants,
     connectors,
+    ...(f.notifications?.smtp
+      ? { notifications: { smtp: { host: f.notifications.smtp.host, port: f.notifications.smtp.port, secure: f.notifications.smtp.secure ?? false, from: f.notifications.smtp.from } } }
+      : {}),
+    ...(trust ? { trust } : {}),
   };
+}
+
+/**
+ * Order-signature certificates and the encryption key pair are loaded once here, so an expired
+ * certificate, a key that does not match its certificate or a wrong key usage stops the start
+ * with the key path at fault. The files are read again when the server is wired.
+ */
+function resolveTrust(f: FileConfig, baseDir: string, issues: string[]): TrustSettings | undefined {
+  const trustIssue = (path: readonly PropertyKey[], err: unknown): void => {
+    if (err instanceof TrustError) issues.push(`${formatPath(path)}: ${err.message}`);
+    else throw err;
+  };
+  const orderSignatures: TrustSettings['orderSignatures'] = {};
+  f.merchants.forEach((m, i) => {
+    const os = m.order_signature;
+    if (!os) return;
+    const at = ['merchants', i, 'order_signature'];
+    const certificates = (os.certificates ?? []).map((c) => resolve(baseDir, c));
+    if (os.policy !== 'off' && certificates.length === 0) issues.push(`${formatPath([...at, 'certificates'])}: needs at least one certificate when the policy is ${os.policy}`);
+    certificates.forEach((c, j) => {
+      try {
+        loadCertificates([c]);
+      } catch (err) {
+        trustIssue([...at, 'certificates', j], err);
+      }
+    });
+    orderSignatures[m.id] = { policy: os.policy, certificates };
+  });
+  const enc = f.security.encryption;
+  let encryption: TrustSettings['encryption'];
+  if (enc) {
+    encryption = { certificate: resolve(baseDir, enc.certificate), privateKey: resolve(baseDir, enc.private_key) };
+    try {
+      loadCredential(encryption.certificate, encryption.privateKey, { purpose: 'encrypt' });
+    } catch (err) {
+      trustIssue(['security', 'encryption'], err);
+    }
+  }
+  if (Object.keys(orderSignatures).length === 0 && !encryption) return undefined;
+  return { orderSignatures, ...(encryption ? { encryption } : {}) };
 }
 
 /** Reads and resolves one configuration file; relative paths inside it are relative to the file. */

@@ -8,7 +8,8 @@ import type { AddressInfo } from 'node:net';
 import { serve } from '@hono/node-server';
 import { connectorRegistry, type ConnectorRegistry } from '../connectors/registry.js';
 import { createApp, type RailyardApp } from './api/app.js';
-import type { RailyardConfig } from './config.js';
+import { encryptedMethodDecrypter } from './api/encrypted-method.js';
+import { SANDBOX_MERCHANT_ID, type RailyardConfig } from './config.js';
 import { ConnectorSet } from './connector/registry-types.js';
 import type { Connector, ConnectorReport } from './connector/types.js';
 import { systemClock, type Clock } from './domain/clock.js';
@@ -17,8 +18,13 @@ import { Engine } from './engine/engine.js';
 import { MerchantDirectory } from './engine/merchants.js';
 import { createLogger, type Logger } from './log.js';
 import { MemoryNotifier, type Notifier } from './notify/notifier.js';
+import { SmtpNotifier } from './notify/email/smtp-notifier.js';
+import { teeNotifier } from './notify/tee.js';
+import { createWebhooks } from './notify/webhooks/create.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/types.js';
+import { loadTrust } from './trust/runtime.js';
+import { loadOrCreateSandboxEncryption } from './trust/self-signed.js';
 
 export interface RailyardOptions {
   log?: Logger;
@@ -106,8 +112,25 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
     }
 
     const merchants = new MerchantDirectory(config.merchants);
+    // Signed orders and encrypted account data. The sandbox always has an encryption key pair
+    // (self-signed, kept in the data dir) so gateway developers can try encrypted methods.
+    const encryptionFiles = config.trust?.encryption ?? (config.mode === 'sandbox' ? await loadOrCreateSandboxEncryption(config.dataDir) : undefined);
+    const trust = loadTrust(
+      { orderSignatures: config.trust?.orderSignatures ?? {}, ...(encryptionFiles ? { encryption: encryptionFiles } : {}) },
+      () => new Date(clock.now()),
+    );
     const sandboxNotifier = config.mode === 'sandbox' && !options.notifier ? new MemoryNotifier(() => clock.now()) : undefined;
-    const notifier = options.notifier ?? sandboxNotifier ?? droppingNotifier(log);
+    // Customer email when configured (beside the sandbox inbox in sandbox mode); an injected notifier wins.
+    const smtpSettings = options.notifier ? undefined : config.notifications?.smtp;
+    const smtp = smtpSettings ? new SmtpNotifier(smtpSettings) : undefined;
+    const notifier = options.notifier ?? (smtp && sandboxNotifier ? teeNotifier(sandboxNotifier, smtp) : (smtp ?? sandboxNotifier ?? droppingNotifier(log)));
+    // Webhooks: deliveries are queued in each event's transaction and sent by a worker of the engine loop.
+    const webhooks = createWebhooks({ store, vault, clock, log });
+    const sandboxHook = config.sandbox?.webhook;
+    if (sandboxHook) {
+      const endpoint = await webhooks.endpoints.ensure(config.merchants[0]?.id ?? SANDBOX_MERCHANT_ID, sandboxHook.url, sandboxHook.secret);
+      log.info({ endpoint: endpoint.id }, 'sandbox webhook endpoint ready');
+    }
     const eng = new Engine({
       store,
       clock,
@@ -121,6 +144,9 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       pollIntervalMs: config.engine.workerPollMs,
       shutdownGraceMs: config.engine.shutdownGraceMs,
       ...(config.engine.leaseMs !== undefined ? { leaseMs: config.engine.leaseMs } : {}),
+      ...(trust.encryption ? { decryptMethod: encryptedMethodDecrypter(trust.encryption) } : {}),
+      onEvent: webhooks.endpoints.queue,
+      workers: [webhooks.worker],
     });
     engine = eng;
     for (const e of early.splice(0)) deliver(e.connector, e.report);
@@ -133,7 +159,10 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       log,
       clock,
       maxBodyBytes: config.server.maxBodyBytes,
+      ...(trust.orderSignatures ? { orderSignatures: trust.orderSignatures } : {}),
+      ...(trust.encryption ? { encryptionCertificatePem: trust.encryption.certificate.toPem() } : {}),
       ...(sandboxNotifier ? { sandbox: { notifier: sandboxNotifier } } : {}),
+      webhooks: webhooks.endpoints,
     });
     if (options.startWorkers !== false) eng.start();
 

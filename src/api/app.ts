@@ -12,14 +12,19 @@ import { EngineError } from '../engine/errors.js';
 import type { MerchantDirectory } from '../engine/merchants.js';
 import type { Logger } from '../log.js';
 import type { MemoryNotifier } from '../notify/notifier.js';
+import type { WebhookEndpoints } from '../notify/webhooks/endpoints.js';
 import type { Store } from '../store/types.js';
+import type { OrderSignatures } from '../trust/order-signature.js';
 import type { ApiEnv } from './context.js';
 import { Idempotency, ReplayedResponse } from './idempotency.js';
 import { Metrics } from './metrics.js';
+import { orderSignatureCheck } from './order-signature.js';
 import { problem, problemResponse } from './problem.js';
 import { connectorRoutes, inboundRoute } from './routes/connectors.js';
 import { eventRoutes } from './routes/events.js';
+import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { paymentRoutes } from './routes/payments.js';
+import { trustRoutes } from './routes/trust.js';
 import { docsRoutes, sandboxRoutes, systemRoutes } from './routes/system.js';
 import { validationProblem } from './validation.js';
 
@@ -32,7 +37,13 @@ export interface AppDeps {
   clock: Clock;
   /** Present only in sandbox mode: enables GET /sandbox/notifications. */
   sandbox?: { notifier: MemoryNotifier };
+  /** Webhook endpoints and redelivery (src/notify/webhooks); absent: redeliver answers 501. */
+  webhooks?: WebhookEndpoints;
   maxBodyBytes?: number;
+  /** Per-merchant order-signature policies (src/trust); absent: Railyard-Order-Signature is ignored. */
+  orderSignatures?: OrderSignatures;
+  /** Railyard's encryption certificate (PEM) published at GET /v1/encryption-certificate. */
+  encryptionCertificatePem?: string;
 }
 
 export interface RailyardApp {
@@ -106,8 +117,12 @@ export function createApp(deps: AppDeps): RailyardApp {
   app.use('/v1/*', authenticate);
   app.use('/sandbox/*', authenticate);
 
+  // before the payment routes: it must read the raw body ahead of their JSON validator
+  if (deps.orderSignatures) orderSignatureCheck(app, deps.orderSignatures);
   paymentRoutes(app, deps.engine, deps.store, idem);
-  eventRoutes(app, deps.store);
+  trustRoutes(app, deps.encryptionCertificatePem);
+  eventRoutes(app, deps.store, deps.webhooks);
+  if (deps.webhooks) webhookEndpointRoutes(app, deps.webhooks);
   connectorRoutes(app, deps.connectors);
   if (deps.sandbox) sandboxRoutes(app, deps.sandbox.notifier, deps.store);
   docsRoutes(app);

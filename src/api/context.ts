@@ -1,5 +1,6 @@
 import type { Logger } from '../log.js';
 import type { Merchant } from '../engine/merchants.js';
+import type { OrderSignatureNote } from '../trust/order-signature.js';
 
 /** Variables every handler can read from the hono context. */
 export interface ApiEnv {
@@ -7,5 +8,7 @@ export interface ApiEnv {
     requestId: string;
     merchant: Merchant;
     log: Logger;
+    /** Set on POST /v1/payments when the order carried a verified Railyard-Order-Signature. */
+    orderSignature?: OrderSignatureNote;
   };
 }

@@ -39,10 +39,16 @@ const BankAccountInput = z
   })
   .strict();
 
+const CardMethodInput = z.object({ type: z.literal('card'), card: CardInput }).strict();
+const BankAccountMethodInput = z.object({ type: z.literal('bank_account'), bank_account: BankAccountInput }).strict();
+
+/** What an `encrypted` payment method must decrypt to: validated by the same rules as a clear one. */
+export const ClearPaymentMethodInput = z.discriminatedUnion('type', [CardMethodInput, BankAccountMethodInput]);
+
 export const PaymentMethodInput = z
   .discriminatedUnion('type', [
-    z.object({ type: z.literal('card'), card: CardInput }).strict(),
-    z.object({ type: z.literal('bank_account'), bank_account: BankAccountInput }).strict(),
+    CardMethodInput,
+    BankAccountMethodInput,
     z
       .object({
         type: z.literal('encrypted'),

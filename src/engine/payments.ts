@@ -6,7 +6,7 @@ import { isCurrency, isMinorAmount } from '../domain/money.js';
 import { checkCardNumber, checkExpiry, checkIban, FieldError, last4, normaliseIban } from '../domain/payment-method.js';
 import { Secret } from '../domain/secret.js';
 import type { Vault } from '../domain/vault.js';
-import type { PaymentRecord, RefundRecord, Store, StoredMethod, StoreTx } from '../store/types.js';
+import type { Json, PaymentRecord, RefundRecord, Store, StoredMethod, StoreTx } from '../store/types.js';
 import { UniqueViolation } from '../store/types.js';
 import { EngineError, notFound } from './errors.js';
 import { type PaymentPolicy, defaultPaymentPolicy } from './machine-types.js';
@@ -35,6 +35,15 @@ export interface CreatePaymentInput {
   metadata?: Record<string, string>;
 }
 
+/**
+ * Facts established before the payment exists (e.g. the verified order signature): each note
+ * becomes a timeline row of kind 'note', written in the creating transaction so a payment never
+ * exists without them.
+ */
+export interface CreateContext {
+  notes?: Record<string, Json>[];
+}
+
 export interface PaymentsOptions {
   store: Store;
   runner: Runner;
@@ -60,7 +69,7 @@ export class Payments {
     this.policy = { ...defaultPaymentPolicy, ...o.policy };
   }
 
-  async create(merchant: Merchant, input: CreatePaymentInput): Promise<PaymentRecord> {
+  async create(merchant: Merchant, input: CreatePaymentInput, ctx: CreateContext = {}): Promise<PaymentRecord> {
     const now = this.o.clock.now();
     if (!isMinorAmount(input.amount) || input.amount === 0) {
       throw new EngineError(400, 'invalid_amount', 'amount must be a positive integer of minor units', 'amount');
@@ -111,6 +120,9 @@ export class Payments {
       applied = await this.o.store.transaction(async (tx) => {
         await tx.insertPayment(record);
         await this.o.runner.writeInitial(tx, 'payment', record, id, first);
+        for (const data of ctx.notes ?? []) {
+          await tx.appendHistory({ paymentId: id, aggregateId: id, at: now, kind: 'note', fromState: null, toState: first.state, data });
+        }
         return this.o.runner.applyInTx(tx, 'payment', id, { type: 'START' });
       });
     } catch (err) {

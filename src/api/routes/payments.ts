@@ -42,7 +42,15 @@ const routes = {
     summary: 'Create a payment',
     description: 'Starts a payment. Send `Prefer: wait=N` to wait up to N seconds (max 10) for it to leave `processing`.',
     security: bearer,
-    request: { headers: IdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: CreatePaymentBody } } } },
+    request: {
+      // documented here, checked before validation by the order-signature middleware (src/api/order-signature.ts)
+      headers: IdempotencyHeaders.extend({
+        'railyard-order-signature': z.string().optional().openapi({
+          description: "base64 of a detached DER CMS SignedData over the exact request body, by the merchant's registered certificate",
+        }),
+      }),
+      body: { required: true, content: { 'application/json': { schema: CreatePaymentBody } } },
+    },
     responses: { 201: json(Payment, 'The payment'), ...problems(400, 401, 403, 409, 413, 422) },
   }),
   list: createRoute({
@@ -179,8 +187,10 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid('json');
     const key = c.req.valid('header')['idempotency-key'];
+    const signature = c.get('orderSignature');
     const result = await idempotent(c, key, body, async (recovered) => {
-      const p = await payments.create(c.get('merchant'), body).catch(async (err: unknown) => {
+      // copied into a plain object: the timeline stores JSON, the note type is an interface
+      const p = await payments.create(c.get('merchant'), body, signature ? { notes: [{ ...signature, signer: { ...signature.signer } }] } : {}).catch(async (err: unknown) => {
         // The same key and body died mid-request after the payment committed: it is this payment.
         if (recovered && err instanceof EngineError && err.code === 'order_id_reused') {
           const existing = await store.getPaymentByOrder(c.get('merchant').id, body.order_id);
