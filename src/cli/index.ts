@@ -37,6 +37,7 @@ commands:
   iso20022 build TYPE            build XML from the model JSON on stdin
   batch run-cutoff|poll          batch file runs (not implemented yet)
   reconcile FILE                 reconcile a bank statement (not implemented yet)
+  audit verify                   check every payment's hash-chained timeline
   mock <simulator>               run a bank simulator (${SIMULATORS.join(', ')})
   new-connector                  scaffold connectors/<id>/ (not implemented yet)
   help                           this text
@@ -131,6 +132,10 @@ export async function cli(argv: string[], io: CliIo = processIo): Promise<number
       return delegate('iso20022', args, io, args[0] === 'build', () => import('./iso20022.js'));
     case 'mock':
       return mock(args, io);
+    case 'audit': {
+      const { auditCommand } = await import('./audit.js');
+      return auditCommand(args, io);
+    }
     case 'batch':
     case 'reconcile':
     case 'new-connector':

@@ -109,6 +109,9 @@ export class Runner {
     const row: PaymentRecord | RefundRecord | null = kind === 'payment' ? await tx.lockPayment(id) : await tx.lockRefund(id);
     if (!row) throw new AggregateNotFound(`${kind} ${id} not found`);
     const paymentId = kind === 'payment' ? row.id : (row as RefundRecord).paymentId;
+    // A refund writes to its payment's hash-chained timeline: hold the payment's lock too, so the
+    // chain has one writer at a time (payment events hold it already).
+    if (kind === 'refund') await tx.lockPayment(paymentId);
     const next = step(kind, row.machineVersion, row.snapshot, event);
     if (!next.changed) {
       await tx.appendHistory({

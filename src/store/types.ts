@@ -89,6 +89,9 @@ export interface HistoryRecord {
   fromState: string | null;
   toState: string | null;
   data: Json;
+  /** Hash chain (src/store/audit-chain.ts): set by the store on insert, ignored when given. */
+  prevHash?: string | null;
+  hash?: string | null;
 }
 
 export type CommandStatus = 'pending' | 'in_flight' | 'done' | 'lost';
@@ -244,6 +247,10 @@ export interface StoreTx {
   updateRefund(id: string, u: AggregateUpdate): Promise<void>;
   listRefunds(paymentId: string): Promise<RefundRecord[]>;
 
+  /**
+   * Appends to the payment's hash-chained timeline. The caller holds the payment's row lock
+   * (lockPayment), so two appends to one chain never race.
+   */
   appendHistory(h: HistoryRecord): Promise<void>;
 
   insertCommand(c: CommandRecord): Promise<void>;
@@ -312,6 +319,8 @@ export interface Store {
   getRefund(id: string): Promise<RefundRecord | null>;
   listRefundsOf(paymentId: string): Promise<RefundRecord[]>;
   listHistory(paymentId: string): Promise<HistoryRecord[]>;
+  /** Payment ids in id order after `afterId` (null: from the start), for audits over everything. */
+  listPaymentIds(afterId: string | null, limit: number): Promise<string[]>;
   listEvents(q: EventQuery): Promise<Page<EventRecord>>;
   getEvent(id: string): Promise<EventRecord | null>;
   /** The bank command that used `reference` (to route late replies and pushed statuses). */

@@ -150,3 +150,25 @@ describe('railyard mock iso20022-bank', () => {
     expect(await new Promise<number | null>((r) => child.once('exit', (c) => r(c)))).toBe(0);
   });
 });
+
+describe('railyard audit verify', () => {
+  it('checks the configured store and exits 0 when every chain holds', { timeout: 60_000 }, async () => {
+    const { mkdtempSync, rmSync } = await import('node:fs');
+    const { tmpdir } = await import('node:os');
+    const { join } = await import('node:path');
+    const dir = mkdtempSync(join(tmpdir(), 'railyard-audit-cli-'));
+    try {
+      const r = spawnSync(process.execPath, ['bin/railyard.js', 'audit', 'verify'], {
+        encoding: 'utf8',
+        timeout: 45_000,
+        env: { ...process.env, RAILYARD_CLI_FROM_SOURCE: '1', RAILYARD_DATA_DIR: dir, RAILYARD_CONFIG: '', DATABASE_URL: '' },
+      });
+      expect(r.stderr).toBe('');
+      expect(r.status).toBe(0);
+      expect(r.stdout).toContain('0 payments, 0 history rows checked: every chain holds');
+      expect(spawnSync(process.execPath, ['bin/railyard.js', 'audit'], { encoding: 'utf8', env: { ...process.env, RAILYARD_CLI_FROM_SOURCE: '1' } }).status).toBe(2);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});

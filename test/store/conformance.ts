@@ -1,3 +1,4 @@
+import { GENESIS, verifyChain } from '../../src/store/audit-chain.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { constraints } from '../../src/store/constraints.js';
 import {
@@ -402,7 +403,12 @@ export function runStoreConformance(
         });
 
         const listed = await store.listHistory(p.id);
-        expect(listed.map(({ seq: _seq, ...h }) => h)).toStrictEqual(rows.map(({ seq: _seq, ...h }) => h));
+        expect(listed.map(({ seq: _seq, prevHash: _p, hash: _h, ...h }) => h)).toStrictEqual(rows.map(({ seq: _seq, ...h }) => h));
+        // the store chains each payment's rows: every row names the hash of the one before it
+        expect(listed[0]?.prevHash).toBe(GENESIS);
+        for (let i = 1; i < listed.length; i++) expect(listed[i]?.prevHash).toBe(listed[i - 1]?.hash);
+        expect(verifyChain(listed)).toBeNull();
+        expect(verifyChain(await store.listHistory(other.id))).toBeNull();
         const seqs = listed.map((h) => h.seq ?? Number.NaN);
         expect(seqs.every((s) => Number.isInteger(s))).toBe(true);
         expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
@@ -426,6 +432,25 @@ export function runStoreConformance(
           for (const c of cs) await tx.insertCommand(c);
         });
       }
+
+      it('lists payment ids in id order, page by page (for audits over everything)', async () => {
+        const ps = [payment(), payment(), payment()];
+        await store.transaction(async (tx) => {
+          for (const p of ps) await tx.insertPayment(p);
+        });
+        const all: string[] = [];
+        let after: string | null = null;
+        for (;;) {
+          const page: string[] = await store.listPaymentIds(after, 2);
+          if (page.length === 0) break;
+          expect(page.length).toBeLessThanOrEqual(2);
+          all.push(...page);
+          after = page[page.length - 1] ?? null;
+        }
+        const mine = all.filter((id) => ps.some((p) => p.id === id));
+        expect(mine).toEqual(ps.map((p) => p.id).sort());
+        expect([...all].sort()).toEqual(all);
+      });
 
       it('round-trip every field, by id, aggregate and reference', async () => {
         const done = command(p, {

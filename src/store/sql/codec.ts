@@ -156,10 +156,10 @@ export function decodeRefund(row: Row): RefundRecord {
 }
 
 /** `seq` is left out: the database assigns it. */
-export const HISTORY_INSERT_COLUMNS = 'payment_id, aggregate_id, at, kind, from_state, to_state, data';
+export const HISTORY_INSERT_COLUMNS = 'payment_id, aggregate_id, at, kind, from_state, to_state, data, prev_hash, hash';
 
-export function encodeHistory(h: HistoryRecord): SqlValue[] {
-  return [h.paymentId, h.aggregateId, h.at, h.kind, h.fromState, h.toState, JSON.stringify(h.data)];
+export function encodeHistory(h: HistoryRecord, prevHash: string, hash: string): SqlValue[] {
+  return [h.paymentId, h.aggregateId, h.at, h.kind, h.fromState, h.toState, JSON.stringify(h.data), prevHash, hash];
 }
 
 export function decodeHistory(row: Row): HistoryRecord {
@@ -172,6 +172,8 @@ export function decodeHistory(row: Row): HistoryRecord {
     fromState: optStr(row, 'from_state'),
     toState: optStr(row, 'to_state'),
     data: json<Json>(row, 'data'),
+    prevHash: optStr(row, 'prev_hash'),
+    hash: optStr(row, 'hash'),
   };
 }
 

@@ -24,6 +24,7 @@ export type StoreReads = Pick<
   | 'getRefund'
   | 'listRefundsOf'
   | 'listHistory'
+  | 'listPaymentIds'
   | 'listEvents'
   | 'getEvent'
   | 'findCommandByReference'
@@ -108,6 +109,11 @@ export class SqlReads implements StoreReads {
 
   listRefundsOf(paymentId: string): Promise<RefundRecord[]> {
     return selectRefundsOf(this.db, paymentId);
+  }
+
+  async listPaymentIds(afterId: string | null, limit: number): Promise<string[]> {
+    const rows = await this.db.all('SELECT id FROM payments WHERE id > ? ORDER BY id LIMIT ?', [afterId ?? '', limit]);
+    return rows.map((r) => String(r['id']));
   }
 
   async listHistory(paymentId: string): Promise<HistoryRecord[]> {

@@ -1,3 +1,4 @@
+import { GENESIS, historyHash } from '../audit-chain.js';
 import type {
   AggregateUpdate,
   ClaimOptions,
@@ -85,7 +86,9 @@ export class SqlStoreTx implements StoreTx {
   }
 
   async appendHistory(h: HistoryRecord): Promise<void> {
-    await this.db.run(`INSERT INTO history (${HISTORY_INSERT_COLUMNS}) VALUES (${placeholders(7)})`, encodeHistory(h));
+    const last = await this.db.all('SELECT hash FROM history WHERE payment_id = ? ORDER BY seq DESC LIMIT 1', [h.paymentId]);
+    const prev = (last[0]?.['hash'] as string | null | undefined) ?? GENESIS;
+    await this.db.run(`INSERT INTO history (${HISTORY_INSERT_COLUMNS}) VALUES (${placeholders(9)})`, encodeHistory(h, prev, historyHash(prev, h)));
   }
 
   async insertCommand(c: CommandRecord): Promise<void> {

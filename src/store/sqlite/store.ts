@@ -102,6 +102,9 @@ export class SqliteStore implements Store {
   listHistory(paymentId: string): Promise<HistoryRecord[]> {
     return this.reads.listHistory(paymentId);
   }
+  listPaymentIds(afterId: string | null, limit: number): Promise<string[]> {
+    return this.reads.listPaymentIds(afterId, limit);
+  }
   listEvents(q: EventQuery): Promise<Page<EventRecord>> {
     return this.reads.listEvents(q);
   }
