@@ -2,21 +2,9 @@ import pg from 'pg';
 import type { Dialect } from '../sql/executor.js';
 import { GuardedExecutor } from '../sql/guarded.js';
 import { SqlReads } from '../sql/reads.js';
+import { SqlStoreBase } from '../sql/store-base.js';
 import { SqlStoreTx } from '../sql/tx.js';
-import type {
-  CommandRecord,
-  EventQuery,
-  EventRecord,
-  HistoryRecord,
-  Page,
-  PaymentQuery,
-  PaymentRecord,
-  RefundRecord,
-  Store,
-  StoreTx,
-  WebhookDeliveryRecord,
-  WebhookEndpointRecord,
-} from '../types.js';
+import type { Store, StoreTx } from '../types.js';
 import { mapPgError } from './errors.js';
 import { PgExecutor } from './executor.js';
 import { applyPostgresMigrations } from './migrate.js';
@@ -42,14 +30,15 @@ export interface PostgresStoreOptions {
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
 
 /** The multi-node store: row locks for aggregates, SKIP LOCKED for the outbox and the timers. */
-export class PostgresStore implements Store {
+export class PostgresStore extends SqlStoreBase implements Store {
   readonly kind = 'postgres' as const;
   private readonly pool: pg.Pool;
   private readonly schema: string | undefined;
-  private readonly reads: SqlReads;
+  protected readonly reads: SqlReads;
   private closing: Promise<void> | undefined;
 
   constructor(options: PostgresStoreOptions) {
+    super();
     if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
       // It goes unquoted into the startup `options`: allow only names that need no quoting.
       throw new Error(`schema must match ${SCHEMA_NAME.source}, got ${JSON.stringify(options.schema)}`);
@@ -106,57 +95,6 @@ export class PostgresStore implements Store {
     }
   }
 
-  getPayment(id: string): Promise<PaymentRecord | null> {
-    return this.reads.getPayment(id);
-  }
-  getPaymentByOrder(merchantId: string, orderId: string): Promise<PaymentRecord | null> {
-    return this.reads.getPaymentByOrder(merchantId, orderId);
-  }
-  listPayments(q: PaymentQuery): Promise<Page<PaymentRecord>> {
-    return this.reads.listPayments(q);
-  }
-  getRefund(id: string): Promise<RefundRecord | null> {
-    return this.reads.getRefund(id);
-  }
-  listRefundsOf(paymentId: string): Promise<RefundRecord[]> {
-    return this.reads.listRefundsOf(paymentId);
-  }
-  listHistory(paymentId: string): Promise<HistoryRecord[]> {
-    return this.reads.listHistory(paymentId);
-  }
-  listPaymentIds(afterId: string | null, limit: number): Promise<string[]> {
-    return this.reads.listPaymentIds(afterId, limit);
-  }
-  listEvents(q: EventQuery): Promise<Page<EventRecord>> {
-    return this.reads.listEvents(q);
-  }
-  getEvent(id: string): Promise<EventRecord | null> {
-    return this.reads.getEvent(id);
-  }
-  findCommandByReference(reference: string): Promise<CommandRecord | null> {
-    return this.reads.findCommandByReference(reference);
-  }
-  listCommands(aggregateId: string): Promise<CommandRecord[]> {
-    return this.reads.listCommands(aggregateId);
-  }
-  nextDue(): Promise<{ command: number | null; timer: number | null }> {
-    return this.reads.nextDue();
-  }
-  countPaymentsByStatus(): Promise<Record<string, number>> {
-    return this.reads.countPaymentsByStatus();
-  }
-  getWebhookEndpoint(id: string): Promise<WebhookEndpointRecord | null> {
-    return this.reads.getWebhookEndpoint(id);
-  }
-  listWebhookEndpoints(merchantId: string): Promise<WebhookEndpointRecord[]> {
-    return this.reads.listWebhookEndpoints(merchantId);
-  }
-  listWebhookDeliveries(eventId: string): Promise<WebhookDeliveryRecord[]> {
-    return this.reads.listWebhookDeliveries(eventId);
-  }
-  nextWebhookDue(): Promise<number | null> {
-    return this.reads.nextWebhookDue();
-  }
   async ping(): Promise<void> {
     await this.pool.query('SELECT 1');
   }

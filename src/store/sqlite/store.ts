@@ -3,21 +3,9 @@ import type { Statement } from 'better-sqlite3';
 import type { Dialect } from '../sql/executor.js';
 import { GuardedExecutor } from '../sql/guarded.js';
 import { SqlReads } from '../sql/reads.js';
+import { SqlStoreBase } from '../sql/store-base.js';
 import { SqlStoreTx } from '../sql/tx.js';
-import type {
-  CommandRecord,
-  EventQuery,
-  EventRecord,
-  HistoryRecord,
-  Page,
-  PaymentQuery,
-  PaymentRecord,
-  RefundRecord,
-  Store,
-  StoreTx,
-  WebhookDeliveryRecord,
-  WebhookEndpointRecord,
-} from '../types.js';
+import type { Store, StoreTx } from '../types.js';
 import { BUSY_TIMEOUT_MS, SqliteExecutor, openConnection, type Connection } from './connection.js';
 import { isBusy } from './errors.js';
 import { applySqliteMigrations } from './migrate.js';
@@ -41,15 +29,15 @@ export interface SqliteStoreOptions {
  * database. The trade-off: reads outside a transaction may then see a concurrent transaction's
  * uncommitted writes. Use a file whenever that matters.
  */
-export class SqliteStore implements Store {
+export class SqliteStore extends SqlStoreBase implements Store {
   readonly kind = 'sqlite' as const;
   private readonly writer: SqliteExecutor;
   private readonly reader: SqliteExecutor;
-  private readonly reads: SqlReads;
+  protected readonly reads: SqlReads;
   private readonly mutex = new AsyncMutex();
-  /** Detects store.transaction called from inside a transaction, which would wait on itself forever. */
 
   constructor(options: SqliteStoreOptions) {
+    super();
     const memory = options.path === ':memory:';
     const writerDb = openConnection({ path: options.path, readOnly: false, busyTimeoutMs: memory ? BUSY_TIMEOUT_MS : 0 });
     this.writer = new SqliteExecutor(writerDb);
@@ -84,57 +72,6 @@ export class SqliteStore implements Store {
     });
   }
 
-  getPayment(id: string): Promise<PaymentRecord | null> {
-    return this.reads.getPayment(id);
-  }
-  getPaymentByOrder(merchantId: string, orderId: string): Promise<PaymentRecord | null> {
-    return this.reads.getPaymentByOrder(merchantId, orderId);
-  }
-  listPayments(q: PaymentQuery): Promise<Page<PaymentRecord>> {
-    return this.reads.listPayments(q);
-  }
-  getRefund(id: string): Promise<RefundRecord | null> {
-    return this.reads.getRefund(id);
-  }
-  listRefundsOf(paymentId: string): Promise<RefundRecord[]> {
-    return this.reads.listRefundsOf(paymentId);
-  }
-  listHistory(paymentId: string): Promise<HistoryRecord[]> {
-    return this.reads.listHistory(paymentId);
-  }
-  listPaymentIds(afterId: string | null, limit: number): Promise<string[]> {
-    return this.reads.listPaymentIds(afterId, limit);
-  }
-  listEvents(q: EventQuery): Promise<Page<EventRecord>> {
-    return this.reads.listEvents(q);
-  }
-  getEvent(id: string): Promise<EventRecord | null> {
-    return this.reads.getEvent(id);
-  }
-  findCommandByReference(reference: string): Promise<CommandRecord | null> {
-    return this.reads.findCommandByReference(reference);
-  }
-  listCommands(aggregateId: string): Promise<CommandRecord[]> {
-    return this.reads.listCommands(aggregateId);
-  }
-  nextDue(): Promise<{ command: number | null; timer: number | null }> {
-    return this.reads.nextDue();
-  }
-  countPaymentsByStatus(): Promise<Record<string, number>> {
-    return this.reads.countPaymentsByStatus();
-  }
-  getWebhookEndpoint(id: string): Promise<WebhookEndpointRecord | null> {
-    return this.reads.getWebhookEndpoint(id);
-  }
-  listWebhookEndpoints(merchantId: string): Promise<WebhookEndpointRecord[]> {
-    return this.reads.listWebhookEndpoints(merchantId);
-  }
-  listWebhookDeliveries(eventId: string): Promise<WebhookDeliveryRecord[]> {
-    return this.reads.listWebhookDeliveries(eventId);
-  }
-  nextWebhookDue(): Promise<number | null> {
-    return this.reads.nextWebhookDue();
-  }
   async ping(): Promise<void> {
     await this.reader.all('SELECT 1');
   }
