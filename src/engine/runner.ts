@@ -180,7 +180,7 @@ export class Runner {
           paymentId,
           refundId: kind === 'refund' ? row.id : null,
           version,
-          data: { status: next.status, state: next.state },
+          data: eventData(next, event),
           createdAt: at,
         };
         await tx.insertEvent(apiEvent);
@@ -193,6 +193,31 @@ export class Runner {
     for (const spec of s.commands) await tx.insertCommand(commandRecord(kind, aggregateId, paymentId, spec, at));
     for (const t of s.timers) await tx.upsertTimer({ aggregateId, aggregateKind: kind, name: t.name, dueAt: t.at });
   }
+}
+
+/**
+ * What an API event records beside the status: the failure, and the bank's word that moved it
+ * (its reference, the integrity check of its MAC or signature, and its evidence, already masked),
+ * so webhooks carry the evidence to the merchant.
+ */
+function eventData(next: Step, event: EngineEvent): Json {
+  const data: Record<string, Json> = { status: next.status, state: next.state };
+  const failure = next.snapshot.context.failure as Json | undefined;
+  if (failure) data.failure = failure;
+  if (event.type === 'RESULT') {
+    const o = event.outcome;
+    const bank: Record<string, Json> = { flow: event.flow, reference: event.reference, outcome: o.kind };
+    if (o.kind === 'ok' || o.kind === 'pending') {
+      if (o.bankReference) bank.bank_reference = o.bankReference;
+    }
+    if (o.kind === 'ok') {
+      if (o.integrity) bank.integrity = o.integrity;
+      if (o.evidence) bank.evidence = o.evidence;
+    }
+    if (o.kind === 'declined') bank.code = o.code;
+    data.bank = bank;
+  }
+  return data;
 }
 
 function commandRecord(kind: AggregateKind, aggregateId: string, paymentId: string, spec: CommandSpec, at: number): CommandRecord {

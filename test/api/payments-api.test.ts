@@ -349,6 +349,19 @@ describe('cancel, refunds, timeline, events', () => {
     expect(r.body).toMatchObject({ status: 422, code: 'refund_window_expired' });
   });
 
+  it("final events carry the failure and the bank's word that decided them", async () => {
+    const { body: declined } = await create(cardPayment({ confirmation: 'none', payment_method: { type: 'card', card: { number: '4000000000009995', exp_month: 12, exp_year: 2031 } } }));
+    const { body: badMac } = await create(cardPayment({ confirmation: 'none', payment_method: { type: 'card', card: { number: '4000000000000010', exp_month: 12, exp_year: 2031 } } }));
+    await t.settle(declined.id);
+    await t.settle(badMac.id);
+    const failed = (await t.call('GET', `/v1/events?payment_id=${declined.id}`)).body.data[0];
+    expect(failed.type).toBe('payment.failed');
+    expect(failed.data).toMatchObject({ status: 'failed', failure: { code: '51' }, bank: { flow: 'authorize', outcome: 'declined', code: '51' } });
+    const review = (await t.call('GET', `/v1/events?payment_id=${badMac.id}`)).body.data[0];
+    expect(review.type).toBe('payment.requires_review');
+    expect(review.data).toMatchObject({ failure: { code: 'integrity_failure' }, bank: { outcome: 'ok', integrity: 'failed' } });
+  });
+
   it('shows the timeline and the event feed', async () => {
     const { body: p } = await create(cardPayment({ confirmation: 'none' }));
     await t.settle(p.id);
