@@ -12,6 +12,8 @@ export interface ReceivedDelivery {
   event: unknown;
   /** The secrets (by index in `secrets`) whose verification by `standardwebhooks` passed. */
   verifiedWith: number[];
+  /** `railyard-signature`: Railyard's detached CMS signature over the body (base64), when sent. */
+  nonRepudiation?: string;
   /** What the receiver answered (0: dropped the connection). */
   answered: number;
   receivedAt: number;
@@ -77,6 +79,7 @@ export async function startWebhookReceiver(o: { secrets: string[]; port?: number
       webhookId: headers['webhook-id'],
       timestamp: headers['webhook-timestamp'],
       signatures: headers['webhook-signature'].split(' ').filter(Boolean),
+      ...(typeof req.headers['railyard-signature'] === 'string' ? { nonRepudiation: req.headers['railyard-signature'] } : {}),
       body,
       event,
       verifiedWith,

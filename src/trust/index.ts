@@ -28,4 +28,4 @@ export {
   type OrderSignaturePolicy,
 } from './order-signature.js';
 export { loadTrust, type LoadedTrust, type TrustFiles } from './runtime.js';
-export { createSelfSignedEncryptionCertificate, loadOrCreateSandboxEncryption } from './self-signed.js';
+export { createSelfSignedEncryptionCertificate, createSelfSignedSigningCertificate, loadOrCreateSandboxEncryption, loadOrCreateSandboxSigning } from './self-signed.js';

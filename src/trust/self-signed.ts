@@ -8,11 +8,26 @@ import { toPem } from './pem.js';
 
 const DAY = 86_400_000;
 
+/** KeyUsage BIT STRING contents: keyEncipherment is bit 2; digitalSignature bit 0 and nonRepudiation bit 1. */
+const KEY_USAGE = {
+  encrypt: { bits: 0x20, unused: 5 },
+  sign: { bits: 0xc0, unused: 6 },
+} as const;
+
 /**
  * A self-signed RSA-2048 encryption certificate (keyUsage keyEncipherment), for the sandbox only:
  * production configures a certificate from a real CA under `security.encryption`.
  */
-export async function createSelfSignedEncryptionCertificate(commonName: string, days = 825): Promise<{ certificatePem: string; privateKeyPem: string }> {
+export function createSelfSignedEncryptionCertificate(commonName: string, days = 825): Promise<{ certificatePem: string; privateKeyPem: string }> {
+  return createSelfSigned(commonName, 'encrypt', days);
+}
+
+/** A self-signed RSA-2048 signing certificate (digitalSignature, nonRepudiation), sandbox only. */
+export function createSelfSignedSigningCertificate(commonName: string, days = 825): Promise<{ certificatePem: string; privateKeyPem: string }> {
+  return createSelfSigned(commonName, 'sign', days);
+}
+
+async function createSelfSigned(commonName: string, purpose: keyof typeof KEY_USAGE, days: number): Promise<{ certificatePem: string; privateKeyPem: string }> {
   cryptoEngine();
   const { privateKey, publicKey } = generateKeyPairSync('rsa', { modulusLength: 2048 });
   const cert = new pkijs.Certificate();
@@ -25,8 +40,8 @@ export async function createSelfSignedEncryptionCertificate(commonName: string, 
   cert.notBefore.value = new Date(now - DAY);
   cert.notAfter.value = new Date(now + days * DAY);
   cert.subjectPublicKeyInfo = pkijs.PublicKeyInfo.fromBER(toArrayBuffer(publicKey.export({ format: 'der', type: 'spki' })));
-  // keyEncipherment only: bit 2 of the KeyUsage BIT STRING (0x20), 5 unused bits
-  const keyUsage = new asn1js.BitString({ valueHex: new Uint8Array([0x20]).buffer, unusedBits: 5 });
+  const usage = KEY_USAGE[purpose];
+  const keyUsage = new asn1js.BitString({ valueHex: new Uint8Array([usage.bits]).buffer, unusedBits: usage.unused });
   cert.extensions = [
     new pkijs.Extension({ extnID: '2.5.29.19', critical: true, extnValue: new pkijs.BasicConstraints({ cA: false }).toSchema().toBER(false) }),
     new pkijs.Extension({ extnID: '2.5.29.15', critical: true, extnValue: keyUsage.toBER(false) }),
@@ -42,14 +57,34 @@ export async function createSelfSignedEncryptionCertificate(commonName: string, 
 export const SANDBOX_ENCRYPTION_CERT = 'sandbox-encryption.pem';
 export const SANDBOX_ENCRYPTION_KEY = 'sandbox-encryption.key';
 
+export const SANDBOX_SIGNING_CERT = 'sandbox-signing.pem';
+export const SANDBOX_SIGNING_KEY = 'sandbox-signing.key';
+
 /**
  * The sandbox's encryption key pair, made once per data directory (like its data keys) so that
- * payloads encrypted to the published certificate keep working across restarts. The key file is
- * private (0600); both are written aside and linked into place so a crash never leaves half a key.
+ * payloads encrypted to the published certificate keep working across restarts.
  */
-export async function loadOrCreateSandboxEncryption(dataDir: string): Promise<{ certificate: string; privateKey: string }> {
-  const certificate = join(dataDir, SANDBOX_ENCRYPTION_CERT);
-  const privateKey = join(dataDir, SANDBOX_ENCRYPTION_KEY);
+export function loadOrCreateSandboxEncryption(dataDir: string): Promise<{ certificate: string; privateKey: string }> {
+  return loadOrCreatePair(dataDir, SANDBOX_ENCRYPTION_CERT, SANDBOX_ENCRYPTION_KEY, () => createSelfSignedEncryptionCertificate('Railyard Sandbox Encryption'));
+}
+
+/** The sandbox's signing key pair (non-repudiation signatures on webhooks), made once per data directory. */
+export function loadOrCreateSandboxSigning(dataDir: string): Promise<{ certificate: string; privateKey: string }> {
+  return loadOrCreatePair(dataDir, SANDBOX_SIGNING_CERT, SANDBOX_SIGNING_KEY, () => createSelfSignedSigningCertificate('Railyard Sandbox Signing'));
+}
+
+/**
+ * A key pair kept in the data directory. The key file is private (0600); both are written aside
+ * and linked into place so a crash never leaves half a key.
+ */
+async function loadOrCreatePair(
+  dataDir: string,
+  certName: string,
+  keyName: string,
+  make: () => Promise<{ certificatePem: string; privateKeyPem: string }>,
+): Promise<{ certificate: string; privateKey: string }> {
+  const certificate = join(dataDir, certName);
+  const privateKey = join(dataDir, keyName);
   mkdirSync(dataDir, { recursive: true, mode: 0o700 });
   try {
     readFileSync(certificate);
@@ -58,7 +93,7 @@ export async function loadOrCreateSandboxEncryption(dataDir: string): Promise<{ 
   } catch (err) {
     if ((err as NodeJS.ErrnoException).code !== 'ENOENT') throw err;
   }
-  const made = await createSelfSignedEncryptionCertificate('Railyard Sandbox Encryption');
+  const made = await make();
   // key first; a process that loses the race for the key drops its pair and waits for the
   // winner's certificate, so key and certificate always come from the same process
   if (place(privateKey, made.privateKeyPem, 0o600)) place(certificate, made.certificatePem, 0o644);

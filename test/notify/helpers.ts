@@ -41,7 +41,7 @@ let orders = 0;
  * The real engine, sandbox connector, webhook module and API on a manual clock: retries are
  * driven by `advance`, while HTTP to the test receiver runs in real time.
  */
-export async function notifyHarness(o: { notifier?: Notifier; store?: Store } = {}): Promise<NotifyHarness> {
+export async function notifyHarness(o: { notifier?: Notifier; store?: Store; signBody?: (merchantId: string, body: string) => Promise<string | undefined> } = {}): Promise<NotifyHarness> {
   const clock = new ManualClock(Date.now());
   const store = o.store ?? new SqliteStore({ path: ':memory:' });
   await store.migrate();
@@ -59,7 +59,7 @@ export async function notifyHarness(o: { notifier?: Notifier; store?: Store } = 
   const other: Merchant = { ...merchant, id: 'mch_other', name: 'Other', apiKeyHashes: [hashApiKey(OTHER_KEY)] };
   const merchants = new MerchantDirectory([merchant, other]);
   const vault = new Vault(Vault.generateKeys());
-  const webhooks = createWebhooks({ store, vault, clock, log, worker: { timeoutMs: 2_000 } });
+  const webhooks = createWebhooks({ store, vault, clock, log, worker: { timeoutMs: 2_000, ...(o.signBody ? { signBody: o.signBody } : {}) } });
   const inbox = new MemoryNotifier(() => clock.now());
   const connectors = new ConnectorSet([connector]);
   const engine = new Engine({

@@ -18,7 +18,7 @@ export function createWebhooks(o: {
   clock: Clock;
   log: Logger;
   owner?: string;
-  worker?: Partial<Pick<WebhookWorkerOptions, 'wallClock' | 'timeoutMs' | 'batchSize' | 'maxConcurrency'>>;
+  worker?: Partial<Pick<WebhookWorkerOptions, 'wallClock' | 'timeoutMs' | 'batchSize' | 'maxConcurrency' | 'signBody'>>;
 }): Webhooks {
   const endpoints = new WebhookEndpoints(o.store, o.vault, o.clock);
   const worker = new WebhookWorker({

@@ -23,7 +23,15 @@ export interface WebhookWorkerOptions {
   timeoutMs?: number;
   batchSize?: number;
   maxConcurrency?: number;
+  /**
+   * Non-repudiation: base64 of Railyard's detached CMS signature over the exact body, for merchants
+   * that asked for one (undefined otherwise). Sent as `railyard-signature`.
+   */
+  signBody?: (merchantId: string, body: string) => Promise<string | undefined>;
 }
+
+/** The header carrying Railyard's own CMS signature over the event body. */
+export const NON_REPUDIATION_HEADER = 'railyard-signature';
 
 interface AttemptResult {
   ok: boolean;
@@ -93,6 +101,7 @@ export class WebhookWorker {
   private async post(endpoint: WebhookEndpointRecord, msgId: string, body: string): Promise<AttemptResult> {
     const secrets = this.o.endpoints.signingSecrets(endpoint, this.o.clock.now()).map((s) => s.reveal());
     const timestamp = Math.floor((this.o.wallClock ?? Date.now)() / 1000);
+    const cms = this.o.signBody ? await this.o.signBody(endpoint.merchantId, body) : undefined;
     try {
       const res = await request(endpoint.url, {
         method: 'POST',
@@ -102,6 +111,7 @@ export class WebhookWorker {
           'webhook-id': msgId,
           'webhook-timestamp': String(timestamp),
           'webhook-signature': signatureHeader(msgId, timestamp, body, secrets),
+          ...(cms ? { [NON_REPUDIATION_HEADER]: cms } : {}),
         },
         body,
         headersTimeout: this.timeoutMs,
