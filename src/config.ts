@@ -15,6 +15,7 @@ import type { MethodType } from './connector/types.js';
 import type { VaultKeys } from './domain/vault.js';
 import { defaultPaymentPolicy, type PaymentPolicy } from './engine/machine-types.js';
 import { hashApiKey, type Merchant } from './engine/merchants.js';
+import { SANDBOX_RAILS, simulatorConnectors, simulatorRoutes, type SandboxRails } from './sandbox-simulators.js';
 import type { SmtpSettings } from './notify/email/smtp-notifier.js';
 import { loadCertificates, loadCredential, TrustError, type OrderSignaturePolicy } from './trust/index.js';
 
@@ -46,6 +47,11 @@ export interface SandboxSettings {
   apiKey: string;
   /** The sandbox merchant's webhook endpoint, created or refreshed at start (src/server.ts). */
   webhook?: { url: string; secret?: string };
+  /**
+   * `simulators`: the connectors are demo-card and demo-sepa, and src/server.ts starts their
+   * simulators in process (src/sandbox-simulators.ts). Absent: the in-process `sandbox` connector.
+   */
+  rails?: SandboxRails;
 }
 
 /** Everything a running Railyard needs, fully resolved: no defaults are applied after this point. */
@@ -252,6 +258,7 @@ interface EnvSettings {
   databaseUrl?: string;
   sandboxApiKey: string;
   sandboxWebhook?: { url: string; secret?: string };
+  sandboxRails: SandboxRails;
 }
 
 const envValue = (env: Env, name: string): string | undefined => {
@@ -261,7 +268,7 @@ const envValue = (env: Env, name: string): string | undefined => {
 
 /** Sandbox variables are only checked in sandbox mode: a production deployment may inherit stray ones. */
 function readEnv(env: Env, issues: string[], sandbox: boolean): EnvSettings {
-  const out: EnvSettings = { sandboxApiKey: envValue(env, 'RAILYARD_SANDBOX_API_KEY') ?? DEFAULTS.sandboxApiKey };
+  const out: EnvSettings = { sandboxApiKey: envValue(env, 'RAILYARD_SANDBOX_API_KEY') ?? DEFAULTS.sandboxApiKey, sandboxRails: 'inprocess' };
   const host = envValue(env, 'HOST');
   if (host) out.host = host;
   const port = envValue(env, 'PORT');
@@ -286,6 +293,12 @@ function readEnv(env: Env, issues: string[], sandbox: boolean): EnvSettings {
   }
   if (hookSecret && !hookSecret.startsWith('whsec_')) issues.push('RAILYARD_SANDBOX_WEBHOOK_SECRET: must start with whsec_');
   if (hookSecret && !hookUrl) issues.push('RAILYARD_SANDBOX_WEBHOOK_SECRET: set without RAILYARD_SANDBOX_WEBHOOK_URL');
+  const rails = envValue(env, 'RAILYARD_SANDBOX_RAILS');
+  if (rails !== undefined) {
+    const known = SANDBOX_RAILS.find((r) => r === rails);
+    if (known) out.sandboxRails = known;
+    else issues.push(`RAILYARD_SANDBOX_RAILS: must be one of ${SANDBOX_RAILS.join(', ')}`);
+  }
   return out;
 }
 
@@ -630,12 +643,16 @@ function readSandboxKeys(path: string): VaultKeys {
   return keys;
 }
 
-/** The no-configuration setup: one sandbox bank, one sandbox merchant, SQLite under RAILYARD_DATA_DIR. */
+/**
+ * The no-configuration setup: one sandbox bank, one sandbox merchant, SQLite under RAILYARD_DATA_DIR.
+ * `RAILYARD_SANDBOX_RAILS=simulators` swaps the bank for the protocol simulators (src/sandbox-simulators.ts).
+ */
 export function sandboxConfig(env: Env = process.env): RailyardConfig {
   const issues: string[] = [];
   const e = readEnv(env, issues, true);
   if (issues.length > 0) throw new ConfigError(issues);
   const dataDir = e.dataDir ?? resolve(DEFAULTS.dataDir);
+  const onSimulators = e.sandboxRails === 'simulators';
   return {
     mode: 'sandbox',
     server: { host: e.host ?? DEFAULTS.host, port: e.port ?? DEFAULTS.port, maxBodyBytes: DEFAULTS.maxBodyBytes },
@@ -650,10 +667,11 @@ export function sandboxConfig(env: Env = process.env): RailyardConfig {
         name: 'Sandbox Shop',
         apiKeyHashes: [hashApiKey(e.sandboxApiKey)],
         allowNoConfirmation: true,
-        routes: { card: SANDBOX_CONNECTOR_ID, bank_account: SANDBOX_CONNECTOR_ID },
+        routes: onSimulators ? simulatorRoutes() : { card: SANDBOX_CONNECTOR_ID, bank_account: SANDBOX_CONNECTOR_ID },
       },
     ],
-    connectors: [
+    // On simulators the connectors' addresses are added by the server once the simulators listen.
+    connectors: onSimulators ? simulatorConnectors() : [
       {
         id: SANDBOX_CONNECTOR_ID,
         type: 'sandbox',
@@ -661,7 +679,7 @@ export function sandboxConfig(env: Env = process.env): RailyardConfig {
         settings: { callTimeoutMs: 3_000, settleAfterMs: 5_000, journalPath: join(dataDir, 'sandbox-bank.jsonl') },
       },
     ],
-    sandbox: { apiKey: e.sandboxApiKey, ...(e.sandboxWebhook ? { webhook: e.sandboxWebhook } : {}) },
+    sandbox: { apiKey: e.sandboxApiKey, ...(e.sandboxWebhook ? { webhook: e.sandboxWebhook } : {}), ...(onSimulators ? { rails: e.sandboxRails } : {}) },
   };
 }
 

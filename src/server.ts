@@ -18,6 +18,7 @@ import { Engine } from './engine/engine.js';
 import { MerchantDirectory } from './engine/merchants.js';
 import { createLogger, type Logger } from './log.js';
 import { MemoryNotifier, type Notifier } from './notify/notifier.js';
+import type { SandboxSimulators } from './sandbox-simulators.js';
 import { SmtpNotifier } from './notify/email/smtp-notifier.js';
 import { teeNotifier } from './notify/tee.js';
 import { createWebhooks } from './notify/webhooks/create.js';
@@ -51,7 +52,9 @@ export interface Railyard {
   clock: Clock;
   /** The sandbox customer inbox (one-time codes in clear); sandbox mode only. */
   sandboxNotifier?: MemoryNotifier;
-  /** Stops the workers, the connectors and the store. Safe to call more than once. */
+  /** The in-process bank simulators; sandbox on `rails: 'simulators'` only. */
+  simulators?: SandboxSimulators;
+  /** Stops the workers, the connectors, the simulators (if any) and the store. Safe to call more than once. */
   close(): Promise<void>;
 }
 
@@ -87,8 +90,14 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
   const store = createStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   const started: Connector[] = [];
   let engine: Engine | null = null;
+  let simulators: SandboxSimulators | undefined;
   try {
     await store.migrate();
+    // The simulators must listen before the connectors dial them; their ports are known only now.
+    if (config.sandbox?.rails === 'simulators') {
+      const { startSandboxSimulators } = await import('./sandbox-simulators.js');
+      simulators = await startSandboxSimulators(config.dataDir);
+    }
 
     // Connectors may report (late replies, pushed statuses) before the engine exists: keep those
     // reports and hand them over once it does, so none is lost during start-up.
@@ -101,7 +110,7 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       engine.report(connector, report).catch((err: unknown) => log.error({ err, connector, flow: report.flow }, 'connector report failed'));
     };
     const connectors = new ConnectorSet();
-    for (const c of config.connectors) {
+    for (const c of simulators ? simulators.wire(config.connectors) : config.connectors) {
       const factory = registry[c.type];
       if (!factory) throw new StartupError(`connector "${c.id}": unknown type "${c.type}"`);
       const connector = await factory({ clock, settings: { ...c.settings, id: c.id }, report: (r) => deliver(c.id, r) });
@@ -167,7 +176,7 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
     if (options.startWorkers !== false) eng.start();
 
     let closing: Promise<void> | null = null;
-    const close = (): Promise<void> => (closing ??= shutdown(eng, started, store, log));
+    const close = (): Promise<void> => (closing ??= shutdown(eng, started, store, log, simulators));
     return {
       config,
       app,
@@ -178,15 +187,16 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       log,
       clock,
       ...(sandboxNotifier ? { sandboxNotifier } : {}),
+      ...(simulators ? { simulators } : {}),
       close,
     };
   } catch (err) {
-    await shutdown(engine, started, store, log);
+    await shutdown(engine, started, store, log, simulators);
     throw err;
   }
 }
 
-async function shutdown(engine: Engine | null, connectors: Connector[], store: Store, log: Logger): Promise<void> {
+async function shutdown(engine: Engine | null, connectors: Connector[], store: Store, log: Logger, simulators?: SandboxSimulators): Promise<void> {
   const step = async (what: string, fn: () => Promise<void> | undefined): Promise<void> => {
     try {
       await fn();
@@ -197,6 +207,8 @@ async function shutdown(engine: Engine | null, connectors: Connector[], store: S
   };
   if (engine) await step('engine', () => engine.stop());
   for (const c of [...connectors].reverse()) await step(`connector ${c.id}`, () => c.stop?.());
+  // The banks go after the connectors, so no connector meets a closed simulator while it stops.
+  if (simulators) await step('simulators', () => simulators.close());
   await step('store', () => store.close());
 }
 
@@ -213,6 +225,8 @@ export async function startRailyard(config: RailyardConfig, options: RailyardOpt
   }
   const actualPort = (server.address() as AddressInfo).port;
   const url = `http://${displayHost(host)}:${actualPort}`;
+  // Only now is the inbound URL known: from here the simulated bank pushes its status reports.
+  railyard.simulators?.setRailyardUrl(url);
   railyard.log.info({ url, mode: config.mode }, 'railyard listening');
   let stopping: Promise<void> | null = null;
   const stop = (): Promise<void> =>

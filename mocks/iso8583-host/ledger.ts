@@ -1,3 +1,5 @@
+import { appendFileSync, existsSync, readFileSync } from 'node:fs';
+
 /**
  * The simulated host's books: one entry per request it acted on, keyed by the acquirer's
  * reference (DE127.2, the switch key), so tests can compare the host's view with Railyard's.
@@ -30,10 +32,35 @@ export interface HostEntry {
   rrn?: string;
 }
 
+/**
+ * One line of the journal: an arrival of a reference (so `received()` survives a restart too), or
+ * the new state of an entry (added, or changed in place by a completion, reversal or refund).
+ */
+export type HostJournalLine = { arrived: string } | { entry: HostEntry };
+
 export class HostLedger {
   private readonly byRef = new Map<string, HostEntry>();
   private readonly byOriginal = new Map<string, HostEntry>();
   private readonly receivedCounts = new Map<string, number>();
+
+  /**
+   * With a journal file the books outlive the process they run in (as a real host's do): every
+   * change appends one JSON line, and a restart replays them, the last state of an entry winning.
+   */
+  constructor(private readonly journalPath?: string) {
+    if (!journalPath || !existsSync(journalPath)) return;
+    for (const line of readFileSync(journalPath, 'utf8').split('\n')) {
+      if (!line.trim()) continue;
+      let l: HostJournalLine;
+      try {
+        l = JSON.parse(line) as HostJournalLine;
+      } catch {
+        continue; // a line torn by a crash mid-write: the change it records was never answered either
+      }
+      if ('arrived' in l) this.bump(l.arrived);
+      else this.index(l.entry);
+    }
+  }
 
   static originalKey(mti: string, stan: string, transmission: string, acquirer: string): string {
     return `${mti}|${stan}|${transmission}|${acquirer.replace(/^0+/, '')}`;
@@ -45,6 +72,11 @@ export class HostLedger {
   }
 
   countReceived(reference: string): void {
+    this.bump(reference);
+    this.journal({ arrived: reference });
+  }
+
+  private bump(reference: string): void {
     this.receivedCounts.set(reference, this.received(reference) + 1);
   }
 
@@ -57,8 +89,23 @@ export class HostLedger {
   }
 
   add(e: HostEntry): void {
+    this.index(e);
+    this.record(e);
+  }
+
+  /** Journals an entry changed in place (completed, reversed, refunded). */
+  record(e: HostEntry): void {
+    this.journal({ entry: e });
+  }
+
+  private index(e: HostEntry): void {
+    // A replayed later state replaces the earlier object in both indexes, so they never disagree.
     this.byRef.set(e.reference, e);
     this.byOriginal.set(HostLedger.originalKey(e.mti.slice(0, 3) + '0', e.stan, e.transmission, e.acquirer), e);
+  }
+
+  private journal(line: HostJournalLine): void {
+    if (this.journalPath) appendFileSync(this.journalPath, JSON.stringify(line) + '\n');
   }
 
   entries(paymentId?: string): HostEntry[] {

@@ -29,6 +29,8 @@ export interface Iso8583HostOptions {
   lateReplyMs?: number;
   /** How long a `stall` lasts. */
   stallMs?: number;
+  /** Keep the ledger in this file (JSON lines, replayed at start) so it outlives the process it runs in. */
+  journalPath?: string;
 }
 
 export interface Iso8583Host {
@@ -64,14 +66,15 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
   const framing = opts.framing ?? DEMO_FRAMING;
   const mac: MessageMac | undefined = opts.mac === false ? undefined : createMessageMac(opts.mac ?? DEMO_MAC);
   const lateReplyMs = opts.lateReplyMs ?? 5_000;
-  const ledger = new HostLedger();
+  const ledger = new HostLedger(opts.journalPath);
   const sockets = new Set<Socket>();
   const timers = new Set<NodeJS.Timeout>();
   let faults: QueuedFault[] = [];
   let refusing = false;
   let stalledUntil = 0;
   const network = { signOn: 0, echo: 0 };
-  let authSeq = 0;
+  // After a replay, approval codes go on from where the journal left them rather than repeat.
+  let authSeq = ledger.entries().filter((e) => e.authCode !== undefined).length;
 
   const takeFault = (kind: HostTxnKind): HostFault | undefined => {
     const i = faults.findIndex((f) => f.on === undefined || f.on === kind);
@@ -151,24 +154,36 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
         original = findOriginal(req) ?? ledger.openAuthorisation(base.paymentId);
         const ok = original !== undefined && original.kind === 'authorize' && original.approved && !original.reversed && !original.completed && amount <= original.amount;
         decision = { code: original === undefined ? '25' : ok ? '00' : '13', answer: 'normal' };
-        if (ok && original) original.completed = true;
+        if (ok && original) {
+          original.completed = true;
+          ledger.record(original);
+        }
         break;
       }
       case 'refund': {
         original = findOriginal(req) ?? ledger.completion(base.paymentId);
         const ok = original !== undefined && original.approved && !original.reversed && original.refunded + amount <= original.amount;
         decision = { code: original === undefined ? '25' : ok ? '00' : '13', answer: 'normal' };
-        if (ok && original) original.refunded += amount;
+        if (ok && original) {
+          original.refunded += amount;
+          ledger.record(original);
+        }
         break;
       }
       case 'reverse': {
         original = findOriginal(req);
         // 25: the original never reached us, so there is nothing to reverse (accepted by the dialect).
         decision = { code: original ? '00' : '25', answer: 'normal' };
-        if (original) original.reversed = true;
+        if (original) {
+          original.reversed = true;
+          ledger.record(original);
+        }
         if (original?.kind === 'complete' && original.original) {
           const auth = ledger.get(original.original);
-          if (auth) auth.reversed = true;
+          if (auth) {
+            auth.reversed = true;
+            ledger.record(auth);
+          }
         }
         break;
       }

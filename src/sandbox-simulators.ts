@@ -1,0 +1,92 @@
+/**
+ * The sandbox on real rails: with `RAILYARD_SANDBOX_RAILS=simulators`, cards go over ISO 8583 to
+ * mocks/iso8583-host through `demo-card`, bank accounts over ISO 20022 to mocks/iso20022-bank
+ * through `demo-sepa`, both simulators running inside this process on free loopback ports. The
+ * configuration (src/config.ts) names the connectors and routes; the server (src/server.ts)
+ * starts the simulators before the connectors, fills in where they listen, tells the bank where
+ * to push status reports once Railyard listens, and stops them after the connectors.
+ *
+ * Both simulators journal their books in the data directory, so, like real banks, they outlive a
+ * crash of Railyard and a restart meets the money where it was left.
+ */
+import { join } from 'node:path';
+import type { Iso20022Bank } from '../mocks/iso20022-bank/index.js';
+import type { Iso8583Host } from '../mocks/iso8583-host/index.js';
+import type { MethodType } from './connector/types.js';
+
+export type SandboxRails = 'inprocess' | 'simulators';
+export const SANDBOX_RAILS: readonly SandboxRails[] = ['inprocess', 'simulators'];
+
+export const SIM_CARD_CONNECTOR_ID = 'demo-card';
+export const SIM_SEPA_CONNECTOR_ID = 'demo-sepa';
+export const CARD_HOST_JOURNAL = 'iso8583-host.jsonl';
+export const SEPA_BANK_JOURNAL = 'iso20022-bank.jsonl';
+
+/** The same 3 s per bank call as the in-process sandbox: the engine's 5 s lease relies on it. */
+const CALL_TIMEOUT_MS = 3_000;
+
+/** A connector entry before the simulators listen: everything but where to reach them. */
+interface SimConnector {
+  id: string;
+  type: string;
+  settings: Record<string, unknown>;
+}
+
+/** The connector entries of the simulator sandbox (src/config.ts puts them in the configuration). */
+export function simulatorConnectors(): SimConnector[] {
+  return [
+    {
+      id: SIM_CARD_CONNECTOR_ID,
+      type: 'demo-card',
+      // No echo traffic (the host is in process) and quick reconnects, so a link is back at once.
+      settings: { callTimeoutMs: CALL_TIMEOUT_MS, echoIntervalMs: 0, readyTimeoutMs: 5_000, reconnect: { initialMs: 50, maxMs: 1_000 } },
+    },
+    { id: SIM_SEPA_CONNECTOR_ID, type: 'demo-sepa', settings: { callTimeoutMs: CALL_TIMEOUT_MS } },
+  ];
+}
+
+export const simulatorRoutes = (): Partial<Record<MethodType, string>> => ({ card: SIM_CARD_CONNECTOR_ID, bank_account: SIM_SEPA_CONNECTOR_ID });
+
+export interface SandboxSimulators {
+  cardHost: Iso8583Host;
+  bank: Iso20022Bank;
+  /** The configured connector entries with the simulators' addresses added to their settings. */
+  wire<C extends SimConnector>(connectors: readonly C[]): C[];
+  /** Railyard's base URL, known once it listens: the bank pushes status reports to its inbound route. */
+  setRailyardUrl(url: string): void;
+  close(): Promise<void>;
+}
+
+/**
+ * Starts both simulators on free loopback ports with their journals in `dataDir`. The card host
+ * answers the late-reply card a second after the call timeout (as the in-process sandbox does);
+ * pending transfers settle after 5 s, also as there.
+ */
+export async function startSandboxSimulators(dataDir: string): Promise<SandboxSimulators> {
+  // Loaded on demand (as `railyard mock` does): a server on other rails never loads the simulators.
+  const [{ startIso8583Host }, { startIso20022Bank }] = await Promise.all([import('../mocks/iso8583-host/index.js'), import('../mocks/iso20022-bank/index.js')]);
+  const cardHost = await startIso8583Host({ port: 0, host: '127.0.0.1', dialect: 'demo-card', lateReplyMs: CALL_TIMEOUT_MS + 1_000, journalPath: join(dataDir, CARD_HOST_JOURNAL) });
+  let bank: Iso20022Bank;
+  try {
+    // No callback yet: Railyard's port is only known after it listens (setRailyardUrl). Until
+    // then a settled transfer is found by the engine's status inquiry instead of a push.
+    bank = await startIso20022Bank({ port: 0, host: '127.0.0.1', settleAfterMs: 5_000, journalPath: join(dataDir, SEPA_BANK_JOURNAL) });
+  } catch (err) {
+    await cardHost.close();
+    throw err;
+  }
+  return {
+    cardHost,
+    bank,
+    wire: (connectors) =>
+      connectors.map((c) => {
+        if (c.id === SIM_CARD_CONNECTOR_ID) return { ...c, settings: { ...c.settings, host: '127.0.0.1', port: cardHost.port } };
+        if (c.id === SIM_SEPA_CONNECTOR_ID) return { ...c, settings: { ...c.settings, baseUrl: bank.url } };
+        return c;
+      }),
+    setRailyardUrl: (url) => bank.setCallbackUrl(`${url}/v1/connectors/${SIM_SEPA_CONNECTOR_ID}/inbound`),
+    close: async () => {
+      await Promise.allSettled([cardHost.close(), bank.close()]);
+    },
+  };
+}
