@@ -80,6 +80,8 @@ export interface TrustSettings {
   orderSignatures: Record<string, { policy: OrderSignaturePolicy; certificates: string[] }>;
   /** Railyard's certificate and private key for `payment_method.encrypted`. */
   encryption?: { certificate: string; privateKey: string };
+  /** Railyard's signing certificate and key: non-repudiation signatures on webhooks. */
+  signing?: { certificate: string; privateKey: string };
 }
 
 /** A configuration that cannot be used. `issues` are `path: message` lines, one per problem. */
@@ -138,6 +140,8 @@ const securitySchema = z.strictObject({
   mac_key_base64_env: envName.optional(),
   /** PEM files; relative paths are relative to the configuration file. */
   encryption: z.strictObject({ certificate: z.string().min(1), private_key: z.string().min(1) }).optional(),
+  /** Railyard's own signing pair, for merchants with `non_repudiation: true`. */
+  signing: z.strictObject({ certificate: z.string().min(1), private_key: z.string().min(1) }).optional(),
 });
 
 const apiKeySchema = z.strictObject({
@@ -152,6 +156,8 @@ const merchantSchema = z.strictObject({
   name: z.string().min(1).max(200),
   api_keys: z.array(apiKeySchema).min(1, { error: 'needs at least one API key' }),
   allow_no_confirmation: z.boolean().optional(),
+  /** Webhooks also carry Railyard's detached CMS signature over the body (needs security.signing). */
+  non_repudiation: z.boolean().optional(),
   routes: z.strictObject({ card: z.string().optional(), bank_account: z.string().optional() }).optional(),
   refund_window_days: z.number().int().min(0).max(3650).optional(),
   order_signature: z
@@ -404,6 +410,7 @@ function resolveMerchants(f: FileConfig, issues: string[]): Merchant[] {
       allowNoConfirmation: m.allow_no_confirmation ?? false,
       routes,
       ...(m.refund_window_days !== undefined ? { refundWindowDays: m.refund_window_days } : {}),
+      ...(m.non_repudiation ? { nonRepudiation: true } : {}),
     };
   });
 }
@@ -547,8 +554,21 @@ function resolveTrust(f: FileConfig, baseDir: string, issues: string[]): TrustSe
       trustIssue(['security', 'encryption'], err);
     }
   }
-  if (Object.keys(orderSignatures).length === 0 && !encryption) return undefined;
-  return { orderSignatures, ...(encryption ? { encryption } : {}) };
+  const sig = f.security.signing;
+  let signing: TrustSettings['signing'];
+  if (sig) {
+    signing = { certificate: resolve(baseDir, sig.certificate), privateKey: resolve(baseDir, sig.private_key) };
+    try {
+      loadCredential(signing.certificate, signing.privateKey, { purpose: 'sign' });
+    } catch (err) {
+      trustIssue(['security', 'signing'], err);
+    }
+  }
+  f.merchants.forEach((m, i) => {
+    if (m.non_repudiation && !sig) issues.push(`${formatPath(['merchants', i, 'non_repudiation'])}: needs security.signing (Railyard's signing certificate and key)`);
+  });
+  if (Object.keys(orderSignatures).length === 0 && !encryption && !signing) return undefined;
+  return { orderSignatures, ...(encryption ? { encryption } : {}), ...(signing ? { signing } : {}) };
 }
 
 /** Reads and resolves one configuration file; relative paths inside it are relative to the file. */
@@ -667,6 +687,8 @@ export function sandboxConfig(env: Env = process.env): RailyardConfig {
         name: 'Sandbox Shop',
         apiKeyHashes: [hashApiKey(e.sandboxApiKey)],
         allowNoConfirmation: true,
+        // sandbox webhooks show what a merchant asking for non-repudiation receives
+        nonRepudiation: true,
         routes: onSimulators ? simulatorRoutes() : { card: SANDBOX_CONNECTOR_ID, bank_account: SANDBOX_CONNECTOR_ID },
       },
     ],

@@ -25,7 +25,9 @@ import { createWebhooks } from './notify/webhooks/create.js';
 import { createStore } from './store/index.js';
 import type { Store } from './store/types.js';
 import { loadTrust } from './trust/runtime.js';
-import { loadOrCreateSandboxEncryption } from './trust/self-signed.js';
+import { loadCredential } from './trust/keys.js';
+import { loadOrCreateSandboxEncryption, loadOrCreateSandboxSigning } from './trust/self-signed.js';
+import { signDetached } from './trust/sign.js';
 
 export interface RailyardOptions {
   log?: Logger;
@@ -134,7 +136,15 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
     const smtp = smtpSettings ? new SmtpNotifier(smtpSettings) : undefined;
     const notifier = options.notifier ?? (smtp && sandboxNotifier ? teeNotifier(sandboxNotifier, smtp) : (smtp ?? sandboxNotifier ?? droppingNotifier(log)));
     // Webhooks: deliveries are queued in each event's transaction and sent by a worker of the engine loop.
-    const webhooks = createWebhooks({ store, vault, clock, log });
+    // Non-repudiation: Railyard signs the webhook bodies of merchants who ask (the sandbox signs with
+    // a self-signed pair kept in the data dir, like its encryption pair).
+    const signingFiles = config.trust?.signing ?? (config.mode === 'sandbox' ? await loadOrCreateSandboxSigning(config.dataDir) : undefined);
+    const signer = signingFiles ? loadCredential(signingFiles.certificate, signingFiles.privateKey, { purpose: 'sign', now: new Date(clock.now()) }) : undefined;
+    const signBody = signer
+      ? async (merchantId: string, body: string): Promise<string | undefined> =>
+          merchants.get(merchantId)?.nonRepudiation ? Buffer.from(await signDetached(Buffer.from(body, 'utf8'), signer)).toString('base64') : undefined
+      : undefined;
+    const webhooks = createWebhooks({ store, vault, clock, log, ...(signBody ? { worker: { signBody } } : {}) });
     const sandboxHook = config.sandbox?.webhook;
     if (sandboxHook) {
       const endpoint = await webhooks.endpoints.ensure(config.merchants[0]?.id ?? SANDBOX_MERCHANT_ID, sandboxHook.url, sandboxHook.secret);

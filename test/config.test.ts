@@ -133,6 +133,7 @@ describe('errors name the bad key', () => {
     ['bad sha256', (f) => (f.merchants[0].api_keys[1] = { sha256: 'abc' }), 'merchants[0].api_keys[1].sha256: must be 64 hex characters'],
     ['unknown connector type', (f) => (f.connectors[0].type = 'acme-bank'), 'connectors[0].type: unknown connector type "acme-bank" (known: sandbox'],
     ['misspelt key', (f) => (f.merchants[0].allow_no_confirmaton = true), 'merchants[0].allow_no_confirmaton: unknown key'],
+    ['non-repudiation without a signing pair', (f) => (f.merchants[0].non_repudiation = true), 'merchants[0].non_repudiation: needs security.signing'],
     ['missing section', (f) => delete f.security, 'security: is required'],
     ['wrong type', (f) => (f.server.port = '8080'), 'server.port: Invalid input: expected number, received string'],
     ['port out of range', (f) => (f.server.port = 70_000), 'server.port:'],
@@ -267,6 +268,7 @@ describe('sandbox', () => {
         name: 'Sandbox Shop',
         apiKeyHashes: [hashApiKey('sk_sandbox_railyard')],
         allowNoConfirmation: true,
+        nonRepudiation: true,
         routes: { card: 'sandbox', bank_account: 'sandbox' },
       },
     ]);

@@ -12,6 +12,8 @@ export interface Merchant {
   routes: Partial<Record<MethodType, string>>;
   /** Overrides the connector's refund window. */
   refundWindowDays?: number;
+  /** Webhooks carry Railyard's detached CMS signature over the body. */
+  nonRepudiation?: boolean;
 }
 
 /** API keys carry >= 128 bits of entropy, so one SHA-256 is enough; no slow KDF is needed per request. */

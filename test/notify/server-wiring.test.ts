@@ -69,6 +69,8 @@ describe('server wiring: sandbox webhook endpoint and SMTP', () => {
       await until('the result email', () => capture.to('buyer@example.test')[1]);
       expect(capture.to('buyer@example.test')[1]?.subject).toBe('Your payment to Sandbox Shop was approved');
       expect(receiver.received.every((d) => d.verifiedWith.length === 1)).toBe(true);
+      // the sandbox merchant asks for non-repudiation: each body also carries Railyard's CMS signature
+      expect(receiver.received.every((d) => typeof d.nonRepudiation === 'string' && d.nonRepudiation.length > 100)).toBe(true);
       const types = receiver.accepted().map((d) => (d.event as { type: string }).type);
       expect(types).toEqual(['payment.requires_confirmation', 'payment.authorized', 'payment.succeeded']);
     } finally {
