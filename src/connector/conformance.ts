@@ -91,6 +91,7 @@ export function runConnectorConformance<C extends Connector>(opts: ConformanceOp
 
     const test = (name: ConformanceTest, fn: () => Promise<void>): void => {
       const reason = skipped.get(name);
+      // A connector skips a test only with a reason (its `skip` option); the reason shows in the name.
       if (reason) it.skip(`${name} (skipped: ${reason})`, fn);
       else it(name, fn);
     };

@@ -1,10 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
+import { account, card, freePort, startServer, waitHealthy } from './server-process.js';
 
 /**
  * The whole server as a process: payments are created over HTTP, the process is SIGKILLed while
@@ -22,40 +22,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-function startServer(port: number): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: { ...process.env, RAILYARD_DATA_DIR: dataDir, PORT: String(port), HOST: '127.0.0.1', RAILYARD_SANDBOX_API_KEY: KEY, LOG_LEVEL: 'warn' },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  children.push(child);
-  return child;
-}
-
-async function waitHealthy(base: string): Promise<void> {
-  const end = Date.now() + 30_000;
-  while (Date.now() < end) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error('server did not become healthy');
-}
-
-const card = (number: string) => ({ type: 'card', card: { number, exp_month: 12, exp_year: 2031 } });
-const account = (iban: string, name = 'Max Mustermann') => ({ type: 'bank_account', bank_account: { iban, name } });
+const start = (port: number): ChildProcess => startServer({ RAILYARD_DATA_DIR: dataDir, PORT: String(port), RAILYARD_SANDBOX_API_KEY: KEY }, children);
 
 const CASES: { method: object; expected: string; times: number }[] = [
   { method: card('4242424242424242'), expected: 'succeeded', times: 8 },
@@ -84,8 +51,8 @@ describe('crash recovery across processes', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
-    const first = startServer(port);
-    await waitHealthy(base);
+    const first = start(port);
+    await waitHealthy(base, first);
 
     const expected = new Map<string, string>();
     const creates: Promise<void>[] = [];
@@ -114,8 +81,8 @@ describe('crash recovery across processes', () => {
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
 
-    const second = startServer(port);
-    await waitHealthy(base);
+    const second = start(port);
+    await waitHealthy(base, second);
     const statuses = new Map<string, string>();
     const end = Date.now() + 60_000;
     while (Date.now() < end) {

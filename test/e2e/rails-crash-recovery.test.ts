@@ -1,6 +1,5 @@
-import { spawn, type ChildProcess } from 'node:child_process';
+import type { ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,6 +8,7 @@ import { toBankId } from '../../connectors/demo-sepa/mapping.js';
 import { BankLedger } from '../../mocks/iso20022-bank/index.js';
 import { HostLedger } from '../../mocks/iso8583-host/index.js';
 import { CARD_HOST_JOURNAL, SEPA_BANK_JOURNAL } from '../../src/sandbox-simulators.js';
+import { account, card, freePort, startServer, waitHealthy } from './server-process.js';
 
 /**
  * The sandbox on real rails (RAILYARD_SANDBOX_RAILS=simulators) as a process: cards go over ISO
@@ -27,48 +27,8 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-async function freePort(): Promise<number> {
-  const s = createServer();
-  await new Promise<void>((r) => s.listen(0, '127.0.0.1', r));
-  const port = (s.address() as { port: number }).port;
-  await new Promise((r) => s.close(r));
-  return port;
-}
-
-function startServer(port: number): ChildProcess {
-  const child = spawn(process.execPath, ['--import', 'tsx', 'src/main.ts'], {
-    env: {
-      ...process.env,
-      RAILYARD_SANDBOX_RAILS: 'simulators',
-      RAILYARD_DATA_DIR: dataDir,
-      PORT: String(port),
-      HOST: '127.0.0.1',
-      RAILYARD_SANDBOX_API_KEY: KEY,
-      LOG_LEVEL: 'warn',
-    },
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  child.stdout?.resume();
-  child.stderr?.resume();
-  children.push(child);
-  return child;
-}
-
-async function waitHealthy(base: string, child: ChildProcess): Promise<void> {
-  const end = Date.now() + 20_000;
-  while (Date.now() < end && child.exitCode === null) {
-    try {
-      if ((await fetch(`${base}/healthz`)).ok) return;
-    } catch {
-      // not listening yet
-    }
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  throw new Error(`server did not become healthy (exit code ${String(child.exitCode)})`);
-}
-
-const card = (number: string) => ({ type: 'card', card: { number, exp_month: 12, exp_year: 2031 } });
-const account = (iban: string, name = 'Max Mustermann') => ({ type: 'bank_account', bank_account: { iban, name } });
+const start = (port: number): ChildProcess =>
+  startServer({ RAILYARD_SANDBOX_RAILS: 'simulators', RAILYARD_DATA_DIR: dataDir, PORT: String(port), RAILYARD_SANDBOX_API_KEY: KEY }, children);
 
 /** Every card and IBAN test value of ARCHITECTURE.md with its documented final status (mocks/README.md). */
 const CASES: { method: { type: string }; expected: string; times: number }[] = [
@@ -100,7 +60,7 @@ describe('crash recovery on the real-protocol rails', () => {
     const port = await freePort();
     const base = `http://127.0.0.1:${port}`;
     const auth = { authorization: `Bearer ${KEY}`, 'content-type': 'application/json' };
-    const first = startServer(port);
+    const first = start(port);
     await waitHealthy(base, first);
 
     const created = new Map<string, Created>();
@@ -136,7 +96,7 @@ describe('crash recovery on the real-protocol rails', () => {
     first.kill('SIGKILL');
     await new Promise((r) => first.once('exit', r));
 
-    const second = startServer(port);
+    const second = start(port);
     await waitHealthy(base, second);
     const statuses = new Map<string, string>();
     const end = Date.now() + 25_000;
