@@ -17,6 +17,8 @@ import {
   xsdDirectory,
 } from '../../src/iso20022/index.js';
 import { createHttpTransport, type BankTransport } from '../../src/iso20022/transport/index.js';
+import { loadCertificates, loadCredential } from '../../src/trust/keys.js';
+import { ReplyVerifier, requestSigner, withEvidence } from './evidence.js';
 import { reportsFromInbound } from './inbound.js';
 import {
   bankAccountOf,
@@ -62,6 +64,10 @@ export interface DemoSepaSettings {
   xsd: boolean;
   tls?: { key?: string; cert?: string; ca?: string };
   headers?: Record<string, string>;
+  /** Railyard's signing certificate and key (PEM paths): requests carry a detached CMS signature. */
+  signing?: { certificate: string; privateKey: string };
+  /** The bank's certificates or CA (PEM paths): replies must carry a signature that verifies. */
+  bankCertificates?: string[];
 }
 
 const str = (s: Record<string, unknown>, key: string): string | undefined => (typeof s[key] === 'string' ? (s[key] as string) : undefined);
@@ -71,7 +77,12 @@ export function readSettings(s: Record<string, unknown>): DemoSepaSettings {
   const callTimeoutMs = num(s, 'callTimeoutMs') ?? 3_000;
   const tls = { key: str(s, 'tlsKey'), cert: str(s, 'tlsCert'), ca: str(s, 'tlsCa') };
   const headers = typeof s.headers === 'object' && s.headers !== null ? (s.headers as Record<string, string>) : undefined;
+  const signingCertificate = str(s, 'signingCertificate');
+  const signingKey = str(s, 'signingKey');
+  const bankCertificates = Array.isArray(s.bankCertificates) ? s.bankCertificates.filter((c): c is string => typeof c === 'string') : undefined;
   return {
+    ...(signingCertificate && signingKey ? { signing: { certificate: signingCertificate, privateKey: signingKey } } : {}),
+    ...(bankCertificates && bankCertificates.length > 0 ? { bankCertificates } : {}),
     id: str(s, 'id') ?? 'demo-sepa',
     baseUrl: str(s, 'baseUrl') ?? 'http://127.0.0.1:8620',
     callTimeoutMs,
@@ -98,11 +109,14 @@ export interface DemoSepaConnector extends Connector {
 /** The registry's factory: the HTTP transport to the bank named in the settings. */
 export function createDemoSepaConnector(env: ConnectorEnv): DemoSepaConnector {
   const settings = readSettings(env.settings);
+  // Loaded (and checked: validity, key usage, key match) at start, so a bad file stops start-up.
+  const signer = settings.signing ? loadCredential(settings.signing.certificate, settings.signing.privateKey, { purpose: 'sign' }) : undefined;
   const transport = createHttpTransport({
     baseUrl: settings.baseUrl,
     timeoutMs: settings.requestTimeoutMs,
     ...(settings.tls ? { tls: settings.tls } : {}),
     ...(settings.headers ? { headers: settings.headers } : {}),
+    ...(signer ? { sign: requestSigner(signer) } : {}),
   });
   return demoSepaConnector(env, transport, settings);
 }
@@ -114,6 +128,7 @@ export function createDemoSepaConnector(env: ConnectorEnv): DemoSepaConnector {
  */
 export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, settings: DemoSepaSettings = readSettings(env.settings)): DemoSepaConnector {
   const ctx = (): MessageContext => ({ messageId: newMessageId(), now: env.clock.now() });
+  const replies = settings.bankCertificates ? new ReplyVerifier(loadCertificates(settings.bankCertificates)) : undefined;
 
   /** Builds (rules + XSD gate), sends once, reads the reply into one outcome; never throws. */
   async function exchange<T extends BuildableType, R extends MessageType>(
@@ -140,11 +155,13 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
     if (r.kind === 'unknown') return unknown(true, r.reason);
     if (r.status === 408 || r.status === 429 || r.status >= 500) return unknown(true, `bank answered HTTP ${r.status}`);
     if (r.status >= 400) return declined(r.status === 400 || r.status === 422 ? 'FF01' : `http_${r.status}`, `the bank refused the request (HTTP ${r.status})`);
+    let outcome: Outcome;
     try {
-      return read(parseAs(replyType, r.body));
+      outcome = read(parseAs(replyType, r.body));
     } catch (err) {
       return unknown(true, `unreadable ${replyType} reply: ${err instanceof Iso20022Error ? err.code : 'not XML'}`);
     }
+    return replies ? withEvidence(outcome, await replies.check(r.body, r.headers)) : outcome;
   }
 
   const accountOr = (req: FlowRequest) => bankAccountOf(req);

@@ -1,3 +1,7 @@
+import { REPLY_SIGNATURE_HEADER, REQUEST_SIGNATURE_HEADER } from '../../connectors/demo-sepa/evidence.js';
+import type { Credential } from '../../src/trust/keys.js';
+import { signDetached } from '../../src/trust/sign.js';
+import type { SignatureVerifier } from '../../src/trust/verify.js';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
@@ -24,6 +28,7 @@ export type BankFault =
   | 'duplicate_reply'
   | 'invalid_xml'
   | 'malformed_reply'
+  | 'bad_signature'
   | 'unreachable';
 
 export interface Iso20022BankOptions {
@@ -39,6 +44,17 @@ export interface Iso20022BankOptions {
   duplicatePushDelayMs?: number;
   /** Keep the ledger in this file (JSON lines) so the bank outlives a restart of Railyard's process. */
   journalPath?: string;
+  /** The bank signs its replies (`x-bank-signature`: detached CMS over the body) with this. */
+  signer?: Credential;
+  /** Checks Railyard's request signatures (`x-railyard-signature`); results in `signatureChecks`. */
+  requestVerifier?: SignatureVerifier;
+}
+
+/** How the bank found Railyard's request signatures. */
+export interface SignatureChecks {
+  verified: number;
+  failed: number;
+  missing: number;
 }
 
 export interface Iso20022Bank {
@@ -49,6 +65,7 @@ export interface Iso20022Bank {
   /** Drops queued faults and comes back online. */
   clearFaults(): Promise<void>;
   setCallbackUrl(url: string | undefined): void;
+  signatureChecks: SignatureChecks;
   /** Resolves when every push scheduled so far was delivered or given up. */
   pushesSettled(): Promise<void>;
   close(): Promise<void>;
@@ -71,6 +88,7 @@ const ALIAS: Readonly<Record<BankFault, BankFault>> = {
   duplicate_reply: 'duplicate_push',
   invalid_xml: 'invalid_xml',
   malformed_reply: 'invalid_xml',
+  bad_signature: 'bad_signature',
   unreachable: 'unreachable',
 };
 
@@ -146,6 +164,21 @@ export async function startIso20022Bank(opts: Iso20022BankOptions = {}): Promise
   });
   app.get('/_control/ledger', (c) => c.json(ledger.entries().map(({ source: _s, ...e }) => e)));
 
+  const signatureChecks: SignatureChecks = { verified: 0, failed: 0, missing: 0 };
+  const checkRequestSignature = async (xml: string, header: string | undefined): Promise<void> => {
+    if (!opts.requestVerifier) return;
+    if (!header) {
+      signatureChecks.missing++;
+      return;
+    }
+    try {
+      await opts.requestVerifier.verify(Buffer.from(header, 'base64'), Buffer.from(xml, 'utf8'));
+      signatureChecks.verified++;
+    } catch {
+      signatureChecks.failed++;
+    }
+  };
+
   for (const [path, types] of Object.entries(BANK_PATHS)) {
     app.post(path, async (c) => {
       const xml = await c.req.text();
@@ -157,6 +190,7 @@ export async function startIso20022Bank(opts: Iso20022BankOptions = {}): Promise
         throw err;
       }
       if (!types.includes(inc.type)) return c.text(`${path} takes ${types.join(' or ')}, not ${inc.type}`, 400);
+      if (opts.requestVerifier) await checkRequestSignature(xml, c.req.header(REQUEST_SIGNATURE_HEADER));
       const fault = faults.get(inc.flow)?.shift();
       bank.arrive(inc, fault !== 'no_reply');
       if (fault === 'no_reply') {
@@ -169,7 +203,11 @@ export async function startIso20022Bank(opts: Iso20022BankOptions = {}): Promise
       if (fault === 'slow_reply') await new Promise<void>((r) => later(opts.slowReplyMs ?? 1_500, r));
       if (fault === 'invalid_xml') return c.body('<Document><not-closed', 200, XML);
       if (fault === 'duplicate_push') later(opts.duplicatePushDelayMs ?? 50, () => done.touched.forEach(push));
-      return c.body(done.reply, 200, XML);
+      if (!opts.signer) return c.body(done.reply, 200, XML);
+      // a bad signature is a real signature over other bytes: only checking it reveals the problem
+      const signedBytes = Buffer.from(fault === 'bad_signature' ? `${done.reply} ` : done.reply, 'utf8');
+      const signature = Buffer.from(await signDetached(signedBytes, opts.signer)).toString('base64');
+      return c.body(done.reply, 200, { ...XML, [REPLY_SIGNATURE_HEADER]: signature });
     });
   }
 
@@ -206,6 +244,7 @@ export async function startIso20022Bank(opts: Iso20022BankOptions = {}): Promise
     url: `http://${host}:${port}`,
     port,
     ledger,
+    signatureChecks,
     inject,
     clearFaults: async () => {
       faults.clear();

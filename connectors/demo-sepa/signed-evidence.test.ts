@@ -1,0 +1,88 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { BANK_TEST_IBANS, startIso20022Bank, type Iso20022Bank } from '../../mocks/iso20022-bank/index.js';
+import { createHarness, type Harness } from '../../src/connector/harness.js';
+import { TrustedCertificate } from '../../src/trust/certificate.js';
+import { credentialFromPem } from '../../src/trust/keys.js';
+import { createSelfSignedSigningCertificate } from '../../src/trust/self-signed.js';
+import { SignatureVerifier } from '../../src/trust/verify.js';
+import { createDemoSepaConnector } from './index.js';
+
+/**
+ * Signed bank evidence over a real HTTP bank: Railyard signs every request, the bank signs every
+ * reply, the verified signature is kept as evidence, and a reply whose signature does not verify
+ * sends the payment to manual review instead of `succeeded`.
+ */
+let dir: string;
+let sim: Iso20022Bank;
+let h: Harness;
+const files = { railyardCert: '', railyardKey: '', bankCert: '' };
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'railyard-sepa-signed-'));
+  const railyard = await createSelfSignedSigningCertificate('Railyard Test');
+  const bank = await createSelfSignedSigningCertificate('Demo Bank Signing');
+  files.railyardCert = join(dir, 'railyard.pem');
+  files.railyardKey = join(dir, 'railyard.key');
+  files.bankCert = join(dir, 'bank.pem');
+  writeFileSync(files.railyardCert, railyard.certificatePem);
+  writeFileSync(files.railyardKey, railyard.privateKeyPem, { mode: 0o600 });
+  writeFileSync(files.bankCert, bank.certificatePem);
+  sim = await startIso20022Bank({
+    port: 0,
+    host: '127.0.0.1',
+    settleAfterMs: 300,
+    signer: credentialFromPem(bank.certificatePem, bank.privateKeyPem, { purpose: 'sign' }),
+    requestVerifier: new SignatureVerifier(TrustedCertificate.fromPem(railyard.certificatePem, 'railyard')),
+  });
+});
+
+afterAll(async () => {
+  await sim.close();
+  rmSync(dir, { recursive: true, force: true });
+});
+
+afterEach(async () => {
+  await h.close();
+});
+
+const start = async () => {
+  h = await createHarness({
+    newConnector: createDemoSepaConnector,
+    realTime: true,
+    settings: { baseUrl: sim.url, callTimeoutMs: 1_000, signingCertificate: files.railyardCert, signingKey: files.railyardKey, bankCertificates: [files.bankCert] },
+    policy: { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 }, pollIntervalMs: 100 },
+  });
+};
+
+const pay = () =>
+  h.pay({ confirmation: 'none', payment_method: { type: 'bank_account', bank_account: { iban: BANK_TEST_IBANS.verified.iban, name: BANK_TEST_IBANS.verified.name } } });
+
+describe('demo-sepa with signed requests and replies', () => {
+  it("signs every request, verifies every reply, and keeps the bank's signature as evidence", async () => {
+    await start();
+    const before = { ...sim.signatureChecks };
+    const p = await h.settle((await pay()).id, { maxMs: 15_000 });
+    expect(p.status).toBe('succeeded');
+    expect(sim.signatureChecks.verified).toBeGreaterThan(before.verified);
+    expect(sim.signatureChecks.failed).toBe(before.failed);
+    expect(sim.signatureChecks.missing).toBe(before.missing);
+    const history = await h.store.listHistory(p.id);
+    const transfer = history.find((r) => JSON.stringify(r.data).includes('"flow":"transfer"'));
+    expect(JSON.stringify(transfer?.data)).toContain('"bank_signer":"CN=Demo Bank Signing"');
+    expect(JSON.stringify(transfer?.data)).toContain('"integrity":"verified"');
+    const events = await h.store.listEvents({ merchantId: h.merchant.id, limit: 10, paymentId: p.id });
+    const succeeded = events.items.find((e) => e.type === 'payment.succeeded');
+    expect(JSON.stringify(succeeded?.data)).toContain('bank_signature');
+  });
+
+  it('a reply whose signature does not verify goes to manual review, never to succeeded', async () => {
+    await start();
+    sim.inject('bad_signature', 'transfer');
+    const p = await h.settle((await pay()).id, { maxMs: 15_000 });
+    expect(p.status).toBe('requires_review');
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failure' });
+  });
+});
