@@ -206,9 +206,15 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
     return exchange(PATHS.refund, 'pacs.004.001.09', model, 'generic', 'pacs.002.001.10', (m) => fromPacs002(m, { transactionId: req.reference }, 'refund'), signal);
   };
 
-  const inbound = async (req: { body: Uint8Array }): Promise<InboundResult> => {
+  const inbound = async (req: { body: Uint8Array; headers: Record<string, string> }): Promise<InboundResult> => {
     try {
-      const reports = reportsFromInbound(new TextDecoder().decode(req.body));
+      const xml = new TextDecoder().decode(req.body);
+      let reports = reportsFromInbound(xml);
+      // A pushed status is bank evidence like a reply: checked the same way when signatures are on.
+      if (replies) {
+        const check = await replies.check(xml, req.headers);
+        reports = reports.map((r) => ({ ...r, outcome: withEvidence(r.outcome, check) }));
+      }
       return { reports, response: { status: 200, contentType: 'text/plain; charset=utf-8', body: `accepted ${reports.length} status report(s)\n` } };
     } catch (err) {
       const what = err instanceof Error ? err.message : 'unreadable';

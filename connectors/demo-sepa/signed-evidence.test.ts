@@ -44,10 +44,6 @@ afterAll(async () => {
   rmSync(dir, { recursive: true, force: true });
 });
 
-afterEach(async () => {
-  await h.close();
-});
-
 const start = async () => {
   h = await createHarness({
     newConnector: createDemoSepaConnector,
@@ -61,6 +57,10 @@ const pay = () =>
   h.pay({ confirmation: 'none', payment_method: { type: 'bank_account', bank_account: { iban: BANK_TEST_IBANS.verified.iban, name: BANK_TEST_IBANS.verified.name } } });
 
 describe('demo-sepa with signed requests and replies', () => {
+  afterEach(async () => {
+    await h.close();
+  });
+
   it("signs every request, verifies every reply, and keeps the bank's signature as evidence", async () => {
     await start();
     const before = { ...sim.signatureChecks };
@@ -84,5 +84,33 @@ describe('demo-sepa with signed requests and replies', () => {
     const p = await h.settle((await pay()).id, { maxMs: 15_000 });
     expect(p.status).toBe('requires_review');
     expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failure' });
+  });
+});
+
+describe('pushed status reports are bank evidence too', () => {
+  it('a signed push keeps its outcomes; an unsigned one cannot decide anything', async () => {
+    const { readFileSync } = await import('node:fs');
+    const { JumpableClock } = await import('../../src/domain/clock.js');
+    const { signDetached } = await import('../../src/trust/sign.js');
+    const { REPLY_SIGNATURE_HEADER } = await import('./evidence.js');
+    const xml = readFileSync('../shared/iso20022/samples/pain/pain.002.001.10.partial-acceptance.xml');
+    const bank = await createSelfSignedSigningCertificate('Push Bank');
+    const bankCert = join(dir, 'push-bank.pem');
+    writeFileSync(bankCert, bank.certificatePem);
+    const env = (bankCertificates?: string[]) => ({
+      clock: new JumpableClock(),
+      settings: { baseUrl: 'http://127.0.0.1:9', ...(bankCertificates ? { bankCertificates } : {}) },
+      report: () => undefined,
+    });
+    const plain = await createDemoSepaConnector(env()).flows.inbound?.({ body: xml, contentType: 'application/xml', headers: {} }, { clock: new JumpableClock(), signal: new AbortController().signal });
+    const checking = createDemoSepaConnector(env([bankCert]));
+    const signature = Buffer.from(await signDetached(xml, credentialFromPem(bank.certificatePem, bank.privateKeyPem, { purpose: 'sign' }))).toString('base64');
+    const ctx = { clock: new JumpableClock(), signal: new AbortController().signal };
+    const signed = await checking.flows.inbound?.({ body: xml, contentType: 'application/xml', headers: { [REPLY_SIGNATURE_HEADER]: signature } }, ctx);
+    const unsigned = await checking.flows.inbound?.({ body: xml, contentType: 'application/xml', headers: {} }, ctx);
+    expect(plain?.reports.length).toBeGreaterThan(1);
+    expect(signed?.reports.map((r) => r.outcome.kind)).toEqual(plain?.reports.map((r) => r.outcome.kind));
+    expect(plain?.reports.some((r) => r.outcome.kind === 'declined')).toBe(true);
+    expect(unsigned?.reports.every((r) => r.outcome.kind === 'unknown' || (r.outcome.kind === 'ok' && r.outcome.integrity === 'failed'))).toBe(true);
   });
 });

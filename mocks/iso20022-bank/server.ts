@@ -120,9 +120,12 @@ export async function startIso20022Bank(opts: Iso20022BankOptions = {}): Promise
     if (!url || closing) return;
     const body = bank.statusReport(e);
     const p = (async () => {
+      const headers = opts.signer
+        ? { ...XML, [REPLY_SIGNATURE_HEADER]: Buffer.from(await signDetached(Buffer.from(body, 'utf8'), opts.signer)).toString('base64') }
+        : XML;
       for (let attempt = 0; attempt < 3 && !closing; attempt++) {
         try {
-          const res = await fetch(url, { method: 'POST', headers: XML, body, signal: AbortSignal.timeout(2_000) });
+          const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(2_000) });
           await res.arrayBuffer();
           if (res.ok) {
             e.pushes++;
