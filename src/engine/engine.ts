@@ -154,6 +154,10 @@ export class Engine {
     const interval = this.o.pollIntervalMs ?? 250;
     let lastRecover = 0;
     while (!this.stopping) {
+      // Yield to I/O first: the store is synchronous underneath, so without this a busy loop
+      // would run on microtasks alone and starve the HTTP server; it also lets changes that
+      // arrive together be claimed together.
+      await new Promise((r) => setImmediate(r));
       this.dirty = false;
       try {
         if (Date.now() - lastRecover > 1_000) {

@@ -52,6 +52,9 @@ describe('POST /v1/payments', () => {
     const r = await pending;
     expect(r.headers.get('preference-applied')).toBe('wait=5');
     expect(r.body.status).toBe('requires_confirmation');
+    // the answer comes once the customer's code is out, so the gateway can go straight on
+    const inbox = await t.call('GET', `/sandbox/notifications?payment_id=${r.body.id}`);
+    expect(inbox.body.data.some((n: { otp?: string }) => /^\d{6}$/.test(n.otp ?? ''))).toBe(true);
   });
 
   it('400 when the Idempotency-Key header is missing', async () => {

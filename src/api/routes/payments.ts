@@ -40,7 +40,8 @@ const routes = {
     path: '/v1/payments',
     tags: ['payments'],
     summary: 'Create a payment',
-    description: 'Starts a payment. Send `Prefer: wait=N` to wait up to N seconds (max 10) for it to leave `processing`.',
+    description:
+      'Starts a payment. Send `Prefer: wait=N` to wait up to N seconds (max 10) until it needs the client (`requires_confirmation`, once the code has been sent) or is final.',
     security: bearer,
     request: {
       // documented here, checked before validation by the order-signature middleware (src/api/order-signature.ts)
@@ -180,9 +181,17 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
       const read = id.startsWith('re_')
         ? async () => (await store.getRefund(id))?.status
         : async () => (await store.getPayment(id))?.status;
+      const deadline = Date.now() + seconds * 1000;
       await waitWhileProcessing(engine.runner, id, seconds, read);
+      // "Needs the client" means the customer has their code: wait for it to leave the outbox too.
+      while (Date.now() < deadline && (await read()) === 'requires_confirmation' && (await codeOnItsWay(id))) {
+        await new Promise((r) => setTimeout(r, 5));
+      }
     }
   };
+
+  const codeOnItsWay = async (paymentId: string): Promise<boolean> =>
+    (await store.listCommands(paymentId)).some((cmd) => cmd.kind === 'notify' && cmd.name === 'otp' && (cmd.status === 'pending' || cmd.status === 'in_flight'));
 
   app.openapi(routes.create, async (c) => {
     const body = c.req.valid('json');
