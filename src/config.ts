@@ -191,6 +191,8 @@ const engineSchema = z.strictObject({
     .optional(),
   poll_interval_ms: positiveMs.optional(),
   pending_max_ms: positiveMs.optional(),
+  /** Store-and-forward of reversals gives up (manual review) after this long, or after the retry count. */
+  reversal_max_age_ms: positiveMs.optional(),
   worker_poll_ms: positiveMs.optional(),
   shutdown_grace_ms: z.number().int().min(0).optional(),
   lease_ms: z.number().int().min(1_000).optional(),
@@ -440,6 +442,7 @@ function resolveEngine(e: FileConfig['engine'], base: EngineConfig, issues: stri
       retry,
       pollIntervalMs: e?.poll_interval_ms ?? p.pollIntervalMs,
       pendingMaxMs: e?.pending_max_ms ?? p.pendingMaxMs,
+      ...(e?.reversal_max_age_ms !== undefined ? { reversalMaxAgeMs: e.reversal_max_age_ms } : p.reversalMaxAgeMs !== undefined ? { reversalMaxAgeMs: p.reversalMaxAgeMs } : {}),
     },
     workerPollMs: e?.worker_poll_ms ?? base.workerPollMs,
     shutdownGraceMs: e?.shutdown_grace_ms ?? base.shutdownGraceMs,

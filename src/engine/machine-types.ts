@@ -62,6 +62,11 @@ export interface PaymentPolicy {
   /** How often an async transfer is inquired while pending, and for how long. */
   pollIntervalMs: number;
   pendingMaxMs: number;
+  /**
+   * A reversal repeated for longer than this (besides the retry count) goes to manual review:
+   * store-and-forward gives up by count or by age, whichever comes first.
+   */
+  reversalMaxAgeMs?: number;
 }
 
 export const defaultPaymentPolicy: PaymentPolicy = {
@@ -71,6 +76,7 @@ export const defaultPaymentPolicy: PaymentPolicy = {
   retry: { maxAttempts: 5, baseDelayMs: 2_000, maxDelayMs: 60_000 },
   pollIntervalMs: 30_000,
   pendingMaxMs: 3 * 24 * 3_600_000,
+  reversalMaxAgeMs: 24 * 3_600_000,
 };
 
 /** Capped exponential backoff; pure so that the machine stays deterministic. */

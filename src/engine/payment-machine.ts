@@ -109,6 +109,8 @@ export interface PaymentContext extends PaymentInput {
   /** A reversal of a late approval, run from a terminal state. */
   lateReversal: { flow: MoneyFlow; reference: string } | null;
   suggestedName: string | null;
+  /** When the current reversal started (its age bounds store-and-forward); absent in old snapshots. */
+  reversingSince?: number | null;
 }
 
 type Ctx = { context: PaymentContext; event: EngineEvent };
@@ -143,6 +145,13 @@ function untrusted(context: PaymentContext, event: EngineEvent): boolean {
 }
 
 const canRetry = ({ context }: Ctx): boolean => context.attempts + 1 < context.policy.retry.maxAttempts;
+
+/** Store-and-forward also gives up by age: a reversal repeated past the policy's limit. */
+const reversalTooOld = (context: PaymentContext, event: EngineEvent): boolean => {
+  const max = context.policy.reversalMaxAgeMs;
+  const since = context.reversingSince;
+  return max !== undefined && since !== undefined && since !== null && event.at - since >= max;
+};
 
 const rememberRef = assign({
   refs: ({ context, event }: Ctx) =>
@@ -292,6 +301,7 @@ export const paymentMachine = setup({
     reversedRefs: [],
     lateReversal: null,
     suggestedName: null,
+    reversingSince: null,
   }),
   states: {
     received: {
@@ -504,6 +514,7 @@ export const paymentMachine = setup({
     reversing: {
       entry: [
         resetAttempts,
+        assign({ reversingSince: ({ context, event }) => context.reversingSince ?? event.at }),
         { type: 'command', params: ({ context }): CommandSpec => ({ kind: 'bank', flow: 'reverse', original: latestMoneyRef(context) }) },
       ],
       on: {
@@ -525,7 +536,10 @@ export const paymentMachine = setup({
             ],
           },
           { guard: ({ event }) => event.flow === 'reverse' && event.outcome.kind === 'declined', target: 'manual_review', actions: [rememberRef, failWith('reversal_declined', 'the bank refused the reversal')] },
-          { guard: ({ context, event }) => event.flow === 'reverse' && canRetry({ context, event }), actions: [rememberRef, ...scheduleRetry] },
+          {
+            guard: ({ context, event }) => event.flow === 'reverse' && canRetry({ context, event }) && !reversalTooOld(context, event),
+            actions: [rememberRef, ...scheduleRetry],
+          },
           { guard: ({ event }) => event.flow === 'reverse', target: 'manual_review', actions: [rememberRef, failWith('reversal_failed', 'the reversal could not be completed')] },
         ],
         TIMER: {

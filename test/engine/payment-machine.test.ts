@@ -111,6 +111,24 @@ describe('payment machine: commands and deadlines', () => {
     expect(last.snapshot.context.failure).toMatchObject({ code: 'reversal_failed' });
   });
 
+  it('store-and-forward also gives up by age: a reversal repeated past the limit goes to review', () => {
+    const steps = { ...CARD };
+    const run = (maxAge: number) => {
+      let s = startMachine('payment', { paymentId: 'p', amount: 1000, currency: 'EUR', steps, policy: { ...defaultPaymentPolicy, reversalMaxAgeMs: maxAge } });
+      const events: (Ev & { at: number })[] = [
+        { ...START, at: 1 },
+        { ...res('verify', ok), at: 2 },
+        { ...OTP_OK, at: 3 },
+        { ...res('authorize', unk, 'a1'), at: 4 },
+        { ...res('reverse', unk, 'r1'), at: 60_000 },
+      ];
+      for (const e of events) s = step('payment', 1, s.snapshot, e as never);
+      return s.state;
+    };
+    expect(run(24 * 3_600_000)).toBe('reversing'); // young: retried
+    expect(run(30_000)).toBe('manual_review'); // older than its limit after one try
+  });
+
   it('an unknown authorisation without inquiry is reversed, and ends failed with proof', () => {
     const { all, last } = runPayment(CARD, [START, res('verify', ok), OTP_OK, res('authorize', unk, 'auth-1'), res('reverse', ok)]);
     expect(all[4]?.commands).toEqual([{ kind: 'bank', flow: 'reverse', original: { flow: 'authorize', reference: 'auth-1' } }]);
