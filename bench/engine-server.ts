@@ -23,7 +23,7 @@ if (kind === 'bare') {
   process.once('SIGTERM', () => server.close(() => process.exit(0)));
 } else if (kind === 'railyard') {
   const dataDir = mkdtempSync(join(tmpdir(), 'railyard-bench-'));
-  const running = await startRailyard(sandboxConfig({ RAILYARD_DATA_DIR: dataDir, RAILYARD_SANDBOX_API_KEY: BENCH_KEY, PORT: '0', HOST: '127.0.0.1' }), { log: silentLogger() });
+  const running = await startRailyard(sandboxConfig({ RAILYARD_SANDBOX_RAILS: 'inprocess', RAILYARD_DATA_DIR: dataDir, RAILYARD_SANDBOX_API_KEY: BENCH_KEY, PORT: '0', HOST: '127.0.0.1' }), { log: silentLogger() });
   process.stdout.write(`listening ${running.port}\n`);
   process.once('SIGTERM', () =>
     void running.stop().then(() => {

@@ -276,7 +276,7 @@ const envValue = (env: Env, name: string): string | undefined => {
 
 /** Sandbox variables are only checked in sandbox mode: a production deployment may inherit stray ones. */
 function readEnv(env: Env, issues: string[], sandbox: boolean): EnvSettings {
-  const out: EnvSettings = { sandboxApiKey: envValue(env, 'RAILYARD_SANDBOX_API_KEY') ?? DEFAULTS.sandboxApiKey, sandboxRails: 'inprocess' };
+  const out: EnvSettings = { sandboxApiKey: envValue(env, 'RAILYARD_SANDBOX_API_KEY') ?? DEFAULTS.sandboxApiKey, sandboxRails: 'simulators' };
   const host = envValue(env, 'HOST');
   if (host) out.host = host;
   const port = envValue(env, 'PORT');

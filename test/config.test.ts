@@ -256,9 +256,9 @@ describe('environment', () => {
 });
 
 describe('sandbox', () => {
-  it('builds the sandbox merchant, connector and short policy', () => {
+  it('builds the sandbox merchant, connector and short policy (in-process bank)', () => {
     const dir = tempDir();
-    const c = sandboxConfig({ RAILYARD_DATA_DIR: dir, PORT: '0' });
+    const c = sandboxConfig({ RAILYARD_DATA_DIR: dir, PORT: '0', RAILYARD_SANDBOX_RAILS: 'inprocess' });
     expect(c.mode).toBe('sandbox');
     expect(c.dataDir).toBe(dir);
     expect(c.server.port).toBe(0);
@@ -289,7 +289,7 @@ describe('sandbox', () => {
       RAILYARD_SANDBOX_WEBHOOK_SECRET: 'whsec_abc',
     });
     expect(c.merchants[0]?.apiKeyHashes).toEqual([hashApiKey('sk_sandbox_mine_123')]);
-    expect(c.sandbox).toEqual({ apiKey: 'sk_sandbox_mine_123', webhook: { url: 'http://localhost:4000/hooks', secret: 'whsec_abc' } });
+    expect(c.sandbox).toEqual({ apiKey: 'sk_sandbox_mine_123', webhook: { url: 'http://localhost:4000/hooks', secret: 'whsec_abc' }, rails: 'simulators' });
   });
 
   it('is what loadConfig gives without RAILYARD_CONFIG', () => {

@@ -52,10 +52,13 @@ async function settled(r: Railyard, id: string): Promise<Payment> {
 }
 
 describe('sandbox on the simulators', () => {
-  it('is not the default: without the variable the sandbox connector serves both methods', () => {
-    const c = sandboxConfig({ RAILYARD_DATA_DIR: tempDir() });
-    expect(c.connectors.map((x) => x.type)).toEqual(['sandbox']);
-    expect(c.sandbox?.rails).toBeUndefined();
+  it('is the default; RAILYARD_SANDBOX_RAILS=inprocess puts the in-process sandbox bank behind both methods', () => {
+    const byDefault = sandboxConfig({ RAILYARD_DATA_DIR: tempDir() });
+    expect(byDefault.connectors.map((x) => x.type)).toEqual(['demo-card', 'demo-sepa']);
+    expect(byDefault.sandbox?.rails).toBe('simulators');
+    const inprocess = sandboxConfig({ RAILYARD_DATA_DIR: tempDir(), RAILYARD_SANDBOX_RAILS: 'inprocess' });
+    expect(inprocess.connectors.map((x) => x.type)).toEqual(['sandbox']);
+    expect(inprocess.sandbox?.rails).toBeUndefined();
   });
 
   it('rejects an unknown rails value, naming the variable', () => {

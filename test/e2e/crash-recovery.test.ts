@@ -22,7 +22,7 @@ afterAll(() => {
   rmSync(dataDir, { recursive: true, force: true });
 });
 
-const start = (port: number): ChildProcess => startServer({ RAILYARD_DATA_DIR: dataDir, PORT: String(port), RAILYARD_SANDBOX_API_KEY: KEY }, children);
+const start = (port: number): ChildProcess => startServer({ RAILYARD_SANDBOX_RAILS: 'inprocess', RAILYARD_DATA_DIR: dataDir, PORT: String(port), RAILYARD_SANDBOX_API_KEY: KEY }, children);
 
 const CASES: { method: object; expected: string; times: number }[] = [
   { method: card('4242424242424242'), expected: 'succeeded', times: 8 },
