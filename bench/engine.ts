@@ -125,3 +125,6 @@ export async function runEngineBench(): Promise<EngineBenchResult> {
 if (import.meta.url === `file://${process.argv[1]}`) {
   runEngineBench().then((r) => console.log(JSON.stringify(r, null, 2)));
 }
+
+/** bench/run.ts calls `run()` of every benchmark module. */
+export const run = runEngineBench;
