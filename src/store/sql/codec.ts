@@ -11,6 +11,7 @@ import type {
   StoredMethod,
   TimerRecord,
 } from '../types.js';
+import { encodeOptJson, json, num, oneOf, optJson, optNum, optStr, str } from './columns.js';
 import type { Row, SqlValue } from './executor.js';
 
 /*
@@ -18,54 +19,6 @@ import type { Row, SqlValue } from './executor.js';
  * PostgreSQL pool is told not to parse json/jsonb) so that decoding is one code path, and a JSON
  * string value is never confused with already-decoded text.
  */
-
-class RowShapeError extends Error {
-  constructor(column: string, expected: string, got: unknown) {
-    super(`column ${column}: expected ${expected}, got ${typeof got}`);
-  }
-}
-
-function str(row: Row, column: string): string {
-  const v = row[column];
-  if (typeof v !== 'string') throw new RowShapeError(column, 'string', v);
-  return v;
-}
-
-function optStr(row: Row, column: string): string | null {
-  const v = row[column];
-  return v === null || v === undefined ? null : str(row, column);
-}
-
-function num(row: Row, column: string): number {
-  const v = row[column];
-  if (typeof v !== 'number') throw new RowShapeError(column, 'number', v);
-  return v;
-}
-
-function optNum(row: Row, column: string): number | null {
-  const v = row[column];
-  return v === null || v === undefined ? null : num(row, column);
-}
-
-function json<T>(row: Row, column: string): T {
-  return JSON.parse(str(row, column)) as T;
-}
-
-function optJson<T>(row: Row, column: string): T | null {
-  const text = optStr(row, column);
-  return text === null ? null : (JSON.parse(text) as T);
-}
-
-/** SQL NULL for null, so "no outcome yet" is queryable with IS NULL on both dialects. */
-function encodeOptJson(value: unknown): string | null {
-  return value === null || value === undefined ? null : JSON.stringify(value);
-}
-
-function oneOf<T extends string>(row: Row, column: string, allowed: readonly T[]): T {
-  const v = str(row, column);
-  if (!(allowed as readonly string[]).includes(v)) throw new RowShapeError(column, allowed.join('|'), v);
-  return v as T;
-}
 
 export const PAYMENT_COLUMNS =
   'id, merchant_id, order_id, connector, amount, currency, status, state, machine_version, snapshot, version, method, customer_email, confirmation, description, metadata, created_at, updated_at';

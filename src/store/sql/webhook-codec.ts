@@ -1,37 +1,8 @@
 import type { WebhookDeliveryRecord, WebhookEndpointRecord, WebhookSecretRecord } from '../types.js';
+import { json, num, oneOf, optNum, optStr, str } from './columns.js';
 import type { Row, SqlValue } from './executor.js';
 
 /* Row <-> record mapping of the webhook tables (migration 0002), kept beside codec.ts. */
-
-class RowShapeError extends Error {
-  constructor(column: string, expected: string, got: unknown) {
-    super(`column ${column}: expected ${expected}, got ${typeof got}`);
-  }
-}
-
-function str(row: Row, column: string): string {
-  const v = row[column];
-  if (typeof v !== 'string') throw new RowShapeError(column, 'string', v);
-  return v;
-}
-function optStr(row: Row, column: string): string | null {
-  const v = row[column];
-  return v === null || v === undefined ? null : str(row, column);
-}
-function num(row: Row, column: string): number {
-  const v = row[column];
-  if (typeof v !== 'number') throw new RowShapeError(column, 'number', v);
-  return v;
-}
-function optNum(row: Row, column: string): number | null {
-  const v = row[column];
-  return v === null || v === undefined ? null : num(row, column);
-}
-function oneOf<T extends string>(row: Row, column: string, allowed: readonly T[]): T {
-  const v = str(row, column);
-  if (!(allowed as readonly string[]).includes(v)) throw new RowShapeError(column, allowed.join('|'), v);
-  return v as T;
-}
 
 export const ENDPOINT_COLUMNS =
   'id, merchant_id, url, secrets, status, consecutive_failures, failing_since, disabled_at, created_at, updated_at';
@@ -56,7 +27,7 @@ export function decodeEndpoint(row: Row): WebhookEndpointRecord {
     id: str(row, 'id'),
     merchantId: str(row, 'merchant_id'),
     url: str(row, 'url'),
-    secrets: JSON.parse(str(row, 'secrets')) as WebhookSecretRecord[],
+    secrets: json<WebhookSecretRecord[]>(row, 'secrets'),
     status: oneOf(row, 'status', ['enabled', 'disabled'] as const),
     consecutiveFailures: num(row, 'consecutive_failures'),
     failingSince: optNum(row, 'failing_since'),
