@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { account, card, freePort, startServer, waitHealthy } from './server-process.js';
+import { account, card, countMidFlow, crashAndRestart, freePort, startServer, stopGracefully, waitAllFinal, waitHealthy } from './server-process.js';
 
 /**
  * The whole server as a process: payments are created over HTTP, the process is SIGKILLed while
@@ -75,25 +75,10 @@ describe('crash recovery across processes', () => {
     await Promise.all(creates);
     // let the flows get going: verifications answered, authorisations and 3 s timeouts in flight
     await new Promise((r) => setTimeout(r, 400));
-    const before = (await (await fetch(`${base}/v1/payments?limit=100`, { headers: auth })).json()) as { data: { status: string }[] };
-    const midFlow = before.data.filter((p) => p.status === 'processing' || p.status === 'authorized').length;
-    expect(midFlow, 'the crash must catch flows in the middle').toBeGreaterThan(5);
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
-
-    const second = start(port);
-    await waitHealthy(base, second);
-    const statuses = new Map<string, string>();
-    const end = Date.now() + 60_000;
-    while (Date.now() < end) {
-      const list = (await (await fetch(`${base}/v1/payments?limit=100`, { headers: auth })).json()) as { data: { id: string; status: string }[] };
-      for (const p of list.data) statuses.set(p.id, p.status);
-      if ([...statuses.values()].every((s) => !['processing', 'authorized', 'requires_confirmation'].includes(s)) && statuses.size === expected.size) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
-    second.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => second.once('exit', (c) => r(c)));
-    expect(code).toBe(0);
+    expect(await countMidFlow(base, auth), 'the crash must catch flows in the middle').toBeGreaterThan(5);
+    const second = await crashAndRestart(first, () => start(port), base);
+    const statuses = await waitAllFinal(base, auth, expected.size, 60_000);
+    expect(await stopGracefully(second)).toBe(0);
 
     // what the bank did, from its own journal
     const journal: Entry[] = readFileSync(join(dataDir, 'sandbox-bank.jsonl'), 'utf8')

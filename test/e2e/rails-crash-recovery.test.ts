@@ -8,7 +8,7 @@ import { toBankId } from '../../connectors/demo-sepa/mapping.js';
 import { BankLedger } from '../../mocks/iso20022-bank/index.js';
 import { HostLedger } from '../../mocks/iso8583-host/index.js';
 import { CARD_HOST_JOURNAL, SEPA_BANK_JOURNAL } from '../../src/sandbox-simulators.js';
-import { account, card, freePort, startServer, waitHealthy } from './server-process.js';
+import { account, card, countMidFlow, crashAndRestart, freePort, startServer, stopGracefully, waitAllFinal, waitHealthy } from './server-process.js';
 
 /**
  * The sandbox on real rails (RAILYARD_SANDBOX_RAILS=simulators) as a process: cards go over ISO
@@ -90,27 +90,12 @@ describe('crash recovery on the real-protocol rails', () => {
     // One more of each value right before the kill, so verifications, transfers and status
     // requests on both rails are caught in flight as well, not only the card authorisations.
     await wave(() => 1, true);
-    const before = (await (await fetch(`${base}/v1/payments?limit=100`, { headers: auth })).json()) as { data: { status: string }[] };
-    const midFlow = before.data.filter((p) => p.status === 'processing' || p.status === 'authorized').length;
-    expect(midFlow, 'the crash must catch flows in the middle').toBeGreaterThan(5);
-    first.kill('SIGKILL');
-    await new Promise((r) => first.once('exit', r));
-
-    const second = start(port);
-    await waitHealthy(base, second);
-    const statuses = new Map<string, string>();
-    const end = Date.now() + 25_000;
-    while (Date.now() < end) {
-      const list = (await (await fetch(`${base}/v1/payments?limit=100`, { headers: auth })).json()) as { data: { id: string; status: string }[] };
-      for (const p of list.data) statuses.set(p.id, p.status);
-      if (statuses.size === created.size && [...statuses.values()].every((s) => FINAL.has(s))) break;
-      await new Promise((r) => setTimeout(r, 250));
-    }
+    expect(await countMidFlow(base, auth), 'the crash must catch flows in the middle').toBeGreaterThan(5);
+    const second = await crashAndRestart(first, () => start(port), base);
+    const statuses = await waitAllFinal(base, auth, created.size, 25_000);
     // Late replies and pushes still in the air must not change a final answer.
     await new Promise((r) => setTimeout(r, 500));
-    second.kill('SIGTERM');
-    const code = await new Promise<number | null>((r) => second.once('exit', (c) => r(c)));
-    expect(code, 'SIGTERM stops cleanly').toBe(0);
+    expect(await stopGracefully(second), 'SIGTERM stops cleanly').toBe(0);
     for (const [id] of created) expect(FINAL.has(statuses.get(id) ?? ''), `${id} final (${statuses.get(id)})`).toBe(true);
 
     // What the banks did, from their own journals (replayed as their next start would).

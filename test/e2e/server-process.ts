@@ -37,3 +37,42 @@ export async function waitHealthy(base: string, child: ChildProcess, ms = 30_000
 
 export const card = (number: string) => ({ type: 'card', card: { number, exp_month: 12, exp_year: 2031 } });
 export const account = (iban: string, name = 'Max Mustermann') => ({ type: 'bank_account', bank_account: { iban, name } });
+
+type Auth = Record<string, string>;
+
+const listPayments = async (base: string, auth: Auth): Promise<{ id: string; status: string }[]> =>
+  ((await (await fetch(`${base}/v1/payments?limit=100`, { headers: auth })).json()) as { data: { id: string; status: string }[] }).data;
+
+/** How many payments are still on their way (a crash now catches them in the middle). */
+export async function countMidFlow(base: string, auth: Auth): Promise<number> {
+  return (await listPayments(base, auth)).filter((p) => p.status === 'processing' || p.status === 'authorized').length;
+}
+
+/** SIGKILL, then a new process on the same data, healthy. */
+export async function crashAndRestart(first: ChildProcess, start: () => ChildProcess, base: string): Promise<ChildProcess> {
+  first.kill('SIGKILL');
+  await new Promise((r) => first.once('exit', r));
+  const second = start();
+  await waitHealthy(base, second);
+  return second;
+}
+
+const FINAL = new Set(['succeeded', 'failed', 'expired', 'canceled', 'reversed', 'requires_review']);
+
+/** Polls until `count` payments are listed and all are final, or `ms` pass; returns the last statuses. */
+export async function waitAllFinal(base: string, auth: Auth, count: number, ms: number): Promise<Map<string, string>> {
+  const statuses = new Map<string, string>();
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    for (const p of await listPayments(base, auth)) statuses.set(p.id, p.status);
+    if (statuses.size === count && [...statuses.values()].every((s) => FINAL.has(s))) break;
+    await new Promise((r) => setTimeout(r, 250));
+  }
+  return statuses;
+}
+
+/** SIGTERM and the exit code. */
+export async function stopGracefully(child: ChildProcess): Promise<number | null> {
+  child.kill('SIGTERM');
+  return new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
+}
