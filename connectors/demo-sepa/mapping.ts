@@ -16,6 +16,7 @@ import {
   type StatusReason,
   type TransactionOutcome,
 } from '../../src/iso20022/index.js';
+import { fromBankId, toBankId } from '../../src/connector/bank-id.js';
 import { outcomeForReason } from './codes.js';
 
 /**
@@ -33,13 +34,7 @@ export interface Parties {
   bankBic: string;
 }
 
-/**
- * The EPC character set has no `_`, which every engine reference has (`cmd_01J…`, `pay_01J…`):
- * they travel with `-` in its place and are mapped back on every reply and push. Only the
- * engine's id shape is rewritten, so the mapping is one-to-one; anything else passes unchanged.
- */
-export const toBankId = (ref: string): string => ref.replace(/^([a-z]{2,4})_(?=[0-9A-HJKMNP-TV-Z]{26}$)/, '$1-');
-export const fromBankId = (id: string): string => id.replace(/^([a-z]{2,4})-(?=[0-9A-HJKMNP-TV-Z]{26}$)/, '$1_');
+export { fromBankId, toBankId };
 
 export interface MessageContext {
   messageId: string;

@@ -5,6 +5,7 @@
  */
 export * from './types.js';
 export * from './outcome.js';
+export { fromBankId, toBankId } from './bank-id.js';
 export { ConnectorSet } from './registry-types.js';
 export { TEST_CARDS, TEST_IBANS } from './test-values.js';
 export { runConnectorConformance, CONFORMANCE_TESTS, type ConformanceBank, type ConformanceOptions, type ConformanceTest, type Fault, type BankFlow } from './conformance.js';
