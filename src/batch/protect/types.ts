@@ -1,0 +1,44 @@
+import type { Secret } from '../../domain/secret.js';
+import type { Credential, SignatureVerifier } from '../../trust/index.js';
+
+/** How files to one bank are protected before upload. */
+export type OutboundProtection =
+  | { kind: 'none' }
+  | {
+      kind: 'pgp';
+      sign: boolean;
+      encrypt: boolean;
+      /** Armored OpenPGP private key. */
+      ourPrivateKey: Secret<string>;
+      passphrase?: Secret<string>;
+      /** Armored OpenPGP public key of the bank (encryption recipient). */
+      bankPublicKey: string;
+    }
+  | { kind: 'cms-detached'; signer: Credential };
+
+/** What files from one bank must carry before they are read. */
+export type InboundProtection =
+  | { kind: 'none' }
+  | {
+      kind: 'pgp';
+      /** Refuse files without a valid signature by the bank's key. */
+      requireSignature: boolean;
+      ourPrivateKey: Secret<string>;
+      passphrase?: Secret<string>;
+      bankPublicKey: string;
+    }
+  | { kind: 'cms-detached'; verifier: SignatureVerifier };
+
+export interface ProtectedFile {
+  data: Uint8Array;
+  /** Appended to the file name: `.pgp` for OpenPGP, otherwise empty. */
+  extension: '' | '.pgp';
+  /** CMS: the detached signature, uploaded beside the file as `<name>.p7s`. */
+  sidecar?: { extension: '.p7s'; data: Uint8Array };
+}
+
+export interface UnprotectedFile {
+  data: Uint8Array;
+  /** Who signed it: the bank key's fingerprint (OpenPGP) or the certificate subject (CMS). */
+  signer?: string;
+}
