@@ -7,6 +7,10 @@
  * Timestamps are epoch milliseconds; money is integer minor units.
  */
 
+import type { Dialect, Row, SqlExecutor, SqlValue } from './sql/executor.js';
+
+export type { Dialect, Row, SqlExecutor, SqlValue } from './sql/executor.js';
+
 export type AggregateKind = 'payment' | 'refund';
 export type Json = null | boolean | number | string | Json[] | { [key: string]: Json };
 
@@ -311,6 +315,14 @@ export interface Store {
   close(): Promise<void>;
   /** Runs `fn` in one transaction: all its writes commit together or not at all. */
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T>;
+  /**
+   * Raw SQL for modules that own tables of their own (the batch rail's queue, file ledger and
+   * reconciliation records): one transaction on the same writer and with the same guarantees as
+   * `transaction`, `?` placeholders on both dialects, `dialect` for the few clauses that differ.
+   */
+  sqlTransaction<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T>;
+  /** A committed-data read for those modules. */
+  sqlQuery(sql: string, params?: readonly SqlValue[]): Promise<Row[]>;
 
   // Reads outside a transaction see committed data only.
   getPayment(id: string): Promise<PaymentRecord | null>;

@@ -1,5 +1,5 @@
 import pg from 'pg';
-import type { Dialect } from '../sql/executor.js';
+import type { Dialect, Row, SqlExecutor, SqlValue } from '../sql/executor.js';
 import { GuardedExecutor } from '../sql/guarded.js';
 import { SqlReads } from '../sql/reads.js';
 import { SqlStoreBase } from '../sql/store-base.js';
@@ -35,6 +35,7 @@ export class PostgresStore extends SqlStoreBase implements Store {
   private readonly pool: pg.Pool;
   private readonly schema: string | undefined;
   protected readonly reads: SqlReads;
+  private readonly reader: PgExecutor;
   private closing: Promise<void> | undefined;
 
   constructor(options: PostgresStoreOptions) {
@@ -55,7 +56,8 @@ export class PostgresStore extends SqlStoreBase implements Store {
     // process; the pool drops that client and the next checkout opens a fresh one.
     const onPoolError = options.onPoolError ?? (() => undefined);
     this.pool.on('error', (err) => onPoolError(err));
-    this.reads = new SqlReads(new PgExecutor(this.pool));
+    this.reader = new PgExecutor(this.pool);
+    this.reads = new SqlReads(this.reader);
   }
 
   async migrate(): Promise<void> {
@@ -73,13 +75,21 @@ export class PostgresStore extends SqlStoreBase implements Store {
     return this.closing;
   }
 
-  async transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+  transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.sqlTransaction((db, dialect) => fn(new SqlStoreTx(db, dialect)));
+  }
+
+  sqlQuery(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+    return this.reader.all(sql, params);
+  }
+
+  async sqlTransaction<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const guarded = new GuardedExecutor(new PgExecutor(client));
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
-      const result = await fn(new SqlStoreTx(guarded, pgDialect));
+      const result = await fn(guarded, pgDialect);
       guarded.assertCommittable();
       await client.query('COMMIT');
       return result;

@@ -1,6 +1,6 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Statement } from 'better-sqlite3';
-import type { Dialect } from '../sql/executor.js';
+import type { Dialect, Row, SqlExecutor, SqlValue } from '../sql/executor.js';
 import { GuardedExecutor } from '../sql/guarded.js';
 import { SqlReads } from '../sql/reads.js';
 import { SqlStoreBase } from '../sql/store-base.js';
@@ -60,16 +60,24 @@ export class SqliteStore extends SqlStoreBase implements Store {
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
+    return this.sqlTransaction((db, dialect) => fn(new SqlStoreTx(db, dialect)));
+  }
+
+  sqlTransaction<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
     return this.exclusive(async () => {
       const guarded = new GuardedExecutor(this.writer);
       try {
-        const result = await fn(new SqlStoreTx(guarded, sqliteDialect));
+        const result = await fn(guarded, sqliteDialect);
         guarded.assertCommittable();
         return result;
       } finally {
         guarded.end();
       }
     });
+  }
+
+  sqlQuery(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
+    return this.reader.all(sql, params);
   }
 
   async ping(): Promise<void> {
