@@ -473,6 +473,9 @@ export const paymentMachine = setup({
           { guard: outcomeIs('transfer', 'ok'), target: 'completed' },
           { guard: ({ context, event }) => context.moneyAuthorized && outcomeIs('transfer', 'declined')({ context, event }), target: 'reversing', actions: recordFailure },
           { guard: outcomeIs('transfer', 'declined'), target: 'failed', actions: recordFailure },
+          // A batch rail accepts a transfer into its queue, then may prove the file never reached the bank.
+          { guard: ({ context, event }) => context.moneyAuthorized && outcomeIs('transfer', 'not_sent')({ context, event }), target: 'reversing', actions: failWith('bank_unreachable', 'the bank could not be reached for the transfer') },
+          { guard: outcomeIs('transfer', 'not_sent'), target: 'failed', actions: failWith('bank_unreachable', 'the bank could not be reached') },
         ],
         TIMER: [
           {
