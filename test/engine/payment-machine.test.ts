@@ -74,6 +74,12 @@ describe('payment machine: commands and deadlines', () => {
     expect(last.commands).toEqual([{ kind: 'bank', flow: 'transfer' }]);
   });
 
+  it('a pending transfer proven never sent fails as bank_unreachable (a batch file nobody could deliver)', () => {
+    const { last } = runPayment(ACCOUNT, [START, res('verify', ok), OTP_OK, res('transfer', pend), res('transfer', ns)]);
+    expect(last.state).toBe('failed');
+    expect(last.snapshot.context.failure).toMatchObject({ code: 'bank_unreachable' });
+  });
+
   it('a third wrong code fails the payment; two do not', () => {
     const two = runPayment(CARD, [START, res('verify', ok), OTP_BAD, OTP_BAD]);
     expect(two.last.state).toBe('awaiting_confirmation');
