@@ -6,6 +6,7 @@ import type { Acmt024v03 } from './acmt024/v03/model.js';
 import { parseAcmt024v03 } from './acmt024/v03/parse.js';
 import { serializeAcmt024v03 } from './acmt024/v03/serialize.js';
 import type { CamtDocument } from './camt/model.js';
+import { serializeCamt053v08, serializeCamt054v08 } from './camt/serialize.js';
 import { parseCamt052 } from './camt052/index.js';
 import { parseCamt053 } from './camt053/index.js';
 import { parseCamt054 } from './camt054/index.js';
@@ -57,6 +58,8 @@ export interface BuildableModels {
   'camt.056.001.08': Camt056v08;
   'camt.029.001.09': Camt029v09;
   'head.001.001.02': Head001v02;
+  'camt.053.001.08': CamtDocument;
+  'camt.054.001.08': CamtDocument;
 }
 
 /** Statement versions read by the one version-tolerant camt reader. */
@@ -117,6 +120,8 @@ export const serializers: Serializers = {
   'camt.056.001.08': serializeCamt056v08,
   'camt.029.001.09': serializeCamt029v09,
   'head.001.001.02': serializeHead001v02,
+  'camt.053.001.08': serializeCamt053v08,
+  'camt.054.001.08': serializeCamt054v08,
 };
 
 export const isMessageType = (t: string): t is MessageType => Object.hasOwn(parsers, t);

@@ -61,7 +61,7 @@ describe('railyard iso20022', () => {
     expect(r.code).toBe(1);
     expect(r.err).toContain('Document/CstmrCdtTrfInitn/PmtInf[1]/PmtMtd');
     expect((await run(['build', 'pain.001.001.09'], '{nope')).code).toBe(1);
-    expect((await run(['build', 'camt.053.001.08'], '{}')).code).toBe(2);
+    expect((await run(['build', 'camt.052.001.08'], '{}')).code).toBe(2);
   });
 
   it('build --profile sepa applies the SEPA rules', async () => {

@@ -1,3 +1,4 @@
+import type { CamtDocument, CamtEntry } from '../../src/iso20022/camt/model.js';
 import type {
   Account,
   Acmt023v03,
@@ -590,4 +591,127 @@ export function camt055Full(): Camt055v08 {
       },
     ],
   };
+}
+
+/** A statement with every kind of block a bank puts in one: the writer must carry each of them. */
+export function camt053Full(): CamtDocument {
+  const credit: CamtEntry = {
+    entryReference: 'N1',
+    amount: { amount: 12345, currency: 'EUR' },
+    creditDebit: 'CRDT',
+    status: 'BOOK',
+    bookingDate: { date: '2026-11-27' },
+    valueDate: { date: '2026-11-27' },
+    accountServicerReference: 'SIMREF0001',
+    bankTransactionCode: { domain: { code: 'PMNT', family: { code: 'RCDT', subFamilyCode: 'ESCT' } }, proprietary: { code: 'NTRF', issuer: 'SIM' } },
+    transactions: [
+      {
+        references: {
+          messageId: 'MSG-0001',
+          accountServicerReference: 'SIMTX0001',
+          paymentInformationId: 'PMT-1',
+          instructionId: 'INSTR-1',
+          endToEndId: '000000123',
+          uetr: '0f3a2c4e-6b1d-4a8e-9c7f-2d5e8b1a3c6f',
+          transactionId: 'TX-1',
+        },
+        amount: { amount: 12345, currency: 'EUR' },
+        creditDebit: 'CRDT',
+        instructedAmount: { amount: 12345, currency: 'EUR' },
+        debtor: { name: 'Max Mustermann', postalAddress: { townName: 'Berlin', country: 'DE' } },
+        debtorAccount: { iban: 'DE89370400440532013000' },
+        creditor: { name: 'Shop GmbH' },
+        creditorAccount: { iban: 'DE75512108001245126199', currency: 'EUR', name: 'Shop main' },
+        debtorAgent: { bicfi: 'COBADEFFXXX' },
+        creditorAgent: { bicfi: 'SIMBDEFFXXX' },
+        purpose: { code: 'GDDS' },
+        remittanceInformation: { unstructured: ['Order 4711'] },
+        additionalTransactionInformation: 'first',
+      },
+    ],
+    additionalEntryInformation: 'SEPA credit',
+  };
+  const batch: CamtEntry = {
+    amount: { amount: 300, currency: 'EUR' },
+    creditDebit: 'DBIT',
+    status: 'BOOK',
+    bookingDate: { dateTime: '2026-11-27T10:00:00+01:00' },
+    valueDate: { date: '2026-11-27' },
+    accountServicerReference: 'SIMREF0002',
+    bankTransactionCode: { domain: { code: 'PMNT', family: { code: 'ICDT', subFamilyCode: 'ESCT' } } },
+    batches: [
+      { messageId: 'MSG-0002', paymentInformationId: 'PMT-A', numberOfTransactions: '2', totalAmount: { amount: 200, currency: 'EUR' } },
+      { paymentInformationId: 'PMT-B', numberOfTransactions: '1' },
+    ],
+    transactions: [
+      { references: { paymentInformationId: 'PMT-A', endToEndId: 'E2E-A1' }, amount: { amount: 100, currency: 'EUR' }, creditDebit: 'DBIT' },
+      { references: { paymentInformationId: 'PMT-A', endToEndId: 'E2E-A2' }, amount: { amount: 100, currency: 'EUR' }, creditDebit: 'DBIT' },
+      {
+        references: { paymentInformationId: 'PMT-B', endToEndId: 'E2E-B1' },
+        amount: { amount: 100, currency: 'EUR' },
+        creditDebit: 'DBIT',
+        creditorInstitution: { bicfi: 'DEUTDEFFXXX' },
+      },
+    ],
+  };
+  const returned: CamtEntry = {
+    amount: { amount: 12345, currency: 'EUR' },
+    creditDebit: 'DBIT',
+    reversal: true,
+    status: 'BOOK',
+    bookingDate: { date: '2026-11-27' },
+    accountServicerReference: 'SIMREF0003',
+    bankTransactionCode: { domain: { code: 'PMNT', family: { code: 'RCDT', subFamilyCode: 'RRTN' } } },
+    transactions: [
+      {
+        references: { endToEndId: '000000123', accountServicerReference: 'SIMTX0003' },
+        amount: { amount: 12345, currency: 'EUR' },
+        creditDebit: 'DBIT',
+        returnReason: { code: 'AC04' },
+        returnAdditionalInformation: ['account closed'],
+      },
+    ],
+  };
+  return {
+    groupHeader: {
+      messageId: 'STMT-20261127-1',
+      creationDateTime: '2026-11-27T18:00:00+01:00',
+      recipient: { name: 'Railyard' },
+      pagination: { pageNumber: '1', lastPage: true },
+      additionalInformation: 'daily',
+    },
+    reports: [
+      {
+        id: 'STMT-20261127-1-1',
+        electronicSequenceNumber: '42',
+        legalSequenceNumber: '42',
+        creationDateTime: '2026-11-27T18:00:00+01:00',
+        fromToDate: { from: '2026-11-27T00:00:00+01:00', to: '2026-11-27T23:59:59+01:00' },
+        copyDuplicate: 'CODU',
+        account: {
+          iban: 'DE75512108001245126199',
+          type: { code: 'CACC' },
+          currency: 'EUR',
+          name: 'Shop main',
+          owner: { name: 'Shop GmbH' },
+          servicer: { bicfi: 'SIMBDEFFXXX' },
+        },
+        balances: [
+          { type: { code: 'OPBD' }, amount: { amount: 1000, currency: 'EUR' }, creditDebit: 'CRDT', date: { date: '2026-11-27' } },
+          { type: { code: 'CLBD' }, subType: { proprietary: 'END' }, amount: { amount: 700, currency: 'EUR' }, creditDebit: 'DBIT', date: { date: '2026-11-27' } },
+        ],
+        summary: { entries: { count: '3', sum: '250.45' }, credits: { count: '1', sum: '123.45' }, debits: { count: '2', sum: '126.45' } },
+        entries: [credit, batch, returned],
+        additionalInformation: 'end of day',
+      },
+    ],
+  };
+}
+
+/** The same report as a notification: camt.054 v8 has no balances. */
+export function camt054Full(): CamtDocument {
+  const s = camt053Full();
+  const r = s.reports[0];
+  if (!r) throw new Error('fixture has a report');
+  return { ...s, reports: [{ ...r, balances: [] }] };
 }

@@ -23,6 +23,8 @@ import {
   pacs028Full,
   pain001Full,
   pain002Full,
+  camt053Full,
+  camt054Full,
 } from './fixtures.js';
 import { xmllint } from './xmllint.js';
 
@@ -31,6 +33,8 @@ afterAll(() => disposeXsdCache());
 const FULL: { [K in BuildableType]: () => BuildableModels[K] } = {
   'pain.001.001.09': pain001Full,
   'pain.002.001.10': pain002Full,
+  'camt.053.001.08': camt053Full,
+  'camt.054.001.08': camt054Full,
   'pacs.008.001.08': pacs008Full,
   'pacs.002.001.10': pacs002Full,
   'pacs.028.001.03': pacs028Full,
