@@ -62,3 +62,10 @@ export function checkIban(iban: Secret<string>, param: string): void {
 }
 
 export const last4 = (s: Secret<string>): string => s.reveal().slice(-4);
+
+/** `DE89370400440532013000` -> `DE89**************3000`: country and check digits, last four. */
+export function maskIban(iban: string): string {
+  const compact = iban.replace(/ /g, '');
+  if (compact.length <= 8) return '*'.repeat(compact.length);
+  return compact.slice(0, 4) + '*'.repeat(compact.length - 8) + compact.slice(-4);
+}
