@@ -23,7 +23,7 @@ import { SmtpNotifier } from './notify/email/smtp-notifier.js';
 import { teeNotifier } from './notify/tee.js';
 import { createWebhooks } from './notify/webhooks/create.js';
 import { createStore } from './store/index.js';
-import type { Store } from './store/types.js';
+import type { EventRecord, Store, StoreTx } from './store/types.js';
 import { loadTrust } from './trust/runtime.js';
 import { loadCredential } from './trust/keys.js';
 import { loadOrCreateSandboxEncryption, loadOrCreateSandboxSigning } from './trust/self-signed.js';
@@ -111,11 +111,17 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       }
       engine.report(connector, report).catch((err: unknown) => log.error({ err, connector, flow: report.flow }, 'connector report failed'));
     };
+    // Rails that publish events of their own (reconciliation breaks) reach the webhook queue once it exists.
+    let queueWebhooks: ((tx: StoreTx, e: EventRecord) => Promise<void>) | undefined;
+    const publish = async (tx: StoreTx, e: EventRecord): Promise<void> => {
+      await tx.insertEvent(e);
+      await queueWebhooks?.(tx, e);
+    };
     const connectors = new ConnectorSet();
     for (const c of simulators ? simulators.wire(config.connectors) : config.connectors) {
       const factory = registry[c.type];
       if (!factory) throw new StartupError(`connector "${c.id}": unknown type "${c.type}"`);
-      const connector = await factory({ clock, settings: { ...c.settings, id: c.id }, report: (r) => deliver(c.id, r) });
+      const connector = await factory({ clock, settings: { ...c.settings, id: c.id }, report: (r) => deliver(c.id, r), store, publish });
       if (connector.id !== c.id) throw new StartupError(`connector "${c.id}": its factory built a connector with id "${connector.id}"`);
       connectors.add(connector);
       await connector.start?.();
@@ -145,6 +151,7 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
           merchants.get(merchantId)?.nonRepudiation ? Buffer.from(await signDetached(Buffer.from(body, 'utf8'), signer)).toString('base64') : undefined
       : undefined;
     const webhooks = createWebhooks({ store, vault, clock, log, ...(signBody ? { worker: { signBody } } : {}) });
+    queueWebhooks = webhooks.endpoints.queue;
     const sandboxHook = config.sandbox?.webhook;
     if (sandboxHook) {
       const endpoint = await webhooks.endpoints.ensure(config.merchants[0]?.id ?? SANDBOX_MERCHANT_ID, sandboxHook.url, sandboxHook.secret);

@@ -24,6 +24,7 @@ import { connectorRoutes, inboundRoute } from './routes/connectors.js';
 import { eventRoutes } from './routes/events.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { paymentRoutes } from './routes/payments.js';
+import { reconciliationRoutes } from './routes/reconciliation.js';
 import { trustRoutes } from './routes/trust.js';
 import { docsRoutes, sandboxRoutes, systemRoutes } from './routes/system.js';
 import { validationProblem } from './validation.js';
@@ -122,6 +123,7 @@ export function createApp(deps: AppDeps): RailyardApp {
   paymentRoutes(app, deps.engine, deps.store, idem);
   trustRoutes(app, deps.encryptionCertificatePem);
   eventRoutes(app, deps.store, deps.webhooks);
+  reconciliationRoutes(app, deps.store);
   if (deps.webhooks) webhookEndpointRoutes(app, deps.webhooks);
   connectorRoutes(app, deps.connectors);
   if (deps.sandbox) sandboxRoutes(app, deps.sandbox.notifier, deps.store);

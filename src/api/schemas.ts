@@ -124,6 +124,19 @@ export const Payment = z
       .object({ type: z.literal('confirm_otp'), confirm_url: z.string(), resend_url: z.string() })
       .optional(),
     failure: z.object({ code: z.string(), reason: z.string() }).nullable(),
+    batch: z
+      .object({
+        status: z.enum(['queued', 'filed', 'sent', 'pending', 'accepted', 'rejected', 'not_sent']),
+        settlement: z.enum(['unsettled', 'batched', 'settled', 'returned', 'mismatch']),
+        cutoff_at: z.string().openapi({ description: 'The cut-off the transfer waits for (or left at)' }),
+        execution_date: z.string(),
+        end_to_end_id: z.string(),
+        file_id: z.string().optional(),
+        message_id: z.string().optional(),
+        payment_information_id: z.string().optional(),
+      })
+      .optional()
+      .openapi({ description: 'Batch rails only: where the transfer stands in the file cycle' }),
     version: z.number().int().openapi({ description: 'Increases with every change; webhooks carry it for ordering' }),
     created_at: z.string(),
     updated_at: z.string(),

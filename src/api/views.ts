@@ -1,3 +1,4 @@
+import type { BatchItem } from '../batch/records.js';
 import type { EventRecord, HistoryRecord, PaymentRecord, RefundRecord } from '../store/types.js';
 
 const iso = (ms: number): string => new Date(ms).toISOString();
@@ -9,7 +10,7 @@ const failureOf = (ctx: Record<string, unknown>): Failure => {
 };
 
 /** The public payment object: the stored method is shown only as last 4 and fingerprint. */
-export function paymentView(p: PaymentRecord, refunded: RefundRecord[]) {
+export function paymentView(p: PaymentRecord, refunded: RefundRecord[], batch?: BatchItem | null) {
   const m = p.method;
   const amountRefunded = refunded.filter((r) => r.status === 'succeeded').reduce((sum, r) => sum + BigInt(r.amount), 0n);
   return {
@@ -43,6 +44,7 @@ export function paymentView(p: PaymentRecord, refunded: RefundRecord[]) {
         }
       : {}),
     failure: failureOf(p.snapshot.context),
+    ...(batch ? { batch: batchView(batch) } : {}),
     version: p.version,
     created_at: iso(p.createdAt),
     updated_at: iso(p.updatedAt),
@@ -78,5 +80,18 @@ export function eventView(e: EventRecord) {
     version: e.version,
     data: e.data,
     created_at: iso(e.createdAt),
+  };
+}
+
+function batchView(b: BatchItem) {
+  return {
+    status: b.status,
+    settlement: b.settlement,
+    cutoff_at: iso(b.cutoffAt),
+    execution_date: b.executionDate,
+    end_to_end_id: b.endToEndId,
+    ...(b.fileId ? { file_id: b.fileId } : {}),
+    ...(b.messageId ? { message_id: b.messageId } : {}),
+    ...(b.paymentInfoId ? { payment_information_id: b.paymentInfoId } : {}),
   };
 }

@@ -1,6 +1,21 @@
 /**
- * `railyard/batch`: the SFTP batch rail (cut-offs, outbound pain.001 files, inbound status and
- * statement files, settlement, reconciliation) is not built yet; this entry point exists so the
- * package's export map is complete. See the batch-rail issue.
+ * `railyard/batch`: the SFTP batch rail. Transfers queue until their bank's cut-off, leave as
+ * pain.001 files over SFTP, and settle when the bank's pain.002, camt.053/054 and pacs.004 files
+ * come back; statements are reconciled into typed breaks.
+ *
+ *   BatchRail           one bank's channel (queue, cut-off run, upload, inbound poll), used by connectors
+ *   SftpTransport       host-key pinned, idempotent uploads, classified errors; MemoryTransport is its twin
+ *   nextCutoff & co.    bank calendars (time zones, TARGET2 closing days)
+ *   planBatchFiles      queued transfers -> XSD-valid pain.001.001.09 files
+ *   protectOutbound     OpenPGP or detached CMS per bank profile; unprotectInbound checks the way back
+ *   reconcileStatement  a camt.053 stream against what we sent -> settlements and breaks
  */
-export const BATCH_RAIL_AVAILABLE = false as const;
+export { BatchRail, type BatchRailOptions, type TickResult } from './rail.js';
+export { batchProfileSchema, readBatchProfile, BatchProfileError, type BatchProfile, type BatchProfileInput } from './profile.js';
+export { BatchRecords, breaksOn, statementsOn, type BatchItem, type BatchFile, type BreakRecord, type InboundRecord, type ItemStatus, type Settlement as SettlementState } from './records.js';
+export { settlementSummary, type CutoffSummary } from './settlement.js';
+export * from './calendar/index.js';
+export * from './outbound/index.js';
+export * from './protect/index.js';
+export * from './transport/index.js';
+export * from './reconcile/index.js';

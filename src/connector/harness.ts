@@ -58,6 +58,8 @@ export async function createHarness(opts: {
   let engineRef: Engine | null = null;
   const connector = await opts.newConnector({
     clock,
+    store,
+    publish: (tx, e) => tx.insertEvent(e),
     settings: opts.settings ?? {},
     report: (r) => {
       if (engineRef) void engineRef.report(connector.id, r);

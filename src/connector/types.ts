@@ -1,5 +1,6 @@
 import type { Clock } from '../domain/clock.js';
 import type { Secret } from '../domain/secret.js';
+import type { EventRecord, Store, StoreTx } from '../store/types.js';
 import type { Outcome } from './outcome.js';
 
 export type FlowName = 'verify' | 'authorize' | 'transfer' | 'inquire' | 'reverse' | 'refund' | 'inbound';
@@ -107,6 +108,13 @@ export interface ConnectorEnv {
   settings: Record<string, unknown>;
   /** Feeds bank-initiated news (late replies, pushed statuses) back into the engine. */
   report(report: ConnectorReport): void;
+  /**
+   * The engine's store, for rails that keep durable records of their own (the batch rail's queue,
+   * file ledger and reconciliation), through `sqlTransaction`/`sqlQuery`.
+   */
+  store?: Store;
+  /** Writes an API event (and queues its webhooks) inside a store transaction: `reconciliation.break`. */
+  publish?: (tx: StoreTx, event: EventRecord) => Promise<void>;
 }
 
 export type ConnectorFactory = (env: ConnectorEnv) => Connector | Promise<Connector>;

@@ -1,3 +1,4 @@
+import { transferItemOf } from '../../batch/records.js';
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { Context } from 'hono';
 import { Secret } from '../../domain/secret.js';
@@ -137,7 +138,7 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
   const view = async (id: string) => {
     const p = await store.getPayment(id);
     if (!p) throw new EngineError(404, 'resource_missing', 'no such payment', 'id');
-    return paymentView(p, await store.listRefundsOf(id));
+    return paymentView(p, await store.listRefundsOf(id), await transferItemOf(store, id));
   };
 
   /**
@@ -220,7 +221,7 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
       ...(q.starting_after ? { startingAfter: q.starting_after } : {}),
       ...(q.status ? { status: q.status } : {}),
     });
-    const data = await Promise.all(page.items.map(async (p) => paymentView(p, await store.listRefundsOf(p.id))));
+    const data = await Promise.all(page.items.map(async (p) => paymentView(p, await store.listRefundsOf(p.id), await transferItemOf(store, p.id))));
     return c.json({ object: 'list' as const, data, has_more: page.hasMore }, 200);
   });
 

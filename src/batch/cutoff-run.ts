@@ -1,0 +1,120 @@
+import { newMessageId } from '../iso20022/index.js';
+import { localDate, rollToBusinessDay, type CalendarSpec } from './calendar/index.js';
+import { planBatchFiles, renderFileName, type QueuedTransfer } from './outbound/index.js';
+import type { BatchProfile } from './profile.js';
+import { protectOutbound, type OutboundProtection } from './protect/index.js';
+import { sha256Hex, type BatchFile, type BatchItem, type BatchRecords } from './records.js';
+
+export interface CutoffContext {
+  records: BatchRecords;
+  profile: BatchProfile;
+  calendar: CalendarSpec;
+  protection: OutboundProtection;
+}
+
+export interface CutoffFileSummary {
+  id: string;
+  name: string;
+  messageId: string;
+  transactions: number;
+  /** Per currency: count and total in minor units (decimal strings: sums may pass 2^53). */
+  totals: Record<string, { count: number; total: string }>;
+}
+
+export interface CutoffRun {
+  at: number;
+  files: CutoffFileSummary[];
+  items: number;
+}
+
+/** More than one cut-off's worth is claimed per transaction only up to this many items. */
+const CLAIM_LIMIT = 50_000;
+
+/**
+ * Builds the files of every item whose cut-off has come. Claiming the items, building the files,
+ * naming them (from the durable sequence), protecting them and recording every byte happen in ONE
+ * transaction: after a crash either nothing of the run exists (it runs again) or the files exist
+ * with their items marked (only the upload is left). So a file is built once, whatever happens.
+ */
+export async function runCutoff(ctx: CutoffContext, now: number): Promise<CutoffRun> {
+  const { records, profile } = ctx;
+  const run: CutoffRun = { at: now, files: [], items: 0 };
+  await records.transaction(async (db, dialect) => {
+    const items = await records.claimDue(db, dialect, now, CLAIM_LIMIT);
+    if (items.length === 0) return;
+    // A cut-off missed while we were down must not ask the bank to execute in the past.
+    const earliest = rollToBusinessDay(localDate(now, ctx.calendar.timeZone ?? 'UTC'), ctx.calendar);
+    const byE2e = new Map<string, BatchItem>();
+    const transfers: QueuedTransfer[] = items.map((item) => {
+      byE2e.set(item.endToEndId, item);
+      return {
+        paymentId: item.aggregateId,
+        endToEndId: item.endToEndId,
+        uetr: item.uetr,
+        amount: item.amount,
+        currency: item.currency,
+        debtor: item.transfer.debtor,
+        creditor: item.transfer.creditor,
+        remittance: item.transfer.remittance,
+        executionDate: item.executionDate < earliest ? earliest : item.executionDate,
+      };
+    });
+    const messageIds: string[] = [];
+    const plans = planBatchFiles(transfers, {
+      messageIdFor: (i) => (messageIds[i] ??= newMessageId()),
+      now,
+      initiatingParty: profile.initiatingParty ?? { name: profile.account.name },
+      maxTransactionsPerFile: profile.maxTransactionsPerFile,
+      profile: profile.rules,
+      ...(profile.batchBooking ? { batchBooking: true } : {}),
+    });
+    let seq = await records.nextSequence(db, plans.length);
+    for (const plan of plans) {
+      const name = renderFileName(profile.fileNameTemplate, { bank: profile.bank, at: now, timeZone: ctx.calendar.timeZone ?? 'UTC', seq: seq++, messageId: plan.messageId });
+      const wire = await protectOutbound(plan.xml, ctx.protection);
+      const fileName = `${name}${wire.extension}`;
+      const file: BatchFile = {
+        id: `bf_${plan.messageId}`,
+        connector: records.connector,
+        name: fileName,
+        messageId: plan.messageId,
+        cutoffAt: now,
+        executionDate: plan.groups[0]?.executionDate ?? earliest,
+        status: 'built',
+        transactions: plan.transactions,
+        controlSum: plan.controlSum,
+        sha256: sha256Hex(wire.data),
+        size: wire.data.byteLength,
+        content: wire.data,
+        plain: wire.data === plan.xml ? null : plan.xml,
+        sidecar: wire.sidecar?.data ?? null,
+        remoteName: null,
+        attempts: 0,
+        maybeDelivered: false,
+        lastError: null,
+        createdAt: now,
+        uploadedAt: null,
+      };
+      await records.insertFile(db, file);
+      const totals: CutoffFileSummary['totals'] = {};
+      for (const group of plan.groups) {
+        for (const e2e of group.endToEndIds) {
+          const item = byE2e.get(e2e);
+          if (!item) continue;
+          await records.updateItem(
+            db,
+            item.reference,
+            { status: 'filed', settlement: 'batched', fileId: file.id, messageId: plan.messageId, paymentInfoId: group.paymentInformationId, executionDate: group.executionDate },
+            now,
+          );
+          const t = (totals[item.currency] ??= { count: 0, total: '0' });
+          t.count++;
+          t.total = (BigInt(t.total) + BigInt(item.amount)).toString();
+          run.items++;
+        }
+      }
+      run.files.push({ id: file.id, name: fileName, messageId: plan.messageId, transactions: plan.transactions, totals });
+    }
+  });
+  return run;
+}

@@ -1,0 +1,207 @@
+import { randomUUID } from 'node:crypto';
+import { Iso20022Error, parse, type Pacs004v09, type Pain002v10 } from '../../iso20022/index.js';
+import { localDate, type CalendarSpec } from '../calendar/index.js';
+import type { BatchProfile } from '../profile.js';
+import { unprotectInbound, type InboundProtection } from '../protect/index.js';
+import { sha256Hex, type BatchItem, type BatchRecords, type InboundRecord } from '../records.js';
+import type { FileTransport, RemoteEntry } from '../transport/index.js';
+import type { PublishEvent } from './publish.js';
+import { applyReturns } from './returns.js';
+import { applyStatement } from './statement.js';
+import { applyStatusReport } from './status-report.js';
+
+export interface PollContext {
+  records: BatchRecords;
+  profile: BatchProfile;
+  calendar: CalendarSpec;
+  protection: InboundProtection;
+  transport: FileTransport;
+  publish: PublishEvent | undefined;
+}
+
+export interface PolledFile {
+  name: string;
+  message: string | null;
+  outcome: InboundRecord['outcome'] | 'skipped';
+  detail?: string;
+}
+
+export interface PollResult {
+  files: PolledFile[];
+  /** Items whose bank status changed or was repeated: the engine is told about each. */
+  touched: BatchItem[];
+}
+
+class UnreadableFile extends Error {}
+
+interface Sighting {
+  size: number;
+  mtimeMs: number;
+  since: number;
+}
+
+const MESSAGE = /urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\.\d{3}\.\d{3}\.\d{2})/;
+
+/**
+ * Fetches the bank's files exactly once. A file counts only when it is complete: no dot or `.part`
+ * name, its done file beside it when the bank writes them, else size and mtime unchanged for
+ * `stableMs` across polls. Its ledger row and everything it causes commit in ONE transaction, so
+ * a crash between download and commit only means it is fetched and applied again later, and a
+ * crash after the commit (before the remote clean-up) finds its ledger row and skips it.
+ */
+export class InboundPoller {
+  private readonly seen = new Map<string, Sighting>();
+  private readonly malformed = new Map<string, number>();
+
+  constructor(private readonly ctx: PollContext) {}
+
+  async poll(now: number): Promise<PollResult> {
+    const { transport, profile } = this.ctx;
+    const dir = profile.directories.inbound;
+    const listing = await transport.list(dir);
+    const names = new Set(listing.map((e) => e.name));
+    const result: PollResult = { files: [], touched: [] };
+    const present = new Set<string>();
+    for (const entry of listing) {
+      present.add(entry.name);
+      if (!this.complete(entry, names, now)) continue;
+      const polled = await this.take(entry, now, result);
+      if (polled) result.files.push(polled);
+    }
+    for (const name of this.seen.keys()) if (!present.has(name)) this.seen.delete(name);
+    return result;
+  }
+
+  private complete(entry: RemoteEntry, names: ReadonlySet<string>, now: number): boolean {
+    const { profile } = this.ctx;
+    const n = entry.name;
+    if (n.startsWith('.') || n.endsWith('.part') || n.endsWith('.tmp')) return false;
+    if (profile.inboundDoneSuffix) {
+      if (n.endsWith(profile.inboundDoneSuffix)) return false;
+      return names.has(`${n}${profile.inboundDoneSuffix}`);
+    }
+    if (n.endsWith('.p7s') || n.endsWith('.sig')) return false;
+    const before = this.seen.get(n);
+    if (!before || before.size !== entry.size || before.mtimeMs !== entry.mtimeMs) {
+      this.seen.set(n, { size: entry.size, mtimeMs: entry.mtimeMs, since: now });
+      return false;
+    }
+    return now - before.since >= profile.stableMs;
+  }
+
+  private async take(entry: RemoteEntry, now: number, result: PollResult): Promise<PolledFile | null> {
+    const { transport, profile, records } = this.ctx;
+    const dir = profile.directories.inbound;
+    const bytes = await transport.download(dir, entry.name, { maxBytes: profile.maxInboundBytes });
+    const sha256 = sha256Hex(bytes);
+    const known = await records.inbound(entry.name, sha256);
+    if (known) {
+      // Applied before a crash or before the remote clean-up: only the clean-up is left.
+      await this.cleanUp(entry.name);
+      return { name: entry.name, message: known.message, outcome: 'skipped', detail: 'already applied' };
+    }
+    const record: InboundRecord = {
+      id: `bi_${randomUUID().replace(/-/g, '')}`,
+      connector: records.connector,
+      name: entry.name,
+      size: bytes.byteLength,
+      mtime: entry.mtimeMs,
+      sha256,
+      message: null,
+      outcome: 'applied',
+      detail: null,
+      receivedAt: now,
+    };
+    let xml: Uint8Array;
+    try {
+      const sidecar = this.ctx.protection.kind === 'cms-detached' ? await transport.download(dir, `${entry.name}.p7s`, { maxBytes: 1024 * 1024 }) : undefined;
+      xml = (await unprotectInbound(bytes, this.ctx.protection, sidecar)).data;
+    } catch (err) {
+      return this.reject(record, bytes, `protection check failed: ${err instanceof Error ? err.message : String(err)}`);
+    }
+    const head = Buffer.from(xml.subarray(0, 4096)).toString('utf8');
+    const message = MESSAGE.exec(head)?.[1] ?? null;
+    record.message = message;
+    try {
+      // Every applier is idempotent, so a file sent twice under two names is applied again (the
+      // engine records repeated statuses as notes) and only marked as the duplicate it is.
+      const touched = await records.transaction(async (db, dialect) => {
+        const again = await records.sameContent(db, sha256);
+        await records.insertInbound(db, { ...record, outcome: again ? 'duplicate' : 'applied' }, bytes);
+        const applied = await this.apply(db, dialect, message, xml, record, now);
+        return again ? { ...applied, duplicate: true } : applied;
+      });
+      result.touched.push(...touched.items);
+      this.malformed.delete(entry.name);
+      await this.cleanUp(entry.name);
+      return { name: entry.name, message, outcome: touched.duplicate ? 'duplicate' : 'applied', ...(touched.detail ? { detail: touched.detail } : {}) };
+    } catch (err) {
+      // Only an unreadable file is the file's fault; a store or transport failure is ours and
+      // surfaces (nothing was committed, so the next poll takes the file again).
+      if (!(err instanceof Iso20022Error) && !(err instanceof UnreadableFile)) throw err;
+      // Possibly still being written (a bank without temp names): try again on later polls first.
+      const tries = (this.malformed.get(entry.name) ?? 0) + 1;
+      this.malformed.set(entry.name, tries);
+      const detail = err instanceof Error ? err.message : String(err);
+      if (tries <= profile.malformedRetries) {
+        this.seen.delete(entry.name);
+        return { name: entry.name, message, outcome: 'skipped', detail: `unreadable (try ${tries}): ${detail}` };
+      }
+      this.malformed.delete(entry.name);
+      return this.reject(record, bytes, `unreadable: ${detail}`);
+    }
+  }
+
+  private async apply(
+    db: Parameters<Parameters<BatchRecords['transaction']>[0]>[0],
+    dialect: Parameters<Parameters<BatchRecords['transaction']>[0]>[1],
+    message: string | null,
+    xml: Uint8Array,
+    record: InboundRecord,
+    now: number,
+  ): Promise<{ items: BatchItem[]; duplicate: boolean; detail?: string }> {
+    const { records, profile, calendar, publish } = this.ctx;
+    const text = (): string => Buffer.from(xml).toString('utf8');
+    switch (message?.slice(0, 8)) {
+      case 'pain.002': {
+        const effect = await applyStatusReport(db, records, parse(text(), { maxBytes: profile.maxInboundBytes }).model as Pain002v10, now);
+        return { items: effect.touched, duplicate: false, ...(effect.ignored ? { detail: effect.ignored.reason } : {}) };
+      }
+      case 'pacs.004': {
+        const returned = await applyReturns(db, dialect, { records, publish }, parse(text(), { maxBytes: profile.maxInboundBytes }).model as Pacs004v09, localDate(now, calendar.timeZone ?? 'UTC'), now);
+        return { items: [], duplicate: false, detail: `${returned.length} returns` };
+      }
+      case 'camt.053':
+      case 'camt.054': {
+        const family = message.startsWith('camt.053') ? '053' : '054';
+        const effect = await applyStatement(db, dialect, { records, profile, calendar, publish }, xml, family, record.id, now);
+        return {
+          items: [],
+          duplicate: effect.duplicate,
+          detail: effect.duplicate ? `statement ${effect.statementId} was applied before` : `${effect.result.settlements.length} settled, ${effect.newBreaks.length} breaks`,
+        };
+      }
+      default:
+        throw new UnreadableFile(`not a message this rail reads (${message ?? 'no ISO 20022 namespace'})`);
+    }
+  }
+
+  private async reject(record: InboundRecord, bytes: Uint8Array, detail: string): Promise<PolledFile> {
+    const { records } = this.ctx;
+    await records.transaction((db) => records.insertInbound(db, { ...record, outcome: 'rejected', detail: detail.slice(0, 500) }, bytes));
+    // A rejected file leaves the bank's directory too (moved when the profile keeps files), so it is not fetched forever.
+    await this.cleanUp(record.name);
+    return { name: record.name, message: record.message, outcome: 'rejected', detail };
+  }
+
+  private async cleanUp(name: string): Promise<void> {
+    const { transport, profile } = this.ctx;
+    const dir = profile.directories.inbound;
+    if (profile.directories.afterIngest === 'delete') await transport.remove(dir, name);
+    else if (profile.directories.afterIngest === 'move') await transport.move(dir, name, profile.directories.processed);
+    if (profile.inboundDoneSuffix && profile.directories.afterIngest !== 'keep') {
+      await transport.remove(dir, `${name}${profile.inboundDoneSuffix}`).catch(() => undefined);
+    }
+    this.seen.delete(name);
+  }
+}

@@ -1,0 +1,80 @@
+import type { BatchProfile } from './profile.js';
+import type { BatchFile, BatchItem, BatchRecords } from './records.js';
+import { TransportError, type FileTransport } from './transport/index.js';
+
+export interface UploadContext {
+  records: BatchRecords;
+  profile: BatchProfile;
+  transport: FileTransport;
+}
+
+export interface UploadResult {
+  uploaded: string[];
+  failed: { name: string; kind: string; retryable: boolean }[];
+  /** Items whose file was given up without any attempt that could have reached the bank. */
+  notSent: BatchItem[];
+}
+
+/**
+ * Uploads every built file. Before each upload the remote name is looked up: if it is there with
+ * our size, an earlier attempt succeeded and only its reply was lost, so nothing is sent twice.
+ *
+ * A file is given up (its items `not_sent`) only if it is older than `giveUpAfterMs` AND no
+ * attempt ever got as far as sending bytes: once an upload may have reached the server, only the
+ * bank's status report can say what happened, and the items wait for it.
+ */
+export async function uploadBuiltFiles(ctx: UploadContext, now: number): Promise<UploadResult> {
+  const { records, profile, transport } = ctx;
+  const out: UploadResult = { uploaded: [], failed: [], notSent: [] };
+  const dir = profile.directories.outbound;
+  for (const file of await records.filesToUpload()) {
+    let sending = false;
+    try {
+      const there = await transport.stat(dir, file.name);
+      let remoteName = file.name;
+      if (!there || there.size !== file.size) {
+        sending = true;
+        // The signature goes first: when the data file appears, its signature is already beside it.
+        if (file.sidecar) await transport.upload(dir, `${file.name}.p7s`, file.sidecar);
+        const done = await transport.upload(dir, file.name, file.content, profile.doneFileSuffix ? { doneFile: `${file.name}${profile.doneFileSuffix}` } : {});
+        remoteName = done.name;
+      }
+      await records.transaction(async (db) => {
+        await records.markFile(db, file.id, { status: 'uploaded', remoteName, uploadedAt: now, attempts: file.attempts + 1, lastError: null });
+        for (const item of await records.itemsOfFile(db, file.id)) {
+          if (item.status === 'filed') await records.updateItem(db, item.reference, { status: 'sent' }, now);
+        }
+      });
+      out.uploaded.push(remoteName);
+    } catch (err) {
+      const kind = err instanceof TransportError ? err.kind : 'internal';
+      const retryable = err instanceof TransportError ? err.retryable : false;
+      out.failed.push({ name: file.name, kind, retryable });
+      const maybeDelivered = file.maybeDelivered || sending;
+      const giveUp = !maybeDelivered && now - file.createdAt >= profile.giveUpAfterMs;
+      const notSent = await records.transaction(async (db) => {
+        await records.markFile(db, file.id, {
+          attempts: file.attempts + 1,
+          maybeDelivered,
+          lastError: `${kind}: ${err instanceof Error ? err.message : String(err)}`.slice(0, 500),
+          ...(giveUp ? { status: 'abandoned' as const } : {}),
+        });
+        if (!giveUp) return [];
+        return abandon(records, db, file, now);
+      });
+      out.notSent.push(...notSent);
+    }
+  }
+  return out;
+}
+
+async function abandon(records: BatchRecords, db: Parameters<BatchRecords['itemsOfFile']>[0], file: BatchFile, now: number): Promise<BatchItem[]> {
+  const items = await records.itemsOfFile(db, file.id);
+  const reason = `file ${file.name} could not be delivered to the bank for ${Math.round((now - file.createdAt) / 1000)} s; no attempt reached it`;
+  const out: BatchItem[] = [];
+  for (const item of items) {
+    await records.updateItem(db, item.reference, { status: 'not_sent', reasonCode: 'bank_unreachable', reason, settlement: 'unsettled' }, now);
+    out.push({ ...item, status: 'not_sent', reasonCode: 'bank_unreachable', reason, settlement: 'unsettled' });
+  }
+  return out;
+}

@@ -1,0 +1,286 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { BatchRail } from '../../src/batch/rail.js';
+import { readBatchProfile, type BatchProfileInput } from '../../src/batch/profile.js';
+import { MemoryTransport } from '../../src/batch/transport/index.js';
+import type { ConnectorReport, FlowRequest } from '../../src/connector/types.js';
+import { ManualClock } from '../../src/domain/clock.js';
+import { newId } from '../../src/domain/ids.js';
+import { Secret } from '../../src/domain/secret.js';
+import { build, parse, type Pain001v09, type Pain002v10 } from '../../src/iso20022/index.js';
+import { PostgresStore } from '../../src/store/postgres/index.js';
+import { SqliteStore } from '../../src/store/sqlite/index.js';
+import type { Store } from '../../src/store/types.js';
+import { randomSchema, resolveTestDatabaseUrl } from '../store/pg-harness.js';
+
+/*
+ * The batch rail over its transport's mock twin and a real (in-memory) SQLite store, on a manual
+ * clock: cut-off edges, a file built and uploaded once across crashes, the inbound ledger, and
+ * the status reports that settle payments.
+ */
+
+const PROFILE: BatchProfileInput = {
+  bank: 'TESTBANK',
+  account: { name: 'Railyard Demo Shop', iban: 'DE75512108001245126199', bic: 'SIMBDEFFXXX' },
+  calendar: { timeZone: 'Europe/Berlin', cutoffs: ['10:00', '14:00'], holidays: 'TARGET2' },
+  tickMs: 1_000,
+  pollIntervalMs: 50,
+  stableMs: 0,
+  giveUpAfterMs: 60_000,
+};
+
+// Thursday 2026-11-26, 13:59:59 in Berlin (UTC+1)
+const T0 = Date.UTC(2026, 10, 26, 12, 59, 59);
+
+let seq = 0;
+function request(over: Partial<FlowRequest> = {}): FlowRequest {
+  const paymentId = newId('pay', T0 + seq);
+  return {
+    paymentId,
+    reference: newId('cmd', T0 + ++seq),
+    amount: 1_250,
+    currency: 'EUR',
+    method: { type: 'bank_account', iban: new Secret('DE89370400440532013000'), name: 'Max Mustermann' },
+    orderId: `order-${seq}`,
+    merchant: { id: 'mch_test', name: 'Test Shop' },
+    customer: { email: 'c@example.test' },
+    ...over,
+  };
+}
+
+function statusReport(original: Pain001v09, statuses: Record<string, { status: string; reason?: string }>): Uint8Array {
+  const model: Pain002v10 = {
+    groupHeader: { messageId: `STS${Date.now()}${seq++}`, creationDateTime: '2026-11-26T15:00:00+01:00' },
+    originalGroup: { originalMessageId: original.groupHeader.messageId, originalMessageNameId: 'pain.001.001.09' },
+    payments: original.paymentInformation.map((p) => ({
+      originalPaymentInformationId: p.paymentInformationId,
+      transactions: p.transactions
+        .filter((t) => statuses[t.endToEndId])
+        .map((t) => {
+          const s = statuses[t.endToEndId] as { status: string; reason?: string };
+          return { originalEndToEndId: t.endToEndId, status: s.status, ...(s.reason ? { statusReasons: [{ reason: { code: s.reason } }] } : {}) };
+        }),
+    })),
+  };
+  return Buffer.from(build('pain.002.001.10', model));
+}
+
+const STORES: [string, () => Promise<{ store: Store; drop: () => Promise<void> }>][] = [
+  ['SQLite', async () => ({ store: new SqliteStore({ path: ':memory:' }), drop: async () => undefined })],
+  [
+    'PostgreSQL',
+    async () => {
+      const schema = randomSchema();
+      const url = await resolveTestDatabaseUrl();
+      const store = new PostgresStore({ connectionString: url, schema, maxConnections: 4 });
+      return {
+        store,
+        drop: async () => {
+          const admin = new PostgresStore({ connectionString: url, maxConnections: 1 });
+          await admin.sqlTransaction((db) => db.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+          await admin.close();
+        },
+      };
+    },
+  ],
+];
+
+describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
+  let store: Store;
+  let drop: () => Promise<void>;
+  let clock: ManualClock;
+  let transport: MemoryTransport;
+  let reports: ConnectorReport[];
+  let rail: BatchRail;
+
+  const newRail = (over: Partial<BatchProfileInput> = {}): BatchRail =>
+    new BatchRail({ connector: 'bank-a', store, profile: readBatchProfile({ ...PROFILE, ...over }), transport, clock, report: (r) => reports.push(r) });
+
+  beforeEach(async () => {
+    ({ store, drop } = await makeStore());
+    await store.migrate();
+    clock = new ManualClock(T0);
+    transport = new MemoryTransport({ clock, renameMode: 'free-name' });
+    reports = [];
+    rail = newRail();
+  });
+  afterEach(async () => {
+    await store.close();
+    await drop();
+  });
+
+  const uploaded = (): string[] => transport.names('in').filter((n) => !n.startsWith('.'));
+  const uploadedPain001 = (name: string): Pain001v09 => parse(transport.readText('in', name) ?? '').model as Pain001v09;
+
+  it('queues a transfer one second before the cut-off into that cut-off, and one at the cut-off into the next', async () => {
+    const before = request();
+    expect(await rail.enqueue(before, 'transfer')).toEqual({ kind: 'pending' });
+    await clock.advance(1_000); // 14:00:00 exactly
+    const at = request();
+    await rail.enqueue(at, 'transfer');
+    const a = await rail.records.item(before.reference);
+    const b = await rail.records.item(at.reference);
+    expect(new Date(a?.cutoffAt ?? 0).toISOString()).toBe('2026-11-26T13:00:00.000Z');
+    expect(a?.executionDate).toBe('2026-11-26');
+    // the 14:00 window is closed: Friday's 10:00 cut-off
+    expect(new Date(b?.cutoffAt ?? 0).toISOString()).toBe('2026-11-27T09:00:00.000Z');
+    const run = await rail.runCutoff();
+    expect(run.items).toBe(1);
+    expect((await rail.records.item(at.reference))?.status).toBe('queued');
+  });
+
+  it('builds a file once even when the cut-off runs again (a restart, a second node), and uploads it once', async () => {
+    const reqs = [request(), request({ amount: 99 }), request({ currency: 'EUR', amount: 1 })];
+    for (const r of reqs) await rail.enqueue(r, 'transfer');
+    await clock.advance(1_000);
+    const first = await rail.runCutoff();
+    expect(first.files).toHaveLength(1);
+    expect(first.files[0]?.totals.EUR).toEqual({ count: 3, total: '1350' });
+    expect((await rail.runCutoff()).files).toHaveLength(0);
+    expect((await newRail().runCutoff()).files).toHaveLength(0);
+
+    await rail.upload();
+    await rail.upload();
+    expect(uploaded()).toHaveLength(1);
+    const file = uploadedPain001(uploaded()[0] as string);
+    expect(file.paymentInformation.flatMap((p) => p.transactions).map((t) => t.amount.amount).sort((x, y) => x - y)).toEqual([1, 99, 1_250]);
+    for (const r of reqs) expect((await rail.records.item(r.reference))?.status).toBe('sent');
+  });
+
+  it('does not upload a second copy when the rename reply was lost', async () => {
+    await rail.enqueue(request(), 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    transport.loseNextReply('upload');
+    const firstTry = await rail.upload();
+    expect(firstTry.failed).toHaveLength(1);
+    const second = await rail.upload();
+    expect(second.uploaded).toHaveLength(1);
+    expect(uploaded()).toHaveLength(1);
+  });
+
+  it('gives a file up as never sent only when no attempt could have reached the bank', async () => {
+    const r = request();
+    await rail.enqueue(r, 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    for (let i = 0; i < 3; i++) {
+      transport.failNext('connection');
+      await rail.upload();
+      await clock.advance(30_000);
+    }
+    expect((await rail.records.item(r.reference))?.status).toBe('not_sent');
+    expect(reports.at(-1)).toMatchObject({ flow: 'transfer', reference: r.reference, outcome: { kind: 'not_sent' } });
+    expect(uploaded()).toHaveLength(0);
+  });
+
+  it('keeps waiting for the bank once an upload may have reached it', async () => {
+    const r = request();
+    await rail.enqueue(r, 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    transport.dropNextUpload();
+    await rail.upload();
+    await clock.advance(120_000);
+    transport.failNext('connection');
+    await rail.upload();
+    expect((await rail.records.item(r.reference))?.status).toBe('filed');
+    expect(reports).toEqual([]);
+  });
+
+  it('applies a status report once, settles accepted and rejected transfers and tells the engine', async () => {
+    const good = request();
+    const bad = request();
+    await rail.enqueue(good, 'transfer');
+    await rail.enqueue(bad, 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    await rail.upload();
+    const original = uploadedPain001(uploaded()[0] as string);
+    const e2e = (ref: string) => ref.replace('_', '-');
+    const report = statusReport(original, { [e2e(good.reference)]: { status: 'ACSC' }, [e2e(bad.reference)]: { status: 'RJCT', reason: 'AC04' } });
+    transport.seed('out', 'pain002_a.xml', report);
+    transport.seed('out', '.pain002_b.xml.part', report);
+    await rail.poll();
+    // stable across two polls
+    expect(reports).toEqual([]);
+    const polled = await rail.poll();
+    expect(polled.files.map((f) => f.name)).toEqual(['pain002_a.xml']);
+    expect(reports.map((r) => [r.reference, r.outcome.kind])).toEqual([
+      [good.reference, 'ok'],
+      [bad.reference, 'declined'],
+    ]);
+    expect(await rail.inquire(bad.reference)).toMatchObject({ kind: 'declined', code: 'AC04' });
+    expect(transport.names('out')).toEqual(['.pain002_b.xml.part']);
+  });
+
+  it('processes a file once across a crash between download and commit', async () => {
+    const r = request();
+    await rail.enqueue(r, 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    await rail.upload();
+    const original = uploadedPain001(uploaded()[0] as string);
+    transport.seed('out', 'pain002_a.xml', statusReport(original, { [r.reference.replace('_', '-')]: { status: 'ACSC' } }));
+    await rail.poll();
+    // the crash: the store refuses the commit once, after the download
+    const real = store.sqlTransaction.bind(store);
+    let crashes = 1;
+    store.sqlTransaction = (fn) => (crashes-- > 0 ? Promise.reject(new Error('process died')) : real(fn));
+    const crashed = await rail.poll().catch((err: unknown) => err);
+    expect(String(crashed)).toMatch(/process died/);
+    expect(await rail.records.listInbound()).toEqual([]);
+    // after the restart the file is still there and is applied exactly once
+    const restarted = newRail();
+    await restarted.poll();
+    await restarted.poll();
+    expect((await restarted.records.listInbound()).map((f) => f.outcome)).toEqual(['applied']);
+    expect((await restarted.records.item(r.reference))?.status).toBe('accepted');
+    expect(transport.names('out')).toEqual([]);
+  });
+
+  it('skips a file already in the ledger when a crash came before the remote clean-up', async () => {
+    const r = request();
+    await rail.enqueue(r, 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    await rail.upload();
+    const original = uploadedPain001(uploaded()[0] as string);
+    transport.seed('out', 'pain002_a.xml', statusReport(original, { [r.reference.replace('_', '-')]: { status: 'ACSC' } }));
+    await rail.poll();
+    transport.failNext('connection', 'remove');
+    await rail.poll().catch(() => undefined);
+    expect(transport.names('out')).toEqual(['pain002_a.xml']);
+    reports.length = 0;
+    const again = newRail();
+    await again.poll();
+    const last = await again.poll();
+    expect(last.files).toEqual([{ name: 'pain002_a.xml', message: 'pain.002.001.10', outcome: 'skipped', detail: 'already applied' }]);
+    expect(await again.records.listInbound()).toHaveLength(1);
+  });
+
+  it('honours done files: a bank file counts only once its trigger file is beside it', async () => {
+    rail = newRail({ inboundDoneSuffix: '.done', stableMs: 60_000 });
+    const r = request();
+    await rail.enqueue(r, 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    await rail.upload();
+    const original = uploadedPain001(uploaded()[0] as string);
+    transport.seed('out', 'pain002_a.xml', statusReport(original, { [r.reference.replace('_', '-')]: { status: 'ACSC' } }));
+    expect((await rail.poll()).files).toEqual([]);
+    transport.seed('out', 'pain002_a.xml.done', '');
+    expect((await rail.poll()).files.map((f) => f.outcome)).toEqual(['applied']);
+    expect(transport.names('out')).toEqual([]);
+  });
+
+  it('refuses a transfer the file could not carry, naming the field', async () => {
+    const outcome = await rail.enqueue(request({ currency: 'USD' }), 'transfer');
+    expect(outcome).toMatchObject({ kind: 'declined', code: 'invalid_transfer' });
+    expect((outcome as { reason: string }).reason).toMatch(/currency/);
+    expect((outcome as { reason: string }).reason).not.toContain('DE89370400440532013000');
+  });
+
+  it('answers an inquiry about a reference it never queued with proof that nothing was sent', async () => {
+    expect(await rail.inquire('cmd_unknown')).toMatchObject({ kind: 'declined', code: 'not_received' });
+  });
+});
