@@ -1,4 +1,5 @@
 import type { ConnectorFactory } from '../src/connector/types.js';
+import { createDemoBatchConnector } from './demo-batch/index.js';
 import { createDemoCardConnector } from './demo-card/index.js';
 import { createDemoSepaConnector } from './demo-sepa/index.js';
 import { createSandboxConnector } from './sandbox/index.js';
@@ -24,4 +25,5 @@ export const connectorRegistry: ConnectorRegistry = Object.freeze({
   sandbox: createSandboxConnector,
   'demo-card': createDemoCardConnector,
   'demo-sepa': createDemoSepaConnector,
+  'demo-batch': createDemoBatchConnector,
 });

@@ -1,0 +1,122 @@
+import { readFileSync } from 'node:fs';
+import { z } from 'zod';
+import { Secret } from '../../src/domain/secret.js';
+import { BatchProfileError, readBatchProfile, type BatchProfile } from '../../src/batch/profile.js';
+import type { InboundProtection, OutboundProtection } from '../../src/batch/protect/index.js';
+import type { SftpProfile } from '../../src/batch/transport/index.js';
+import { loadCertificates, loadCredential, SignatureVerifier } from '../../src/trust/index.js';
+
+/**
+ * The connector's settings (the `settings:` block of a `demo-batch` connector in railyard.yaml):
+ * the SFTP server, the bank profile of src/batch/profile.ts under `profile`, and optional file
+ * protection. Keys may be given inline or as files (`privateKeyFile`); inline text wins.
+ */
+const sftpSchema = z.object({
+  host: z.string().min(1),
+  port: z.number().int().min(1).max(65535).default(22),
+  username: z.string().min(1),
+  privateKey: z.string().optional(),
+  privateKeyFile: z.string().optional(),
+  hostKeySha256: z.array(z.string()).min(1, 'pin the bank host key: without it any server could pose as the bank').max(2),
+  renameMode: z.enum(['posix', 'free-name', 'fail']).default('free-name'),
+  timeouts: z
+    .object({ connectMs: z.number().int().positive().default(10_000), operationMs: z.number().int().positive().default(30_000), endMs: z.number().int().positive().default(3_000) })
+    .prefault({}),
+  retry: z.object({ attempts: z.number().int().min(1).default(3), baseMs: z.number().int().min(0).default(500), maxMs: z.number().int().min(0).default(10_000) }).prefault({}),
+});
+
+const protectionSchema = z
+  .discriminatedUnion('kind', [
+    z.object({ kind: z.literal('none') }),
+    z.object({
+      kind: z.literal('pgp'),
+      sign: z.boolean().default(true),
+      encrypt: z.boolean().default(true),
+      ourPrivateKeyFile: z.string(),
+      bankPublicKeyFile: z.string(),
+      requireSignature: z.boolean().default(true),
+    }),
+    z.object({ kind: z.literal('cms-detached'), certificateFile: z.string(), privateKeyFile: z.string(), bankCertificateFiles: z.array(z.string()).min(1) }),
+  ])
+  .default({ kind: 'none' });
+
+const settingsSchema = z.object({
+  id: z.string().default('demo-batch'),
+  callTimeoutMs: z.number().int().positive().default(5_000),
+  refundWindowDays: z.number().int().min(0).default(90),
+  currencies: z.array(z.string().length(3)).default(['EUR']),
+  sftp: sftpSchema,
+  profile: z.unknown(),
+  protection: protectionSchema,
+});
+
+export interface DemoBatchSettings {
+  id: string;
+  callTimeoutMs: number;
+  refundWindowDays: number;
+  currencies: string[];
+  sftp: SftpProfile;
+  retry: { attempts: number; baseMs: number; maxMs: number };
+  profile: BatchProfile;
+  protection: { outbound: OutboundProtection; inbound: InboundProtection };
+}
+
+export class DemoBatchSettingsError extends Error {
+  override readonly name = 'DemoBatchSettingsError';
+}
+
+export function readSettings(input: Record<string, unknown>): DemoBatchSettings {
+  const r = settingsSchema.safeParse(input);
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new DemoBatchSettingsError(`demo-batch settings: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
+  }
+  const s = r.data;
+  const keyText = s.sftp.privateKey ?? (s.sftp.privateKeyFile ? readFileSync(s.sftp.privateKeyFile, 'utf8') : undefined);
+  if (!keyText) throw new DemoBatchSettingsError('demo-batch settings: sftp.privateKey: give the key text or sftp.privateKeyFile');
+  let profile: BatchProfile;
+  try {
+    profile = readBatchProfile(s.profile);
+  } catch (err) {
+    if (err instanceof BatchProfileError) throw new DemoBatchSettingsError(`demo-batch settings: profile.${err.field}: ${err.message}`);
+    throw err;
+  }
+  return {
+    id: s.id,
+    callTimeoutMs: s.callTimeoutMs,
+    refundWindowDays: s.refundWindowDays,
+    currencies: s.currencies,
+    sftp: {
+      host: s.sftp.host,
+      port: s.sftp.port,
+      username: s.sftp.username,
+      privateKey: new Secret(keyText),
+      hostKeySha256: s.sftp.hostKeySha256,
+      renameMode: s.sftp.renameMode,
+      timeouts: s.sftp.timeouts,
+    },
+    retry: s.sftp.retry,
+    profile,
+    protection: protectionOf(s.protection),
+  };
+}
+
+function protectionOf(p: z.output<typeof protectionSchema>): DemoBatchSettings['protection'] {
+  switch (p.kind) {
+    case 'none':
+      return { outbound: { kind: 'none' }, inbound: { kind: 'none' } };
+    case 'pgp': {
+      const ourPrivateKey = new Secret(readFileSync(p.ourPrivateKeyFile, 'utf8'));
+      const bankPublicKey = readFileSync(p.bankPublicKeyFile, 'utf8');
+      return {
+        outbound: { kind: 'pgp', sign: p.sign, encrypt: p.encrypt, ourPrivateKey, bankPublicKey },
+        inbound: { kind: 'pgp', requireSignature: p.requireSignature, ourPrivateKey, bankPublicKey },
+      };
+    }
+    case 'cms-detached':
+      return {
+        outbound: { kind: 'cms-detached', signer: loadCredential(p.certificateFile, p.privateKeyFile, { purpose: 'sign' }) },
+        inbound: { kind: 'cms-detached', verifier: new SignatureVerifier(loadCertificates(p.bankCertificateFiles)) },
+      };
+  }
+}
