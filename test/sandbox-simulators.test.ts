@@ -5,7 +5,7 @@ import { afterEach, describe, expect, it } from 'vitest';
 import { HostLedger, startIso8583Host } from '../mocks/iso8583-host/index.js';
 import { ConfigError, sandboxConfig } from '../src/config.js';
 import { silentLogger } from '../src/log.js';
-import { CARD_HOST_JOURNAL, SEPA_BANK_JOURNAL } from '../src/sandbox-simulators.js';
+import { BATCH_BANK_JOURNAL, CARD_HOST_JOURNAL, SEPA_BANK_JOURNAL } from '../src/sandbox-simulators.js';
 import { createRailyard, type Railyard } from '../src/server.js';
 
 /** The sandbox on real rails (RAILYARD_SANDBOX_RAILS=simulators), driven in process through app.fetch. */
@@ -29,20 +29,20 @@ interface Payment {
   connector: string;
 }
 
-async function pay(r: Railyard, order: string, method: object): Promise<Payment> {
+async function pay(r: Railyard, order: string, method: object, connector?: string): Promise<Payment> {
   const res = await r.app.fetch(
     new Request('http://railyard.test/v1/payments', {
       method: 'POST',
       headers: { authorization: `Bearer ${KEY}`, 'content-type': 'application/json', 'idempotency-key': order, prefer: 'wait=10' },
-      body: JSON.stringify({ amount: 1_250, currency: 'EUR', order_id: order, confirmation: 'none', payment_method: method, customer: { email: 'c@example.test' } }),
+      body: JSON.stringify({ amount: 1_250, currency: 'EUR', order_id: order, confirmation: 'none', payment_method: method, customer: { email: 'c@example.test' }, ...(connector ? { connector } : {}) }),
     }),
   );
   expect(res.status).toBe(201);
   return (await res.json()) as Payment;
 }
 
-async function settled(r: Railyard, id: string): Promise<Payment> {
-  const end = Date.now() + 15_000;
+async function settled(r: Railyard, id: string, withinMs = 15_000): Promise<Payment> {
+  const end = Date.now() + withinMs;
   for (;;) {
     const res = await r.app.fetch(new Request(`http://railyard.test/v1/payments/${id}`, { headers: { authorization: `Bearer ${KEY}` } }));
     const p = (await res.json()) as Payment;
@@ -54,7 +54,7 @@ async function settled(r: Railyard, id: string): Promise<Payment> {
 describe('sandbox on the simulators', () => {
   it('is the default; RAILYARD_SANDBOX_RAILS=inprocess puts the in-process sandbox bank behind both methods', () => {
     const byDefault = sandboxConfig({ RAILYARD_DATA_DIR: tempDir() });
-    expect(byDefault.connectors.map((x) => x.type)).toEqual(['demo-card', 'demo-sepa']);
+    expect(byDefault.connectors.map((x) => x.type)).toEqual(['demo-card', 'demo-sepa', 'demo-batch']);
     expect(byDefault.sandbox?.rails).toBe('simulators');
     const inprocess = sandboxConfig({ RAILYARD_DATA_DIR: tempDir(), RAILYARD_SANDBOX_RAILS: 'inprocess' });
     expect(inprocess.connectors.map((x) => x.type)).toEqual(['sandbox']);
@@ -90,6 +90,25 @@ describe('sandbox on the simulators', () => {
     expect(existsSync(join(dir, CARD_HOST_JOURNAL))).toBe(true);
     expect(existsSync(join(dir, SEPA_BANK_JOURNAL))).toBe(true);
   }, 30_000);
+
+  it('sends a bank account to demo-batch when asked: it waits for a cut-off, leaves in a pain.001 file and settles within 30 s', async () => {
+    const dir = tempDir();
+    const r = await createRailyard(sandboxConfig({ RAILYARD_DATA_DIR: dir, PORT: '0' }), { log: silentLogger() });
+    open.push(r);
+    const sims = r.simulators;
+    if (!sims) throw new Error('the simulators were not started');
+    const started = Date.now();
+    const p = await pay(r, 'sim-batch-1', { type: 'bank_account', bank_account: { iban: 'DE89370400440532013000', name: 'Max Mustermann' } }, 'demo-batch');
+    expect(p.connector).toBe('demo-batch');
+    const waiting = (await (await r.app.fetch(new Request(`http://railyard.test/v1/payments/${p.id}`, { headers: { authorization: `Bearer ${KEY}` } }))).json()) as Payment & { batch?: { cutoff_at: string; status: string } };
+    expect(waiting.batch?.cutoff_at).toMatch(/^\d{4}-\d{2}-\d{2}T/);
+    const done = await settled(r, p.id, 30_000);
+    expect(done.status).toBe('succeeded');
+    expect(Date.now() - started).toBeLessThan(30_000);
+    const e2e = [...sims.sftpBank.ledger.transactions.values()].map((t) => t.status);
+    expect(e2e).toEqual(['ACSC']);
+    expect(existsSync(join(dir, BATCH_BANK_JOURNAL))).toBe(true);
+  }, 40_000);
 });
 
 describe('iso8583-host journal', () => {
