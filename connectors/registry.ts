@@ -27,3 +27,6 @@ export const connectorRegistry: ConnectorRegistry = Object.freeze({
   'demo-sepa': createDemoSepaConnector,
   'demo-batch': createDemoBatchConnector,
 });
+
+/** Connector types on the batch rail: `railyard batch` and `railyard reconcile` build only these. */
+export const batchConnectorTypes: ReadonlySet<string> = new Set(['demo-batch']);

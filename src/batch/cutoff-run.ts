@@ -36,11 +36,12 @@ const CLAIM_LIMIT = 50_000;
  * transaction: after a crash either nothing of the run exists (it runs again) or the files exist
  * with their items marked (only the upload is left). So a file is built once, whatever happens.
  */
-export async function runCutoff(ctx: CutoffContext, now: number): Promise<CutoffRun> {
+export async function runCutoff(ctx: CutoffContext, now: number, opts: { all?: boolean } = {}): Promise<CutoffRun> {
   const { records, profile } = ctx;
   const run: CutoffRun = { at: now, files: [], items: 0 };
   await records.transaction(async (db, dialect) => {
-    const items = await records.claimDue(db, dialect, now, CLAIM_LIMIT);
+    // `all`: every queued item now, whatever cut-off it waits for (an operator's early run)
+    const items = await records.claimDue(db, dialect, opts.all ? Number.MAX_SAFE_INTEGER : now, CLAIM_LIMIT);
     if (items.length === 0) return;
     // A cut-off missed while we were down must not ask the bank to execute in the past.
     const earliest = rollToBusinessDay(localDate(now, ctx.calendar.timeZone ?? 'UTC'), ctx.calendar);

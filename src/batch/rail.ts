@@ -95,8 +95,8 @@ export class BatchRail {
     return this.records.itemsOfPayment(paymentId);
   }
 
-  async runCutoff(now = this.o.clock.now()): Promise<CutoffRun> {
-    return runCutoff({ records: this.records, profile: this.o.profile, calendar: this.calendar, protection: this.protection.outbound }, now);
+  async runCutoff(now = this.o.clock.now(), opts: { all?: boolean } = {}): Promise<CutoffRun> {
+    return runCutoff({ records: this.records, profile: this.o.profile, calendar: this.calendar, protection: this.protection.outbound }, now, opts);
   }
 
   async upload(now = this.o.clock.now()): Promise<UploadResult> {

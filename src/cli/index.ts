@@ -35,8 +35,11 @@ commands:
                                  ISO 8583 codec on stdin/stdout
   iso20022 validate|parse FILE   check or print an ISO 20022 message
   iso20022 build TYPE            build XML from the model JSON on stdin
-  batch run-cutoff|poll          batch file runs (not implemented yet)
-  reconcile FILE                 reconcile a bank statement (not implemented yet)
+  batch run-cutoff [--all]       build and upload the due batch files now
+  batch poll                     fetch and apply the bank's files now
+  reconcile FILE [--format csv] [--apply]
+                                 reconcile a camt.053 statement against what was sent
+                                 (exit 0: no breaks, 3: breaks found)
   audit verify                   check every payment's hash-chained timeline
   mock <simulator>               run a bank simulator (${SIMULATORS.join(', ')})
   new-connector                  scaffold connectors/<id>/ (not implemented yet)
@@ -136,8 +139,14 @@ export async function cli(argv: string[], io: CliIo = processIo): Promise<number
       const { auditCommand } = await import('./audit.js');
       return auditCommand(args, io);
     }
-    case 'batch':
-    case 'reconcile':
+    case 'batch': {
+      const { batchCommand } = await import('./batch.js');
+      return batchCommand(args, { ...io, progress: process.stderr });
+    }
+    case 'reconcile': {
+      const { reconcileCommand } = await import('./batch.js');
+      return reconcileCommand(args, { ...io, progress: process.stderr });
+    }
     case 'new-connector':
       return notImplemented(command, io);
     default:

@@ -54,6 +54,48 @@ async function* asStatementEvents(xml: Uint8Array, family: '053' | '054'): Async
   }
 }
 
+export interface StatementContext {
+  records: BatchRecords;
+  profile: BatchProfile;
+  calendar: CalendarSpec;
+  publish: PublishEvent | undefined;
+}
+
+export interface Reconciled {
+  result: ReconcileResult;
+  /** The items the statement was checked against, by the engine id reconciliation names. */
+  items: Map<string, BatchItem>;
+}
+
+/** Reads a statement against the items (nothing written): the CLI's dry run and the first half of `applyStatement`. */
+export async function reconcileItems(
+  ctx: Pick<StatementContext, 'profile' | 'calendar'>,
+  source: AsyncIterable<BatchItem>,
+  events: AsyncIterable<Camt053StreamEvent>,
+  at: number,
+  onProgress?: (entries: number) => void,
+): Promise<Reconciled> {
+  const { profile, calendar } = ctx;
+  const items = new Map<string, BatchItem>();
+  const expected: ExpectedPayment[] = [];
+  for await (const item of source) {
+    const e = expectedOf(item);
+    if (!e) continue;
+    items.set(item.aggregateId, item);
+    expected.push(e);
+  }
+  const result = await reconcileStatement({
+    entries: events,
+    expected,
+    asOf: localDate(at, calendar.timeZone ?? 'UTC'),
+    missingAfterBusinessDays: profile.missingAfterBusinessDays,
+    businessDaysBetween: (from, to) => businessDaysBetween(from, to, calendar),
+    dateWindowDays: profile.dateWindowDays,
+    ...(onProgress ? { onProgress } : {}),
+  });
+  return { result, items };
+}
+
 /**
  * A statement (camt.053) or notification (camt.054) applied: reconciled against every item we
  * filed, settlements written, breaks stored by key (a statement applied twice, even under another
@@ -63,29 +105,27 @@ async function* asStatementEvents(xml: Uint8Array, family: '053' | '054'): Async
 export async function applyStatement(
   db: SqlExecutor,
   dialect: Dialect,
-  ctx: { records: BatchRecords; profile: BatchProfile; calendar: CalendarSpec; publish: PublishEvent | undefined },
+  ctx: StatementContext,
   xml: Uint8Array,
   family: '053' | '054',
   inboundId: string,
   at: number,
 ): Promise<StatementEffect> {
-  const { records, profile, calendar } = ctx;
-  const items = new Map<string, BatchItem>();
-  const expected: ExpectedPayment[] = [];
-  for await (const item of records.itemsForReconciliation(db)) {
-    const e = expectedOf(item);
-    if (!e) continue;
-    items.set(item.aggregateId, item);
-    expected.push(e);
-  }
-  const result = await reconcileStatement({
-    entries: asStatementEvents(xml, family),
-    expected,
-    asOf: localDate(at, calendar.timeZone ?? 'UTC'),
-    missingAfterBusinessDays: profile.missingAfterBusinessDays,
-    businessDaysBetween: (from, to) => businessDaysBetween(from, to, calendar),
-    dateWindowDays: profile.dateWindowDays,
-  });
+  const reconciled = await reconcileItems(ctx, ctx.records.itemsForReconciliation(db), asStatementEvents(xml, family), at);
+  return recordStatement(db, dialect, ctx, reconciled, family, inboundId, at);
+}
+
+/** The second half: settlements, breaks (by key, once) and their events, in the caller's transaction. */
+export async function recordStatement(
+  db: SqlExecutor,
+  dialect: Dialect,
+  ctx: StatementContext,
+  { result, items }: Reconciled,
+  family: '053' | '054',
+  inboundId: string | null,
+  at: number,
+): Promise<StatementEffect> {
+  const { records, calendar } = ctx;
   const statementId = `${family}:${result.statement.id}`;
   const reportDate = result.statement.to?.slice(0, 10) ?? localDate(at, calendar.timeZone ?? 'UTC');
   const fresh = await records.insertStatement(db, statementId, reportDate, inboundId, summaryOf(result), at);
