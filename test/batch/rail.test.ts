@@ -1,3 +1,4 @@
+import * as openpgp from 'openpgp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BatchRail } from '../../src/batch/rail.js';
 import { readBatchProfile, type BatchProfileInput } from '../../src/batch/profile.js';
@@ -30,6 +31,10 @@ const PROFILE: BatchProfileInput = {
 
 // Thursday 2026-11-26, 13:59:59 in Berlin (UTC+1)
 const T0 = Date.UTC(2026, 10, 26, 12, 59, 59);
+
+async function pgpKey(name: string): Promise<{ privateKey: string; publicKey: string }> {
+  return openpgp.generateKey({ type: 'ecc', curve: 'curve25519Legacy', userIDs: [{ name, email: `${name}@example.test` }], format: 'armored' });
+}
 
 let seq = 0;
 function request(over: Partial<FlowRequest> = {}): FlowRequest {
@@ -278,6 +283,62 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
     expect(outcome).toMatchObject({ kind: 'declined', code: 'invalid_transfer' });
     expect((outcome as { reason: string }).reason).toMatch(/currency/);
     expect((outcome as { reason: string }).reason).not.toContain('DE89370400440532013000');
+  });
+
+  it('with OpenPGP: files leave signed and encrypted to the bank, and a tampered status report is refused unread', async () => {
+    const ours = await pgpKey('railyard');
+    const bank = await pgpKey('bank');
+    const ourKey = new Secret(ours.privateKey);
+    rail = new BatchRail({
+      connector: 'bank-a',
+      store,
+      profile: readBatchProfile(PROFILE),
+      transport,
+      clock,
+      report: (r) => reports.push(r),
+      protection: {
+        outbound: { kind: 'pgp', sign: true, encrypt: true, ourPrivateKey: ourKey, bankPublicKey: bank.publicKey },
+        inbound: { kind: 'pgp', requireSignature: true, ourPrivateKey: ourKey, bankPublicKey: bank.publicKey },
+      },
+    });
+    const r = request();
+    await rail.enqueue(r, 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    await rail.upload();
+    const name = uploaded()[0] as string;
+    expect(name).toMatch(/\.xml\.pgp$/);
+    const wire = transport.read('in', name) as Uint8Array;
+    expect(Buffer.from(wire).includes(Buffer.from('CstmrCdtTrfInitn'))).toBe(false);
+    // the bank's side: decrypt with its key, check our signature, answer signed and encrypted to us
+    const { data: xml, signatures } = await openpgp.decrypt({
+      message: await openpgp.readMessage({ binaryMessage: wire }),
+      decryptionKeys: await openpgp.readPrivateKey({ armoredKey: bank.privateKey }),
+      verificationKeys: await openpgp.readKey({ armoredKey: ours.publicKey }),
+      format: 'binary',
+    });
+    await expect(signatures[0]?.verified).resolves.toBe(true);
+    const original = parse(Buffer.from(xml as Uint8Array).toString('utf8')).model as Pain001v09;
+    const reply = statusReport(original, { [r.reference.replace('_', '-')]: { status: 'ACSC' } });
+    const sealed = (await openpgp.encrypt({
+      message: await openpgp.createMessage({ binary: reply }),
+      encryptionKeys: await openpgp.readKey({ armoredKey: ours.publicKey }),
+      signingKeys: await openpgp.readPrivateKey({ armoredKey: bank.privateKey }),
+      format: 'binary',
+    })) as Uint8Array;
+    const tampered = Uint8Array.from(sealed);
+    tampered[Math.floor(tampered.length / 2)] = (tampered[Math.floor(tampered.length / 2)] ?? 0) ^ 0xff;
+    transport.seed('out', 'pain002_tampered.xml.pgp', tampered);
+    await rail.poll();
+    await rail.poll();
+    expect((await rail.records.listInbound()).map((f) => [f.name, f.outcome])).toEqual([['pain002_tampered.xml.pgp', 'rejected']]);
+    expect((await rail.records.item(r.reference))?.status).toBe('sent');
+    expect(reports).toEqual([]);
+    // the genuine file is applied
+    transport.seed('out', 'pain002_good.xml.pgp', sealed);
+    await rail.poll();
+    await rail.poll();
+    expect((await rail.records.item(r.reference))?.status).toBe('accepted');
   });
 
   it('answers an inquiry about a reference it never queued with proof that nothing was sent', async () => {
