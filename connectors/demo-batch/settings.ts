@@ -19,6 +19,17 @@ const sftpSchema = z.object({
   privateKeyFile: z.string().optional(),
   hostKeySha256: z.array(z.string()).min(1, 'pin the bank host key: without it any server could pose as the bank').max(2),
   renameMode: z.enum(['posix', 'free-name', 'fail']).default('free-name'),
+  /** Per-bank algorithm lists for old servers (ssh2's names), e.g. { kex: ['diffie-hellman-group14-sha1'] }. */
+  algorithms: z
+    .object({
+      kex: z.array(z.string()).optional(),
+      cipher: z.array(z.string()).optional(),
+      serverHostKey: z.array(z.string()).optional(),
+      hmac: z.array(z.string()).optional(),
+      compress: z.array(z.string()).optional(),
+    })
+    .strict()
+    .optional(),
   timeouts: z
     .object({ connectMs: z.number().int().positive().default(10_000), operationMs: z.number().int().positive().default(30_000), endMs: z.number().int().positive().default(3_000) })
     .prefault({}),
@@ -94,6 +105,7 @@ export function readSettings(input: Record<string, unknown>): DemoBatchSettings 
       hostKeySha256: s.sftp.hostKeySha256,
       renameMode: s.sftp.renameMode,
       timeouts: s.sftp.timeouts,
+      ...(s.sftp.algorithms ? { algorithms: s.sftp.algorithms as NonNullable<SftpProfile['algorithms']> } : {}),
     },
     retry: s.sftp.retry,
     profile,

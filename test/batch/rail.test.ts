@@ -7,7 +7,10 @@ import type { ConnectorReport, FlowRequest } from '../../src/connector/types.js'
 import { ManualClock } from '../../src/domain/clock.js';
 import { newId } from '../../src/domain/ids.js';
 import { Secret } from '../../src/domain/secret.js';
-import { build, parse, type Pain001v09, type Pain002v10 } from '../../src/iso20022/index.js';
+import { localDate } from '../../src/batch/calendar/index.js';
+import { breaksOn } from '../../src/batch/records.js';
+import { settlementSummary } from '../../src/batch/settlement.js';
+import { build, parse, type CamtDocument, type Pacs004v09, type Pain001v09, type Pain002v10 } from '../../src/iso20022/index.js';
 import { PostgresStore } from '../../src/store/postgres/index.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/types.js';
@@ -339,6 +342,80 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
     await rail.poll();
     await rail.poll();
     expect((await rail.records.item(r.reference))?.status).toBe('accepted');
+  });
+
+  /** Two transfers queued, filed, sent and accepted by the bank: the ground for the statement tests. */
+  const twoAccepted = async (): Promise<{ a: FlowRequest; b: FlowRequest; original: Pain001v09 }> => {
+    const a = request({ amount: 1_000 });
+    const b = request({ amount: 2_500 });
+    await rail.enqueue(a, 'transfer');
+    await rail.enqueue(b, 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    await rail.upload();
+    const original = uploadedPain001(uploaded()[0] as string);
+    transport.seed('out', 'pain002_a.xml', statusReport(original, { [a.reference.replace('_', '-')]: { status: 'ACSC' }, [b.reference.replace('_', '-')]: { status: 'ACSC' } }));
+    await rail.poll();
+    await rail.poll();
+    return { a, b, original };
+  };
+
+  it('a camt.054 credit notification settles what it names; the summary per cut-off shows where the money stands', async () => {
+    const { a, b } = await twoAccepted();
+    const e2e = a.reference.replace('_', '-');
+    const notification: CamtDocument = {
+      groupHeader: { messageId: 'NTF-1', creationDateTime: '2026-11-26T16:00:00+01:00' },
+      reports: [
+        {
+          id: 'NTF-1-1',
+          account: { iban: PROFILE.account.iban, currency: 'EUR' },
+          balances: [],
+          entries: [
+            { amount: { amount: 1_000, currency: 'EUR' }, creditDebit: 'CRDT', status: 'BOOK', bookingDate: { date: '2026-11-26' }, accountServicerReference: 'ASR-N1', transactions: [{ references: { endToEndId: e2e }, amount: { amount: 1_000, currency: 'EUR' }, creditDebit: 'CRDT' }] },
+          ],
+        },
+      ],
+    };
+    transport.seed('out', 'camt054_1.xml', build('camt.054.001.08', notification));
+    await rail.poll();
+    await rail.poll();
+    expect((await rail.records.item(a.reference))?.settlement).toBe('settled');
+    expect((await rail.records.item(b.reference))?.settlement).toBe('batched');
+    const [summary] = await settlementSummary(rail.records);
+    expect(summary?.files).toBe(1);
+    expect(summary?.currencies.EUR).toMatchObject({
+      count: 2,
+      total: '3500',
+      bySettlement: { settled: { count: 1, total: '1000' }, batched: { count: 1, total: '2500' } },
+      byStatus: { accepted: { count: 2, total: '3500' } },
+    });
+  });
+
+  it('a pacs.004 return marks the settlement returned and records one RETURNED break, also when the file comes twice', async () => {
+    const { a } = await twoAccepted();
+    const e2e = a.reference.replace('_', '-');
+    const ret: Pacs004v09 = {
+      groupHeader: { messageId: 'RTR-1', creationDateTime: '2026-11-27T09:00:00+01:00', settlementInformation: { method: 'CLRG' } },
+      transactions: [{ returnId: 'R1', originalEndToEndId: e2e, returnedInterbankSettlementAmount: { amount: 1_000, currency: 'EUR' }, returnReasons: [{ reason: { code: 'AC04' } }] }],
+    };
+    const xml = build('pacs.004.001.09', ret);
+    transport.seed('out', 'pacs004_1.xml', xml);
+    await rail.poll();
+    await rail.poll();
+    transport.seed('out', 'pacs004_1_again.xml', xml);
+    await rail.poll();
+    await rail.poll();
+    expect((await rail.records.item(a.reference))?.settlement).toBe('returned');
+    const breaks = await breaksOn(store, localDate(clock.now(), 'Europe/Berlin'));
+    expect(breaks.map((x) => [x.type, x.paymentId, x.data.detail])).toEqual([['RETURNED', a.paymentId, expect.stringContaining('AC04')]]);
+    expect((await rail.records.listInbound()).map((f) => f.outcome).sort()).toEqual(['applied', 'applied', 'duplicate']);
+  });
+
+  it('moves applied files to the processed directory when the profile says so', async () => {
+    rail = newRail({ directories: { afterIngest: 'move', processed: 'done' } });
+    await twoAccepted();
+    expect(transport.names('out')).toEqual([]);
+    expect(transport.names('done')).toEqual(['pain002_a.xml']);
   });
 
   it('answers an inquiry about a reference it never queued with proof that nothing was sent', async () => {
