@@ -2,8 +2,8 @@ import type { Pacs004v09 } from '../../iso20022/index.js';
 import { SqlStoreTx } from '../../store/sql/tx.js';
 import type { Dialect, SqlExecutor } from '../../store/types.js';
 import type { BatchItem, BatchRecords } from '../records.js';
-import { breakData } from './statement.js';
-import { breakView, publishBreak, type PublishEvent } from './publish.js';
+import type { PublishEvent } from './publish.js';
+import { recordBreak } from './statement.js';
 
 /**
  * A pacs.004 payment return: money we were credited (or paid out) came back. The payment itself
@@ -37,18 +37,7 @@ export async function applyReturns(
       expected: { amount: item.amount, currency: item.currency },
       detail: `returned by the bank (${reason}) in pacs.004 ${message.groupHeader.messageId}`,
     };
-    const data = breakData(b, item);
-    const stored = await records.insertBreak(db, {
-      key: `${records.connector}:${b.key}`,
-      connector: records.connector,
-      reportDate,
-      type: b.type,
-      paymentId: item.paymentId,
-      merchantId: item.merchantId,
-      data,
-      createdAt: at,
-    });
-    if (stored && ctx.publish) await publishBreak(tx, ctx.publish, item, breakView(data, reportDate), at);
+    await recordBreak(db, tx, ctx, b, item, reportDate, at);
     returned.push({ ...item, settlement: 'returned' });
   }
   return returned;

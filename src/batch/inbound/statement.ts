@@ -2,7 +2,7 @@ import type { Camt053StreamEvent } from '../../iso20022/index.js';
 import { streamCamt } from '../../iso20022/camt/stream.js';
 import { streamCamt053 } from '../../iso20022/camt053/index.js';
 import { SqlStoreTx } from '../../store/sql/tx.js';
-import type { Dialect, SqlExecutor } from '../../store/types.js';
+import type { Dialect, SqlExecutor, StoreTx } from '../../store/types.js';
 import { businessDaysBetween, localDate, type CalendarSpec } from '../calendar/index.js';
 import { maskIban } from '../../domain/payment-method.js';
 import type { BatchProfile } from '../profile.js';
@@ -140,22 +140,38 @@ export async function recordStatement(
   const newBreaks: ReconciliationBreak[] = [];
   for (const b of result.breaks) {
     const item = b.paymentId ? items.get(b.paymentId) : undefined;
-    const data = breakData(b, item);
-    const stored = await records.insertBreak(db, {
-      key: `${records.connector}:${b.key}`,
-      connector: records.connector,
-      reportDate,
-      type: b.type,
-      paymentId: item?.paymentId ?? null,
-      merchantId: item?.merchantId ?? null,
-      data,
-      createdAt: at,
-    });
-    if (!stored) continue;
-    newBreaks.push(b);
-    if (item && ctx.publish) await publishBreak(tx, ctx.publish, item, breakView(data, reportDate), at);
+    if (await recordBreak(db, tx, ctx, b, item, reportDate, at)) newBreaks.push(b);
   }
   return { statementId, reportDate, duplicate: false, result, newBreaks };
+}
+
+/**
+ * Stores a break once (by its key, per connector) and publishes it to the payment's merchant.
+ * False when the key was stored before: a statement or return file applied twice adds nothing.
+ */
+export async function recordBreak(
+  db: SqlExecutor,
+  tx: StoreTx,
+  ctx: Pick<StatementContext, 'records' | 'publish'>,
+  b: ReconciliationBreak,
+  item: BatchItem | undefined,
+  reportDate: string,
+  at: number,
+): Promise<boolean> {
+  const { records } = ctx;
+  const data = breakData(b, item);
+  const stored = await records.insertBreak(db, {
+    key: `${records.connector}:${b.key}`,
+    connector: records.connector,
+    reportDate,
+    type: b.type,
+    paymentId: item?.paymentId ?? null,
+    merchantId: item?.merchantId ?? null,
+    data,
+    createdAt: at,
+  });
+  if (stored && item && ctx.publish) await publishBreak(tx, ctx.publish, item, breakView(data, reportDate), at);
+  return stored;
 }
 
 /**
