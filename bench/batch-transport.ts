@@ -13,25 +13,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { SftpTransport, type SftpProfile } from '../src/batch/transport/index.js';
-import { secret } from '../src/domain/secret.js';
 import { startSshd, type SshdFixture } from '../test/batch/sshd.js';
+import { profileFor } from '../test/batch/transport/helpers.js';
 import { round } from './lib.js';
 
 const sha256 = (b: Uint8Array): string => createHash('sha256').update(b).digest('hex');
 const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)] ?? 0;
 
-function profile(sshd: SshdFixture, chunkBytes?: number): SftpProfile {
-  return {
-    host: '127.0.0.1',
-    port: sshd.port,
-    username: sshd.username,
-    privateKey: secret(sshd.userKey),
-    hostKeySha256: [sshd.hostKeySha256],
-    renameMode: 'posix',
-    timeouts: { connectMs: 10_000, operationMs: 30_000, endMs: 5_000 },
-    ...(chunkBytes ? { chunkBytes } : {}),
-  };
-}
+// the tests' profile for the fixture server, with timeouts fit for 100 MB
+const profile = (sshd: SshdFixture, chunkBytes?: number): SftpProfile =>
+  profileFor(sshd, { timeouts: { connectMs: 10_000, operationMs: 30_000, endMs: 5_000 }, ...(chunkBytes ? { chunkBytes } : {}) });
 
 async function timed<T>(f: () => Promise<T>): Promise<[number, T]> {
   const t0 = performance.now();
