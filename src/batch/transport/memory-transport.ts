@@ -1,7 +1,7 @@
 import { posix } from 'node:path';
 import { systemClock, type Clock } from '../../domain/clock.js';
 import { TransportError, type TransportErrorKind, type TransportOp } from './errors.js';
-import { numberedName, remoteName, tempName } from './names.js';
+import { doneNameFor, numberedName, remoteName, tempName } from './names.js';
 import type { RenameMode } from './profile.js';
 import type { DownloadOptions, FileTransport, RemoteEntry, UploadOptions } from './types.js';
 
@@ -117,7 +117,7 @@ export class MemoryTransport implements FileTransport {
     const landed = earlier ? d.get(earlier.target) : undefined;
     const sameAsEarlier = earlier !== undefined && landed !== undefined && Buffer.compare(earlier.data, copy) === 0 && Buffer.compare(landed.data, copy) === 0;
     const placed = sameAsEarlier ? earlier.target : this.place(d, tempName(file), file, copy, 'upload');
-    if (doneFile !== undefined) d.set(doneFile, { data: new Uint8Array(0), mtimeMs: this.clock.now() });
+    if (doneFile !== undefined) d.set(doneNameFor(doneFile, file, placed), { data: new Uint8Array(0), mtimeMs: this.clock.now() });
     if (fault?.kind === 'lose-reply') {
       this.unconfirmed.set(key, { target: placed, data: copy });
       throw new TransportError({ kind: 'connection', op: 'upload', file, detail: 'injected: reply lost' });

@@ -25,3 +25,8 @@ export function numberedName(name: string, n: number): string {
   if (dot <= 0) return `${name}-${n}`;
   return `${name.slice(0, dot)}-${n}${name.slice(dot)}`;
 }
+
+/** The done file of `placed` when the requested name `file` had to give way (free-name mode). */
+export function doneNameFor(doneFile: string, file: string, placed: string): string {
+  return placed !== file && doneFile.startsWith(file) ? `${placed}${doneFile.slice(file.length)}` : doneFile;
+}

@@ -4,7 +4,7 @@ import { BoundedSink, SinkLimitExceeded } from './bounded-sink.js';
 import { classify } from './classify.js';
 import { EXPIRED, withDeadline } from './deadline.js';
 import { TransportError, type TransportOp } from './errors.js';
-import { remoteName, remotePath, tempName } from './names.js';
+import { doneNameFor, remoteName, remotePath, tempName } from './names.js';
 import { validateSftpProfile, type SftpProfile } from './profile.js';
 import { remoteExists, renameInto } from './rename-policy.js';
 import { SerialQueue } from './serial-queue.js';
@@ -100,8 +100,11 @@ export class SftpTransport implements FileTransport {
           throw e;
         }
       }
+      // The done file names the file as it landed, and the upload counts as settled only once the
+      // done file is there too: a retry after a failure here finds the data file placed and writes
+      // just the trigger, instead of sending the data a second time.
+      if (doneFile !== undefined) await s.put(Readable.from([Buffer.alloc(0)]), remotePath(dir, doneNameFor(doneFile, file, placed)), this.chunk);
       this.unconfirmed.settle(key);
-      if (doneFile !== undefined) await s.put(Readable.from([Buffer.alloc(0)]), remotePath(dir, doneFile), this.chunk);
       return { name: placed, size: data.length };
     });
   }

@@ -212,4 +212,25 @@ describe('connection lifecycle', () => {
     expect(most).toBe(1);
     expect(order.map((o) => o.split(' ')[0])).toEqual(['put', 'stat', 'list', 'put', 'stat', 'list']);
   });
+
+  it('a done file that failed to write is written on the retry, without a second copy of the data', async () => {
+    let failDone = 1;
+    const flaky = (s: SftpSession): SftpSession => ({
+      ...s,
+      put: async (src, path, chunk) => {
+        if (path.endsWith('.done') && failDone-- > 0) {
+          src.destroy();
+          throw Object.assign(new Error('connection reset while writing'), { code: 'ECONNRESET' });
+        }
+        return s.put(src, path, chunk);
+      },
+    });
+    mkdirSync(join(sshd.root, 'trigger'), { recursive: true });
+    const t = new SftpTransport(profileFor(sshd, { renameMode: 'free-name' }), { wrapSession: flaky });
+    cleanups.push(() => t.close());
+    const retrying = withRetry(t, { attempts: 3, baseMs: 10, maxMs: 20, clock: systemClock });
+    const placed = await retrying.upload('trigger', 'pain.xml', bytes(10_000), { doneFile: 'pain.xml.done' });
+    expect(placed.name).toBe('pain.xml');
+    expect(readdirSync(join(sshd.root, 'trigger')).sort()).toEqual(['pain.xml', 'pain.xml.done']);
+  });
 });
