@@ -22,6 +22,7 @@ import type { SandboxSimulators } from './sandbox-simulators.js';
 import { SmtpNotifier } from './notify/email/smtp-notifier.js';
 import { teeNotifier } from './notify/tee.js';
 import { createWebhooks } from './notify/webhooks/create.js';
+import { publishWith } from './batch/inbound/publish.js';
 import { createStore } from './store/index.js';
 import type { EventRecord, Store, StoreTx } from './store/types.js';
 import { loadTrust } from './trust/runtime.js';
@@ -113,10 +114,7 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
     };
     // Rails that publish events of their own (reconciliation breaks) reach the webhook queue once it exists.
     let queueWebhooks: ((tx: StoreTx, e: EventRecord) => Promise<void>) | undefined;
-    const publish = async (tx: StoreTx, e: EventRecord): Promise<void> => {
-      await tx.insertEvent(e);
-      await queueWebhooks?.(tx, e);
-    };
+    const publish = publishWith(async (tx, e) => queueWebhooks?.(tx, e));
     const connectors = new ConnectorSet();
     for (const c of simulators ? simulators.wire(config.connectors) : config.connectors) {
       const factory = registry[c.type];

@@ -1,4 +1,6 @@
 import { z } from 'zod';
+import { CalendarConfigError, validateCalendar } from './calendar/index.js';
+import { FileNameError, validateNameTemplate } from './outbound/index.js';
 
 /**
  * What one bank's batch channel looks like: its calendar, directories, file naming, protection and
@@ -57,7 +59,7 @@ export const batchProfileSchema = z.object({
   /** MISSING_IN_BANK (and settled-but-absent) after this many business days past execution. */
   missingAfterBusinessDays: z.number().int().min(0).default(2),
   /** Reference matching: the booking date may be this many days from the execution date. */
-  dateWindowDays: z.number().int().min(0).default(3),
+  dateWindowDays: z.number().int().min(0).default(5),
 });
 
 export type BatchProfile = z.output<typeof batchProfileSchema>;
@@ -74,9 +76,27 @@ export class BatchProfileError extends Error {
   }
 }
 
+/**
+ * Checks everything a cut-off will need at start, so a bad time zone or name template stops the
+ * server instead of failing every payment later.
+ */
 export function readBatchProfile(input: unknown): BatchProfile {
   const r = batchProfileSchema.safeParse(input);
-  if (r.success) return r.data;
-  const issue = r.error.issues[0];
-  throw new BatchProfileError(issue ? issue.path.join('.') || '(root)' : '(root)', issue?.message ?? 'invalid');
+  if (!r.success) {
+    const issue = r.error.issues[0];
+    throw new BatchProfileError(issue ? issue.path.join('.') || '(root)' : '(root)', issue?.message ?? 'invalid');
+  }
+  try {
+    validateCalendar(r.data.calendar);
+  } catch (err) {
+    if (err instanceof CalendarConfigError) throw new BatchProfileError(`calendar.${err.field}`, err.message);
+    throw err;
+  }
+  try {
+    validateNameTemplate(r.data.fileNameTemplate);
+  } catch (err) {
+    if (err instanceof FileNameError) throw new BatchProfileError('fileNameTemplate', err.message);
+    throw err;
+  }
+  return r.data;
 }

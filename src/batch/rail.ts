@@ -44,6 +44,7 @@ export interface TickResult {
 export class BatchRail {
   readonly records: BatchRecords;
   readonly calendar: CalendarSpec;
+  readonly profile: BatchProfile;
   private readonly poller: InboundPoller;
   private lastPoll = Number.NEGATIVE_INFINITY;
   private loop: Promise<void> | null = null;
@@ -53,6 +54,7 @@ export class BatchRail {
 
   constructor(private readonly o: BatchRailOptions) {
     this.records = new BatchRecords(o.store, o.connector);
+    this.profile = o.profile;
     this.calendar = o.profile.calendar;
     this.poller = new InboundPoller({
       records: this.records,

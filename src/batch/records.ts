@@ -290,11 +290,11 @@ export class BatchRecords {
 
   /** The next `count` numbers of this connector's file-name sequence (never reused, also across crashes). */
   async nextSequence(db: SqlExecutor, count = 1): Promise<number> {
-    const rows = await db.all('SELECT next FROM batch_sequences WHERE connector = ?', [this.connector]);
-    const first = rows[0] ? num(rows[0], 'next') : 1;
-    if (rows[0]) await db.run('UPDATE batch_sequences SET next = ? WHERE connector = ?', [first + count, this.connector]);
-    else await db.run('INSERT INTO batch_sequences (connector, next) VALUES (?, ?)', [this.connector, first + count]);
-    return first;
+    // One UPDATE takes the numbers: on PostgreSQL its row lock makes a second node wait for this
+    // transaction, so two nodes never draw the same number.
+    await db.run('INSERT INTO batch_sequences (connector, next) VALUES (?, 1) ON CONFLICT (connector) DO NOTHING', [this.connector]);
+    const rows = await db.all('UPDATE batch_sequences SET next = next + ? WHERE connector = ? RETURNING next', [count, this.connector]);
+    return num(rows[0] as Row, 'next') - count;
   }
 
   async insertFile(db: SqlExecutor, f: BatchFile): Promise<void> {
@@ -347,6 +347,16 @@ export class BatchRecords {
   async inbound(name: string, sha256: string): Promise<InboundRecord | null> {
     const rows = await this.store.sqlQuery('SELECT * FROM batch_inbound WHERE connector = ? AND name = ? AND sha256 = ?', [this.connector, name, sha256]);
     return rows[0] ? decodeInbound(rows[0]) : null;
+  }
+
+  /** A ledger row of this name whose listing (size, mtime) is the same: the file was taken already. */
+  async inboundByListing(name: string, size: number, mtime: number): Promise<InboundRecord | null> {
+    const rows = await this.store.sqlQuery('SELECT * FROM batch_inbound WHERE connector = ? AND name = ? AND size = ? AND mtime = ?', [this.connector, name, size, mtime]);
+    return rows[0] ? decodeInbound(rows[0]) : null;
+  }
+
+  async setInboundDetail(db: SqlExecutor, id: string, detail: string): Promise<void> {
+    await db.run('UPDATE batch_inbound SET detail = ? WHERE id = ?', [detail.slice(0, 500), id]);
   }
 
   /** Whether the same bytes arrived before under another name (a bank sending a file twice). */

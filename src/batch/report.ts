@@ -19,20 +19,24 @@ export interface ReconciliationReportView {
 
 /** The breaks recorded for one statement date (the statement's own date), with what was read. */
 export async function reconciliationBreaks(store: Store, date: string, scope: ReportScope = {}): Promise<BreakRecord[]> {
-  let connectors = scope.connectors;
-  if (scope.merchantId !== undefined && connectors === undefined) {
-    const rows = await store.sqlQuery('SELECT DISTINCT connector FROM batch_items WHERE merchant_id = ?', [scope.merchantId]);
-    connectors = rows.map((r) => String(r.connector));
-  }
+  const connectors = await connectorsOf(store, scope);
   return (await breaksOn(store, date, { ...(scope.merchantId !== undefined ? { merchantId: scope.merchantId } : {}) })).filter(
     (b) => b.merchantId !== null || connectors === undefined || connectors.includes(b.connector),
   );
 }
 
+/** The connectors a merchant's report covers: those named, else every one it has sent batch transfers through. */
+async function connectorsOf(store: Store, scope: ReportScope): Promise<readonly string[] | undefined> {
+  if (scope.connectors !== undefined || scope.merchantId === undefined) return scope.connectors;
+  const rows = await store.sqlQuery('SELECT DISTINCT connector FROM batch_items WHERE merchant_id = ?', [scope.merchantId]);
+  return rows.map((r) => String(r.connector));
+}
+
 export async function reconciliationReport(store: Store, date: string, scope: ReportScope = {}): Promise<ReconciliationReportView> {
-  const breaks = await reconciliationBreaks(store, date, scope);
-  const visible = new Set(breaks.map((b) => b.connector));
-  const statements = (await statementsOn(store, date)).filter((s) => scope.merchantId === undefined || visible.has(s.connector) || (scope.connectors ?? []).includes(s.connector));
+  const connectors = await connectorsOf(store, scope);
+  const breaks = await reconciliationBreaks(store, date, { ...scope, ...(connectors ? { connectors } : {}) });
+  // a statement without breaks is news too: the day was checked and nothing was found
+  const statements = (await statementsOn(store, date)).filter((s) => connectors === undefined || connectors.includes(s.connector));
   const counts: Record<string, number> = {};
   for (const b of breaks) counts[b.type] = (counts[b.type] ?? 0) + 1;
   return {

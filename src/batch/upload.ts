@@ -32,12 +32,18 @@ export async function uploadBuiltFiles(ctx: UploadContext, now: number): Promise
     try {
       const there = await transport.stat(dir, file.name);
       let remoteName = file.name;
+      const doneFile = profile.doneFileSuffix ? `${file.name}${profile.doneFileSuffix}` : undefined;
       if (!there || there.size !== file.size) {
         sending = true;
         // The signature goes first: when the data file appears, its signature is already beside it.
         if (file.sidecar) await transport.upload(dir, `${file.name}.p7s`, file.sidecar);
-        const done = await transport.upload(dir, file.name, file.content, profile.doneFileSuffix ? { doneFile: `${file.name}${profile.doneFileSuffix}` } : {});
+        const done = await transport.upload(dir, file.name, file.content, doneFile ? { doneFile } : {});
         remoteName = done.name;
+      } else if (doneFile && !(await transport.stat(dir, doneFile))) {
+        // An earlier attempt placed the data but died before its trigger: a bank that waits for
+        // the done file would never take the data otherwise.
+        sending = true;
+        await transport.upload(dir, doneFile, new Uint8Array(0));
       }
       await records.transaction(async (db) => {
         await records.markFile(db, file.id, { status: 'uploaded', remoteName, uploadedAt: now, attempts: file.attempts + 1, lastError: null });

@@ -13,6 +13,10 @@ import { batchConnectorTypes, connectorRegistry } from '../../connectors/registr
 import { BatchRail } from '../batch/rail.js';
 import { readBatchProfile, type BatchProfile } from '../batch/profile.js';
 import { reconcileItems, recordStatement } from '../batch/inbound/statement.js';
+import { publishWith } from '../batch/inbound/publish.js';
+import { Vault } from '../domain/vault.js';
+import { silentLogger } from '../log.js';
+import { createWebhooks } from '../notify/webhooks/create.js';
 import { countBytes, ProgressBar, reportToCsv, reportToJson, type ProgressStream } from '../batch/reconcile/index.js';
 import { settlementSummary } from '../batch/settlement.js';
 import { BatchRecords } from '../batch/records.js';
@@ -121,9 +125,11 @@ export async function batchCommand(args: string[], io: BatchIo, env: NodeJS.Proc
         if (upload.failed.some((x) => !x.retryable)) failed = true;
         io.stdout(`${id}: settlement by cut-off ${JSON.stringify(await settlementSummary(rail.records, { limit: 5 }))}\n`);
       } else {
-        // Twice: a file counts once its size held still between two looks (or its done file is there).
+        // Twice, the profile's stable time apart: a file counts once its size and mtime held still
+        // that long (or its done file is there), as in the server's own polls.
         await rail.poll();
-        const polled = await rail.poll(systemClock.now() + 3_600_000);
+        await systemClock.sleep(rail.profile.stableMs);
+        const polled = await rail.poll();
         for (const file of polled.files) io.stdout(`${id}: ${file.name} ${file.message ?? '-'} ${file.outcome}${file.detail ? ` (${file.detail})` : ''}\n`);
         if (polled.files.length === 0) io.stdout(`${id}: no complete file waiting\n`);
       }
@@ -185,7 +191,10 @@ export async function reconcileCommand(args: string[], io: BatchIo, env: NodeJS.
     const reconciled = await reconcileItems({ profile, calendar: profile.calendar }, records.itemsForReconciliation(), streamCamt053(source), at);
     bar.finish();
     if (f.switches.has('apply')) {
-      const effect = await store.sqlTransaction((db, dialect) => recordStatement(db, dialect, { records, profile, calendar: profile.calendar, publish: undefined }, reconciled, '053', null, at));
+      // Breaks recorded by hand reach the gateway as the poller's do: queued for the running server to deliver.
+      const webhooks = createWebhooks({ store, vault: new Vault(config.security), clock: systemClock, log: silentLogger() });
+      const publish = publishWith(webhooks.endpoints.queue);
+      const effect = await store.sqlTransaction((db, dialect) => recordStatement(db, dialect, { records, profile, calendar: profile.calendar, publish }, reconciled, '053', null, at));
       io.stderr(effect.duplicate ? `statement ${effect.statementId} was applied before: nothing recorded\n` : `recorded: ${effect.result.settlements.length} settlements, ${effect.newBreaks.length} new breaks\n`);
     }
     io.stdout(format === 'csv' ? reportToCsv(reconciled.result.breaks) : `${reportToJson(reconciled.result)}\n`);

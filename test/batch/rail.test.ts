@@ -8,8 +8,9 @@ import { ManualClock } from '../../src/domain/clock.js';
 import { newId } from '../../src/domain/ids.js';
 import { Secret } from '../../src/domain/secret.js';
 import { localDate } from '../../src/batch/calendar/index.js';
-import { breaksOn } from '../../src/batch/records.js';
+import { BatchRecords, breaksOn } from '../../src/batch/records.js';
 import { settlementSummary } from '../../src/batch/settlement.js';
+import { reconciliationReport } from '../../src/batch/report.js';
 import { build, parse, type CamtDocument, type Pacs004v09, type Pain001v09, type Pain002v10 } from '../../src/iso20022/index.js';
 import { PostgresStore } from '../../src/store/postgres/index.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
@@ -381,6 +382,11 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
     await rail.poll();
     expect((await rail.records.item(a.reference))?.settlement).toBe('settled');
     expect((await rail.records.item(b.reference))?.settlement).toBe('batched');
+    // the day was checked and nothing was found: the merchant's report shows the notification, no breaks
+    const report = await reconciliationReport(store, '2026-11-26', { merchantId: 'mch_test' });
+    expect(report.statements.map((x) => x.statement_id)).toEqual(['054:NTF-1-1']);
+    expect(report.breaks).toEqual([]);
+    expect((await reconciliationReport(store, '2026-11-26', { merchantId: 'mch_other' })).statements).toEqual([]);
     const [summary] = await settlementSummary(rail.records);
     expect(summary?.files).toBe(1);
     expect(summary?.currencies.EUR).toMatchObject({
@@ -411,6 +417,34 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
     expect((await rail.records.listInbound()).map((f) => f.outcome).sort()).toEqual(['applied', 'applied', 'duplicate']);
   });
 
+  it('keeps the first copy when the bank refuses a second one as a duplicate (DU01), and says so in the ledger', async () => {
+    const { a, original } = await twoAccepted();
+    const refusal: Pain002v10 = {
+      groupHeader: { messageId: 'STS-DU01', creationDateTime: '2026-11-26T15:05:00+01:00' },
+      originalGroup: { originalMessageId: original.groupHeader.messageId, originalMessageNameId: 'pain.001.001.09', groupStatus: 'RJCT', statusReasons: [{ reason: { code: 'DU01' } }] },
+      payments: [],
+    };
+    transport.seed('out', 'pain002_du01.xml', build('pain.002.001.10', refusal));
+    reports.length = 0;
+    await rail.poll();
+    await rail.poll();
+    expect((await rail.records.item(a.reference))?.status).toBe('accepted');
+    expect(reports).toEqual([]);
+    const row = (await rail.records.listInbound()).find((f) => f.name === 'pain002_du01.xml');
+    expect(row?.detail).toMatch(/duplicate.*DU01.*first copy stands/);
+  });
+
+  it('does not download again a file it took before that the profile leaves in place', async () => {
+    rail = newRail({ directories: { afterIngest: 'keep' } });
+    await twoAccepted();
+    const downloads = () => transport.ops.filter((o) => o.op === 'download').length;
+    const before = downloads();
+    await rail.poll();
+    await rail.poll();
+    expect(downloads()).toBe(before);
+    expect(transport.names('out')).toEqual(['pain002_a.xml']);
+  });
+
   it('moves applied files to the processed directory when the profile says so', async () => {
     rail = newRail({ directories: { afterIngest: 'move', processed: 'done' } });
     await twoAccepted();
@@ -420,5 +454,35 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
 
   it('answers an inquiry about a reference it never queued with proof that nothing was sent', async () => {
     expect(await rail.inquire('cmd_unknown')).toMatchObject({ kind: 'declined', code: 'not_received' });
+  });
+});
+
+describe('batch profile', () => {
+  it('refuses at start what every cut-off would trip on, naming the setting', () => {
+    expect(() => readBatchProfile({ ...PROFILE, calendar: { timeZone: 'Europe/Atlantis', cutoffs: ['10:00'], holidays: 'TARGET2' } })).toThrow(/calendar\.timeZone/);
+    expect(() => readBatchProfile({ ...PROFILE, fileNameTemplate: '{bank}_{date}.xml' })).toThrow(/fileNameTemplate/);
+    expect(() => readBatchProfile({ ...PROFILE, fileNameTemplate: '../{bank}_{seq}.xml' })).toThrow(/fileNameTemplate/);
+    expect(readBatchProfile(PROFILE).dateWindowDays).toBe(5);
+  });
+});
+
+describe('batch file names on PostgreSQL', () => {
+  it('never gives two concurrent cut-off runs the same sequence number', async () => {
+    const url = await resolveTestDatabaseUrl();
+    const schema = randomSchema();
+    const store = new PostgresStore({ connectionString: url, schema, maxConnections: 8 });
+    try {
+      await store.migrate();
+      const records = new BatchRecords(store, 'bank-a');
+      const drawn = await Promise.all(Array.from({ length: 8 }, () => store.sqlTransaction((db) => records.nextSequence(db, 2))));
+      const numbers = drawn.flatMap((first) => [first, first + 1]);
+      expect(new Set(numbers).size).toBe(16);
+      expect(Math.min(...numbers)).toBe(1);
+    } finally {
+      await store.close();
+      const admin = new PostgresStore({ connectionString: url, maxConnections: 1 });
+      await admin.sqlTransaction((db) => db.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
+      await admin.close();
+    }
   });
 });

@@ -4,7 +4,8 @@ import { localDate, type CalendarSpec } from '../calendar/index.js';
 import type { BatchProfile } from '../profile.js';
 import { unprotectInbound, type InboundProtection } from '../protect/index.js';
 import { sha256Hex, type BatchItem, type BatchRecords, type InboundRecord } from '../records.js';
-import type { FileTransport, RemoteEntry } from '../transport/index.js';
+import { TransportError, type FileTransport, type RemoteEntry } from '../transport/index.js';
+import { UniqueViolation } from '../../store/types.js';
 import type { PublishEvent } from './publish.js';
 import { applyReturns } from './returns.js';
 import { applyStatement } from './statement.js';
@@ -92,6 +93,13 @@ export class InboundPoller {
   private async take(entry: RemoteEntry, now: number, result: PollResult): Promise<PolledFile | null> {
     const { transport, profile, records } = this.ctx;
     const dir = profile.directories.inbound;
+    // A file left in place (afterIngest: keep, or a clean-up that failed) is known by name, size and
+    // mtime: no need to fetch it again just to find its hash in the ledger.
+    const seenBefore = await records.inboundByListing(entry.name, entry.size, entry.mtimeMs);
+    if (seenBefore) {
+      await this.cleanUp(entry.name);
+      return profile.directories.afterIngest === 'keep' ? null : { name: entry.name, message: seenBefore.message, outcome: 'skipped', detail: 'already applied' };
+    }
     const bytes = await transport.download(dir, entry.name, { maxBytes: profile.maxInboundBytes });
     const sha256 = sha256Hex(bytes);
     const known = await records.inbound(entry.name, sha256);
@@ -112,9 +120,18 @@ export class InboundPoller {
       detail: null,
       receivedAt: now,
     };
+    let sidecar: Uint8Array | undefined;
+    if (this.ctx.protection.kind === 'cms-detached') {
+      try {
+        sidecar = await transport.download(dir, `${entry.name}.p7s`, { maxBytes: 1024 * 1024 });
+      } catch (err) {
+        // The bank may write the signature after the file: wait for it rather than judge the file.
+        if (err instanceof TransportError && err.kind === 'not_found') return { name: entry.name, message: null, outcome: 'skipped', detail: 'its .p7s signature is not there yet' };
+        throw err;
+      }
+    }
     let xml: Uint8Array;
     try {
-      const sidecar = this.ctx.protection.kind === 'cms-detached' ? await transport.download(dir, `${entry.name}.p7s`, { maxBytes: 1024 * 1024 }) : undefined;
       xml = (await unprotectInbound(bytes, this.ctx.protection, sidecar)).data;
     } catch (err) {
       return this.reject(record, bytes, `protection check failed: ${err instanceof Error ? err.message : String(err)}`);
@@ -129,6 +146,8 @@ export class InboundPoller {
         const again = await records.sameContent(db, sha256);
         await records.insertInbound(db, { ...record, outcome: again ? 'duplicate' : 'applied' }, bytes);
         const applied = await this.apply(db, dialect, message, xml, record, now);
+        // what the file did, kept beside its bytes (a DU01 refusal, counts of settlements and breaks)
+        if (applied.detail) await records.setInboundDetail(db, record.id, applied.detail);
         return again ? { ...applied, duplicate: true } : applied;
       });
       result.touched.push(...touched.items);
@@ -136,6 +155,8 @@ export class InboundPoller {
       await this.cleanUp(entry.name);
       return { name: entry.name, message, outcome: touched.duplicate ? 'duplicate' : 'applied', ...(touched.detail ? { detail: touched.detail } : {}) };
     } catch (err) {
+      // Another node polling the same directory applied it first; its commit stands, ours rolled back.
+      if (err instanceof UniqueViolation) return { name: entry.name, message, outcome: 'skipped', detail: 'applied by another node' };
       // Only an unreadable file is the file's fault; a store or transport failure is ours and
       // surfaces (nothing was committed, so the next poll takes the file again).
       if (!(err instanceof Iso20022Error) && !(err instanceof UnreadableFile)) throw err;

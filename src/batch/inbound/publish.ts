@@ -6,6 +6,17 @@ import type { BatchItem, StoredBreak } from '../records.js';
 export type PublishEvent = (tx: StoreTx, e: EventRecord) => Promise<void>;
 
 /**
+ * The one way a rail's events are published: the event row, then its deliveries queued by
+ * `queue` (src/notify/webhooks' WebhookEndpoints.queue), in the same transaction.
+ */
+export const publishWith =
+  (queue: (tx: StoreTx, e: EventRecord) => Promise<void>): PublishEvent =>
+  async (tx, e) => {
+    await tx.insertEvent(e);
+    await queue(tx, e);
+  };
+
+/**
  * A `reconciliation.break` for the merchant whose payment it concerns. It carries the payment's
  * current version (a break changes no payment state), so receivers order it with the payment's
  * own events.

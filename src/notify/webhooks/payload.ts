@@ -10,6 +10,9 @@ const iso = (ms: number): string => new Date(ms).toISOString();
  */
 export function eventBody(e: EventRecord, payment: PaymentRecord, refund: RefundRecord | null): string {
   const recorded = isObject(e.data) ? e.data : {};
+  // A break is news about a payment, not a change of it: its data is the break itself, with the
+  // version of the payment it concerns (so it sorts beside that payment's events, but never above them).
+  if (e.type === 'reconciliation.break') return JSON.stringify({ id: e.id, type: e.type, created_at: iso(e.createdAt), data: { ...recorded, version: e.version } });
   // `state` is the engine's internal name; anything else recorded with the event (evidence) goes along.
   const { state: _state, status, ...extra } = recorded;
   const common = { status: typeof status === 'string' ? status : null, version: e.version, ...extra };
