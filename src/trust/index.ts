@@ -16,8 +16,8 @@ export {
   type SignatureScheme,
 } from './keys.js';
 export { pemBlocks, toPem } from './pem.js';
-export { signDetached, type SignOptions } from './sign.js';
-export { SignatureVerifier, type CmsReader, type SignatureVerifierOptions, type VerifiedSignature, type VerifyOptions } from './verify.js';
+export { signDetached, signEnveloped, type SignOptions } from './sign.js';
+export { SignatureVerifier, type CmsReader, type SignatureVerifierOptions, type VerifiedContent, type VerifiedSignature, type VerifyOptions } from './verify.js';
 export { Secret, secret } from '../domain/secret.js';
 export {
   OrderSignatureError,

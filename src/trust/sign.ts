@@ -22,15 +22,32 @@ export interface SignOptions {
  * signing time) and the signer's certificate embedded: what `openssl cms -sign -binary` makes.
  * Returns the DER of the ContentInfo.
  */
-export async function signDetached(data: Uint8Array, signer: Credential, opts: SignOptions = {}): Promise<Uint8Array> {
+export function signDetached(data: Uint8Array, signer: Credential, opts: SignOptions = {}): Promise<Uint8Array> {
+  return signCms(data, signer, opts, false);
+}
+
+/**
+ * Enveloped (attached) CMS SignedData: the same signature as `signDetached`, with `data` carried
+ * inside as the encapsulated content, what `openssl cms -sign -nodetach -binary` makes. For banks
+ * that take one `.p7m` blob instead of a file and its `.p7s`. Returns the DER of the ContentInfo.
+ */
+export function signEnveloped(data: Uint8Array, signer: Credential, opts: SignOptions = {}): Promise<Uint8Array> {
+  return signCms(data, signer, opts, true);
+}
+
+async function signCms(data: Uint8Array, signer: Credential, opts: SignOptions, envelop: boolean): Promise<Uint8Array> {
   cryptoEngine();
   const hash = opts.hash ?? 'SHA-256';
   const key = await signingKey(signer, hash, opts.scheme);
   const digest = await subtle.digest(hash, data);
   const cert = signer.certificate.pkijs;
+  const encap = new pkijs.EncapsulatedContentInfo({ eContentType: OID.data });
+  // Set after construction on purpose: pkijs's constructor rewrites a given eContent into a
+  // constructed (chunked) OCTET STRING, which is BER only; a primitive one keeps the output DER.
+  if (envelop) encap.eContent = new asn1js.OctetString({ valueHex: toArrayBuffer(data) });
   const signedData = new pkijs.SignedData({
     version: 1,
-    encapContentInfo: new pkijs.EncapsulatedContentInfo({ eContentType: OID.data }),
+    encapContentInfo: encap,
     signerInfos: [
       new pkijs.SignerInfo({
         version: 1,
@@ -48,7 +65,8 @@ export async function signDetached(data: Uint8Array, signer: Credential, opts: S
     certificates: [cert, ...(opts.chain ?? []).map((c) => c.pkijs)],
   });
   try {
-    await signedData.sign(key as unknown as Parameters<pkijs.SignedData['sign']>[0], 0, hash, toArrayBuffer(data));
+    // with signed attributes pkijs signs those; the data argument only matters when detached
+    await signedData.sign(key as unknown as Parameters<pkijs.SignedData['sign']>[0], 0, hash, envelop ? undefined : toArrayBuffer(data));
   } catch (err) {
     throw new TrustError('unsupported', `cannot sign with ${signer.certificate.label}: ${err instanceof Error ? err.message : 'unknown error'}`);
   }

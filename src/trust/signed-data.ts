@@ -9,6 +9,10 @@ export interface ParsedSignedData {
   signerCount: number;
   /** eContent present: not a detached signature. */
   embedsContent: boolean;
+  /** The encapsulated content type (id-data for everything Railyard signs or takes). */
+  eContentType: string;
+  /** The encapsulated content (chunks of a constructed OCTET STRING joined); null when detached. */
+  content: Buffer | null;
   /** Embedded X.509 certificates, DER. */
   certificates: Buffer[];
   sid: SignerId;
@@ -49,6 +53,8 @@ export function parseSignedDataDer(der: Uint8Array): ParsedSignedData {
   const parsed: ParsedSignedData = {
     signerCount: signerInfos.length,
     embedsContent: encap.length > 1,
+    eContentType: oidOf(encap[0]),
+    content: encap.length > 1 ? encapsulated(encap[1]) : null,
     certificates,
     sid: signerId(sidTlv),
     digestAlgorithm,
@@ -72,6 +78,13 @@ export function parseSignedDataDer(der: Uint8Array): ParsedSignedData {
     }
   }
   return parsed;
+}
+
+/** `[0] EXPLICIT OCTET STRING`: OpenSSL writes it primitive, streaming encoders in chunks. */
+function encapsulated(t: Tlv | undefined): Buffer {
+  const inner = children(expectTag(t, 0xa0, 'eContent').value)[0];
+  if (!inner) throw new NotDer('eContent: empty');
+  return octets(inner);
 }
 
 function signerId(t: Tlv | undefined): SignerId {

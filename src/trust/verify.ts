@@ -28,6 +28,12 @@ export interface VerifiedSignature {
   path: TrustedCertificate[];
 }
 
+/** A verified enveloped signature and the content it carried. */
+export interface VerifiedContent extends VerifiedSignature {
+  /** The encapsulated content: exactly the bytes the signature covers. */
+  content: Uint8Array;
+}
+
 export interface SignatureVerifierOptions {
   /** How far in the future a signing time may lie (clock skew), default 5 minutes. */
   maxFutureSkewMs?: number;
@@ -39,13 +45,14 @@ export interface SignatureVerifierOptions {
 const PATH_CACHE_MAX = 1_024;
 
 /**
- * Verifies detached CMS SignedData against a fixed set of trusted certificates: leaf certificates
+ * Verifies detached and enveloped CMS SignedData against a fixed set of trusted certificates: leaf certificates
  * (pinning a merchant's own certificate) or CA certificates (any certificate they issued).
  *
  * Checks, in order, each with its own error code: the structure (`malformed`), that the signer's
  * certificate is known and chains to a trusted one (`untrusted`), that every certificate of that
  * path is valid both now and at the signing time (`expired`), that its key usage allows signing
- * (`key_usage`), and that the signature covers exactly `data` (`invalid`).
+ * (`key_usage`), and that the signature covers exactly `data`, or the content it carries when
+ * enveloped (`invalid`).
  *
  * The structure is read by a small DER/BER reader and checked with Node's primitives: pkijs's
  * schema parser alone costs ~5 ms per signature here, 50x the signature check. What the reader
@@ -68,27 +75,44 @@ export class SignatureVerifier {
     cryptoEngine();
   }
 
+  /** A detached signature over `data`. */
   async verify(signature: Uint8Array, data: Uint8Array, opts: VerifyOptions = {}): Promise<VerifiedSignature> {
+    const { certificate, signingTime, path } = await this.check(signature, data, opts);
+    return { certificate, signingTime, path };
+  }
+
+  /**
+   * An enveloped signature (the content inside the SignedData, `openssl cms -sign -nodetach`):
+   * the same checks as `verify`, then the content, which is only ever handed out once verified.
+   * A detached signature here is `malformed`, as an enveloped one is for `verify`.
+   */
+  verifyEnveloped(der: Uint8Array, opts: VerifyOptions = {}): Promise<VerifiedContent> {
+    return this.check(der, null, opts);
+  }
+
+  /** `data`: the detached content the signature must cover; null: the content must be inside. */
+  private async check(der: Uint8Array, data: Uint8Array | null, opts: VerifyOptions): Promise<VerifiedContent> {
     const now = opts.now ?? this.opts.now?.() ?? new Date();
-    if (opts.reader === 'pkijs') return this.verifyWithPkijs(signature, data, now);
+    if (opts.reader === 'pkijs') return this.verifyWithPkijs(der, data, now);
     let parsed;
     try {
-      parsed = parseSignedDataDer(signature);
+      parsed = parseSignedDataDer(der);
     } catch (err) {
-      if (err instanceof NotDer) return this.verifyWithPkijs(signature, data, now);
+      if (err instanceof NotDer) return this.verifyWithPkijs(der, data, now);
       throw err;
     }
     if (parsed.signerCount !== 1) throw new TrustError('malformed', `expected exactly one signer, found ${parsed.signerCount}`);
-    if (parsed.embedsContent) throw new TrustError('malformed', 'the signature is not detached (it embeds content)');
-    const embedded = parsed.certificates.map((der) => TrustedCertificate.fromDerCached(der));
+    if (parsed.eContentType !== OID.data) throw new TrustError('malformed', 'the signed content type is not id-data');
+    const content = signedContent(parsed.content, data);
+    const embedded = parsed.certificates.map((c) => TrustedCertificate.fromDerCached(c));
     const signer = this.findSigner(parsed.sid, embedded);
     const path = await this.trustedPath(signer, embedded, parsed.signingTime, now);
 
-    let signed: Uint8Array = data;
+    let signed: Uint8Array = content;
     if (parsed.signedAttrs) {
       if (parsed.contentType !== OID.data) throw new TrustError('malformed', 'the signed attributes lack content-type id-data');
       if (!parsed.messageDigest) throw new TrustError('malformed', 'the signed attributes lack a message digest');
-      if (!digestOf(parsed.digestAlgorithm, data).equals(parsed.messageDigest)) {
+      if (!digestOf(parsed.digestAlgorithm, content).equals(parsed.messageDigest)) {
         throw new TrustError('invalid', `the signature by ${signer.label} was made over other data`);
       }
       signed = parsed.signedAttrs;
@@ -96,15 +120,18 @@ export class SignatureVerifier {
     if (!verifySignatureValue(parsed.signatureAlgorithm, parsed.digestAlgorithm, signer.publicKey, signed, parsed.signature)) {
       throw new TrustError('invalid', `the signature by ${signer.label} does not match the data`);
     }
-    return { certificate: signer, signingTime: parsed.signingTime, path };
+    // a copy: the verified bytes must not change if the caller reuses the buffer it passed in
+    return { certificate: signer, signingTime: parsed.signingTime, path, content: data ?? Uint8Array.from(content) };
   }
 
   /** The BER route: pkijs parses and verifies; its two ways of failing are both mapped. */
-  private async verifyWithPkijs(signature: Uint8Array, data: Uint8Array, now: Date): Promise<VerifiedSignature> {
+  private async verifyWithPkijs(signature: Uint8Array, data: Uint8Array | null, now: Date): Promise<VerifiedContent> {
     const signed = parsePkijs(signature);
     const info = signed.signerInfos[0];
     if (signed.signerInfos.length !== 1 || !info) throw new TrustError('malformed', `expected exactly one signer, found ${signed.signerInfos.length}`);
-    if (signed.encapContentInfo.eContent) throw new TrustError('malformed', 'the signature is not detached (it embeds content)');
+    if (signed.encapContentInfo.eContentType !== OID.data) throw new TrustError('malformed', 'the signed content type is not id-data');
+    const eContent = signed.encapContentInfo.eContent;
+    const content = signedContent(eContent ? new Uint8Array(eContent.getValue()) : null, data);
     const embeddedPkijs = (signed.certificates ?? []).filter((c): c is pkijs.Certificate => c instanceof pkijs.Certificate);
     const embedded = embeddedPkijs.map((c) => TrustedCertificate.fromDerCached(new Uint8Array(c.toSchema().toBER(false))));
     const signer = this.findSigner(pkijsSignerId(info), embedded);
@@ -114,13 +141,14 @@ export class SignatureVerifier {
     if (!embedded.includes(signer)) signed.certificates = [...(signed.certificates ?? []), signer.pkijs];
     let verified: boolean;
     try {
-      const result = await signed.verify({ signer: 0, data: toArrayBuffer(data), checkChain: false, extendedMode: true });
+      // enveloped: pkijs hashes its own eContent when no data is passed
+      const result = await signed.verify({ signer: 0, ...(data ? { data: toArrayBuffer(data) } : {}), checkChain: false, extendedMode: true });
       verified = result.signatureVerified === true;
     } catch (err) {
       throw classifyPkijsFailure(err);
     }
     if (!verified) throw new TrustError('invalid', `the signature by ${signer.label} does not match the data`);
-    return { certificate: signer, signingTime, path };
+    return { certificate: signer, signingTime, path, content };
   }
 
   private findSigner(sid: SignerId, embedded: readonly TrustedCertificate[]): TrustedCertificate {
@@ -171,6 +199,16 @@ export class SignatureVerifier {
     this.paths.set(signer.fingerprint, path);
     return path;
   }
+}
+
+/** Detached and enveloped signatures are not interchangeable: each is refused where the other is expected. */
+function signedContent(embedded: Uint8Array | null, detached: Uint8Array | null): Uint8Array {
+  if (detached !== null) {
+    if (embedded !== null) throw new TrustError('malformed', 'the signature is not detached (it embeds content)');
+    return detached;
+  }
+  if (embedded === null) throw new TrustError('malformed', 'the signature is detached: it carries no content');
+  return embedded;
 }
 
 function parsePkijs(der: Uint8Array): pkijs.SignedData {
