@@ -48,6 +48,7 @@ const protectionSchema = z
       requireSignature: z.boolean().default(true),
     }),
     z.object({ kind: z.literal('cms-detached'), certificateFile: z.string(), privateKeyFile: z.string(), bankCertificateFiles: z.array(z.string()).min(1) }),
+    z.object({ kind: z.literal('cms-enveloped'), certificateFile: z.string(), privateKeyFile: z.string(), bankCertificateFiles: z.array(z.string()).min(1) }),
   ])
   .default({ kind: 'none' });
 
@@ -126,9 +127,11 @@ function protectionOf(p: z.output<typeof protectionSchema>): DemoBatchSettings['
       };
     }
     case 'cms-detached':
+    case 'cms-enveloped':
+      // the same keys either way; only the shape of the files differs (.p7s beside, or .p7m around)
       return {
-        outbound: { kind: 'cms-detached', signer: loadCredential(p.certificateFile, p.privateKeyFile, { purpose: 'sign' }) },
-        inbound: { kind: 'cms-detached', verifier: new SignatureVerifier(loadCertificates(p.bankCertificateFiles)) },
+        outbound: { kind: p.kind, signer: loadCredential(p.certificateFile, p.privateKeyFile, { purpose: 'sign' }) },
+        inbound: { kind: p.kind, verifier: new SignatureVerifier(loadCertificates(p.bankCertificateFiles)) },
       };
   }
 }

@@ -19,7 +19,8 @@ export async function protectCms(data: Uint8Array, p: CmsOut, now?: number): Pro
   }
 }
 
-const CODE: Record<TrustErrorCode, FileProtectionErrorCode> = {
+/** Trust-layer failure codes as file-protection ones (shared with the enveloped kind). */
+export const CODE: Record<TrustErrorCode, FileProtectionErrorCode> = {
   malformed: 'malformed',
   invalid: 'bad_signature',
   untrusted: 'untrusted_signer',

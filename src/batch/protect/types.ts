@@ -14,7 +14,9 @@ export type OutboundProtection =
       /** Armored OpenPGP public key of the bank (encryption recipient). */
       bankPublicKey: string;
     }
-  | { kind: 'cms-detached'; signer: Credential };
+  | { kind: 'cms-detached'; signer: Credential }
+  /** The file itself becomes a CMS SignedData carrying it (`.p7m`), for banks that want one blob. */
+  | { kind: 'cms-enveloped'; signer: Credential };
 
 /** What files from one bank must carry before they are read. */
 export type InboundProtection =
@@ -27,12 +29,14 @@ export type InboundProtection =
       passphrase?: Secret<string>;
       bankPublicKey: string;
     }
-  | { kind: 'cms-detached'; verifier: SignatureVerifier };
+  | { kind: 'cms-detached'; verifier: SignatureVerifier }
+  /** The file is a CMS SignedData; only its content, once verified, is read. */
+  | { kind: 'cms-enveloped'; verifier: SignatureVerifier };
 
 export interface ProtectedFile {
   data: Uint8Array;
-  /** Appended to the file name: `.pgp` for OpenPGP, otherwise empty. */
-  extension: '' | '.pgp';
+  /** Appended to the file name: `.pgp` for OpenPGP, `.p7m` for enveloped CMS, otherwise empty. */
+  extension: '' | '.pgp' | '.p7m';
   /** CMS: the detached signature, uploaded beside the file as `<name>.p7s`. */
   sidecar?: { extension: '.p7s'; data: Uint8Array };
 }

@@ -218,3 +218,66 @@ describe('CMS detached', () => {
     expect(await codeOf(unprotectInbound(file, { kind: 'cms-detached', verifier }, out.sidecar?.data, { now: now - 3_600_000 }))).toBe('bad_signature');
   });
 });
+
+describe('CMS enveloped', () => {
+  let pki: TestPki;
+  let signer: Credential;
+  let verifier: SignatureVerifier;
+  const inbound = (): InboundProtection => ({ kind: 'cms-enveloped', verifier });
+
+  beforeAll(() => {
+    pki = createTestPki();
+    signer = credentialFromPem(pki.read(pki.ec256.cert), pki.read(pki.ec256.key), { purpose: 'sign' });
+    verifier = new SignatureVerifier(loadCertificates([pki.ca]));
+  }, 60_000);
+  afterAll(() => pki?.cleanup());
+
+  it('round trip: the file becomes one .p7m blob, no sidecar, and only its verified content comes back', async () => {
+    const out = await protectOutbound(file, { kind: 'cms-enveloped', signer });
+    expect(out.extension).toBe('.p7m');
+    expect(out.sidecar).toBeUndefined();
+    expect(out.data[0]).toBe(0x30);
+    expect(Buffer.from(out.data).indexOf(Buffer.from(file))).toBeGreaterThan(0);
+    const r = await unprotectInbound(out.data, inbound());
+    expect(r.signer).toContain('merchant-ec256');
+    expect(Buffer.from(r.data).equals(Buffer.from(file))).toBe(true);
+  });
+
+  it('OpenSSL verifies the produced file and unpacks the same content', async () => {
+    const out = await protectOutbound(file, { kind: 'cms-enveloped', signer });
+    writeFileSync(pki.path('batch.xml.p7m'), out.data);
+    const content = openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', 'batch.xml.p7m', '-CAfile', 'ca.pem', '-purpose', 'any'], { cwd: pki.dir });
+    expect(Buffer.from(content).equals(Buffer.from(file))).toBe(true);
+  });
+
+  it('a bank file made by openssl cms -sign -nodetach is read', async () => {
+    writeFileSync(pki.path('camt.xml'), file);
+    const blob = openssl(['cms', '-sign', '-nodetach', '-binary', '-md', 'sha256', '-outform', 'DER', '-in', 'camt.xml', '-signer', pki.rsa.cert, '-inkey', pki.rsa.key], { cwd: pki.dir });
+    const r = await unprotectInbound(blob, inbound());
+    expect(r.signer).toContain('merchant-rsa');
+    expect(Buffer.from(r.data).equals(Buffer.from(file))).toBe(true);
+  });
+
+  it('refuses a tampered file, an unsigned file, a detached signature, garbage and a stranger signature', async () => {
+    const out = await protectOutbound(file, { kind: 'cms-enveloped', signer });
+    const bad = Buffer.from(out.data);
+    const at = bad.indexOf(Buffer.from('payload'));
+    bad[at] = bad[at]! ^ 0x01;
+    expect(await codeOf(unprotectInbound(bad, inbound()))).toBe('bad_signature');
+    expect(await codeOf(unprotectInbound(file, inbound()))).toBe('unsigned');
+    expect(await codeOf(unprotectInbound(new Uint8Array(0), inbound()))).toBe('unsigned');
+    const detached = await protectOutbound(file, { kind: 'cms-detached', signer });
+    expect(await codeOf(unprotectInbound(detached.sidecar!.data, inbound()))).toBe('malformed');
+    expect(await codeOf(unprotectInbound(new Uint8Array([0x30, 0x03, 1, 2, 3]), inbound()))).toBe('malformed');
+    const strangerCred = credentialFromPem(pki.read(pki.stranger.cert), pki.read(pki.stranger.key), { purpose: 'sign' });
+    const forged = await protectOutbound(file, { kind: 'cms-enveloped', signer: strangerCred });
+    expect(await codeOf(unprotectInbound(forged.data, inbound()))).toBe('untrusted_signer');
+  });
+
+  it('uses the injected time for signing and checking', async () => {
+    const now = Date.now() + 3_600_000;
+    const out = await protectOutbound(file, { kind: 'cms-enveloped', signer }, { now });
+    expect((await unprotectInbound(out.data, inbound(), undefined, { now: now + 1000 })).signer).toContain('merchant-ec256');
+    expect(await codeOf(unprotectInbound(out.data, inbound(), undefined, { now: now - 3_600_000 }))).toBe('bad_signature');
+  });
+});
