@@ -150,11 +150,31 @@ export interface WebhookSecretRecord {
   expiresAt: number | null;
 }
 
+/**
+ * One Ed25519 key of a webhook endpoint (Standard Webhooks `v1a`): the secret half sealed by the
+ * caller, the public half in clear, since the merchant's receiver must be able to read it.
+ */
+export interface WebhookSigningKeyRecord {
+  /** Sealed `whsk_…` secret key (see src/notify/webhooks/endpoints.ts). */
+  sealed: string;
+  /** `whpk_…` public key. */
+  publicKey: string;
+  createdAt: number;
+  /** After a rotation the old key keeps signing until then; null: no end. */
+  expiresAt: number | null;
+}
+
 export interface WebhookEndpointRecord {
   id: string;
   merchantId: string;
   url: string;
+  /** HMAC (`v1`) secrets; empty when the endpoint signs with Ed25519 only. */
   secrets: WebhookSecretRecord[];
+  /**
+   * Ed25519 (`v1a`) keys (migration 0005); empty or absent: no `v1a` signature. Optional so that
+   * records built by code that predates it stay valid; the store reads an empty list back as absent.
+   */
+  signingKeys?: WebhookSigningKeyRecord[];
   status: 'enabled' | 'disabled';
   consecutiveFailures: number;
   /** First failed attempt since the last success; the endpoint is disabled when it is too old. */
@@ -292,7 +312,7 @@ export interface StoreTx {
   insertWebhookEndpoint(e: WebhookEndpointRecord): Promise<void>;
   /** Locks the endpoint row until the transaction ends. */
   lockWebhookEndpoint(id: string): Promise<WebhookEndpointRecord | null>;
-  /** Rewrites every mutable field (url, secrets, status, failure counters, timestamps). */
+  /** Rewrites every mutable field (url, secrets, signing keys, status, failure counters, timestamps). */
   updateWebhookEndpoint(e: WebhookEndpointRecord): Promise<void>;
   /** The merchant's endpoints, oldest first (the runner queues deliveries to the enabled ones). */
   listWebhookEndpointsIn(merchantId: string): Promise<WebhookEndpointRecord[]>;

@@ -1,12 +1,24 @@
 import type { Clock } from '../../domain/clock.js';
 import { Secret } from '../../domain/secret.js';
 import type { Vault } from '../../domain/vault.js';
-import type { EventRecord, Store, StoreTx, WebhookDeliveryRecord, WebhookEndpointRecord } from '../../store/types.js';
+import type { EventRecord, Store, StoreTx, WebhookDeliveryRecord, WebhookEndpointRecord, WebhookSigningKeyRecord } from '../../store/types.js';
+import { generateSigningKey, publicKeyOf } from './ed25519.js';
 import { webhookId } from './ids.js';
 import { generateSecret, secretKey } from './signature.js';
 
-/** How long a rotated-out secret keeps signing beside the new one. */
+/** How long a rotated-out secret (or signing key) keeps signing beside the new one. */
 export const ROTATION_OVERLAP_MS = 24 * 60 * 60 * 1000;
+
+/** Standard Webhooks signature identifiers: `v1` HMAC-SHA256, `v1a` Ed25519. */
+export type WebhookSignatureScheme = 'v1' | 'v1a';
+export const SIGNATURE_SCHEMES: readonly WebhookSignatureScheme[] = ['v1', 'v1a'];
+
+/** What the merchant's receiver needs to check `v1a`: a public key and how long it signs. */
+export interface WebhookPublicKey {
+  publicKey: string;
+  createdAt: number;
+  expiresAt: number | null;
+}
 
 export class WebhookEndpointError extends Error {
   override readonly name = 'WebhookEndpointError';
@@ -14,14 +26,17 @@ export class WebhookEndpointError extends Error {
     readonly status: 400 | 404,
     readonly code: string,
     message: string,
+    /** The request field at fault, when there is one. */
+    readonly field?: string,
   ) {
     super(message);
   }
 }
 
 /**
- * Endpoints and the delivery queue. Secrets are stored sealed by the vault (bound to the endpoint
- * id), opened only to sign; the clear secret is handed out once, when it is created.
+ * Endpoints and the delivery queue. Secrets and Ed25519 secret keys are stored sealed by the vault
+ * (bound to the endpoint id), opened only to sign; a clear HMAC secret is handed out once, when it
+ * is created, and an Ed25519 secret key never (only its public key, which may be read any time).
  */
 export class WebhookEndpoints {
   constructor(
@@ -30,16 +45,29 @@ export class WebhookEndpoints {
     private readonly clock: Clock,
   ) {}
 
-  async create(merchantId: string, url: string, secret: string = generateSecret()): Promise<{ endpoint: WebhookEndpointRecord; secret: string }> {
+  /**
+   * A new endpoint signing with `signatures`: `v1` (default) with `secret` or a generated one,
+   * `v1a` with a generated Ed25519 key, or both (each delivery then carries both signatures).
+   */
+  async create(
+    merchantId: string,
+    url: string,
+    secret?: string,
+    signatures: readonly WebhookSignatureScheme[] = ['v1'],
+  ): Promise<{ endpoint: WebhookEndpointRecord; secret?: string; publicKey?: string }> {
     checkUrl(url);
-    secretKey(secret);
+    checkSchemes(signatures, secret);
+    const v1 = signatures.includes('v1') ? (secret ?? generateSecret()) : undefined;
+    if (v1 !== undefined) secretKey(v1);
+    const pair = signatures.includes('v1a') ? generateSigningKey() : undefined;
     const at = this.clock.now();
     const id = webhookId('we', at);
     const endpoint: WebhookEndpointRecord = {
       id,
       merchantId,
       url,
-      secrets: [{ sealed: this.seal(id, secret), createdAt: at, expiresAt: null }],
+      secrets: v1 === undefined ? [] : [{ sealed: this.seal(id, v1), createdAt: at, expiresAt: null }],
+      signingKeys: pair ? [this.sealKey(id, pair.secretKey, at)] : [],
       status: 'enabled',
       consecutiveFailures: 0,
       failingSince: null,
@@ -48,7 +76,7 @@ export class WebhookEndpoints {
       updatedAt: at,
     };
     await this.store.transaction((tx) => tx.insertWebhookEndpoint(endpoint));
-    return { endpoint, secret };
+    return { endpoint, ...(v1 !== undefined ? { secret: v1 } : {}), ...(pair ? { publicKey: pair.publicKey } : {}) };
   }
 
   list(merchantId: string): Promise<WebhookEndpointRecord[]> {
@@ -76,14 +104,33 @@ export class WebhookEndpoints {
     const at = this.clock.now();
     const endpoint = await this.store.transaction(async (tx) => {
       const e = await this.owned(tx, merchantId, id);
-      const kept = e.secrets
-        .filter((s) => s.expiresAt === null || s.expiresAt > at)
-        .map((s) => ({ ...s, expiresAt: s.expiresAt === null ? at + overlapMs : Math.min(s.expiresAt, at + overlapMs) }));
-      const next: WebhookEndpointRecord = { ...e, secrets: [...kept, { sealed: this.seal(id, secret), createdAt: at, expiresAt: null }], updatedAt: at };
+      const next: WebhookEndpointRecord = { ...e, secrets: [...overlapped(e.secrets, at, overlapMs), { sealed: this.seal(id, secret), createdAt: at, expiresAt: null }], updatedAt: at };
       await tx.updateWebhookEndpoint(next);
       return next;
     });
     return { endpoint, secret };
+  }
+
+  /**
+   * Adds a new Ed25519 key (which turns `v1a` on for an endpoint that had none); the previous keys
+   * keep signing for `overlapMs`, as secrets do. Returns the new public key; the secret key stays
+   * sealed here.
+   */
+  async rotateSigningKey(
+    merchantId: string,
+    id: string,
+    secretKey: string = generateSigningKey().secretKey,
+    overlapMs = ROTATION_OVERLAP_MS,
+  ): Promise<{ endpoint: WebhookEndpointRecord; publicKey: string }> {
+    const publicKey = publicKeyOf(secretKey);
+    const at = this.clock.now();
+    const endpoint = await this.store.transaction(async (tx) => {
+      const e = await this.owned(tx, merchantId, id);
+      const next: WebhookEndpointRecord = { ...e, signingKeys: [...overlapped(e.signingKeys ?? [], at, overlapMs), this.sealKey(id, secretKey, at)], updatedAt: at };
+      await tx.updateWebhookEndpoint(next);
+      return next;
+    });
+    return { endpoint, publicKey };
   }
 
   /**
@@ -112,7 +159,17 @@ export class WebhookEndpoints {
 
   /** The clear secrets that sign now (unexpired), newest last. */
   signingSecrets(e: WebhookEndpointRecord, at: number): Secret<string>[] {
-    return e.secrets.filter((s) => s.expiresAt === null || s.expiresAt > at).map((s) => this.vault.open(s.sealed, aad(e.id)));
+    return e.secrets.filter((s) => live(s, at)).map((s) => this.vault.open(s.sealed, aad(e.id)));
+  }
+
+  /** The clear `whsk_` keys that sign now (unexpired), newest last. */
+  signingKeys(e: WebhookEndpointRecord, at: number): Secret<string>[] {
+    return (e.signingKeys ?? []).filter((k) => live(k, at)).map((k) => this.vault.open(k.sealed, keyAad(e.id)));
+  }
+
+  /** The public keys whose secret halves sign now (default: the service clock's now), newest last. */
+  publicKeys(e: WebhookEndpointRecord, at: number = this.clock.now()): WebhookPublicKey[] {
+    return (e.signingKeys ?? []).filter((k) => live(k, at)).map((k) => ({ publicKey: k.publicKey, createdAt: k.createdAt, expiresAt: k.expiresAt }));
   }
 
   /** Called by the runner inside the event's transaction: one delivery per enabled endpoint. */
@@ -143,9 +200,31 @@ export class WebhookEndpoints {
   private seal(endpointId: string, secret: string): string {
     return this.vault.seal(new Secret(secret), aad(endpointId));
   }
+
+  private sealKey(endpointId: string, secretKey: string, at: number): WebhookSigningKeyRecord {
+    return { sealed: this.vault.seal(new Secret(secretKey), keyAad(endpointId)), publicKey: publicKeyOf(secretKey), createdAt: at, expiresAt: null };
+  }
 }
 
 const aad = (endpointId: string): string => `webhook-secret:${endpointId}`;
+// its own label, so a sealed signing key can never be opened (and used) as an HMAC secret
+const keyAad = (endpointId: string): string => `webhook-signing-key:${endpointId}`;
+
+const live = (s: { expiresAt: number | null }, at: number): boolean => s.expiresAt === null || s.expiresAt > at;
+
+/** The entries still signing at `at`, each now ending no later than `at + overlapMs`. */
+function overlapped<T extends { expiresAt: number | null }>(entries: readonly T[], at: number, overlapMs: number): T[] {
+  return entries.filter((s) => live(s, at)).map((s) => ({ ...s, expiresAt: s.expiresAt === null ? at + overlapMs : Math.min(s.expiresAt, at + overlapMs) }));
+}
+
+function checkSchemes(signatures: readonly WebhookSignatureScheme[], secret: string | undefined): void {
+  if (signatures.length === 0 || new Set(signatures).size !== signatures.length || !signatures.every((s) => SIGNATURE_SCHEMES.includes(s))) {
+    throw new WebhookEndpointError(400, 'invalid_signatures', 'signatures must list v1, v1a or both, once each', 'signatures');
+  }
+  if (secret !== undefined && !signatures.includes('v1')) {
+    throw new WebhookEndpointError(400, 'invalid_signatures', 'a whsec_ secret signs v1: add v1 to signatures or leave the secret out', 'secret');
+  }
+}
 
 function delivery(e: EventRecord, endpointId: string, at: number): WebhookDeliveryRecord {
   return {

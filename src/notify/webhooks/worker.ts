@@ -5,6 +5,7 @@ import type { Store, WebhookAttemptUpdate, WebhookDeliveryRecord, WebhookEndpoin
 import type { WebhookEndpoints } from './endpoints.js';
 import { eventBody } from './payload.js';
 import { DISABLE_AFTER_MS, retryDelay } from './schedule.js';
+import { asymmetricSignatures } from './ed25519.js';
 import { signatureHeader } from './signature.js';
 
 export interface WebhookWorkerOptions {
@@ -99,8 +100,12 @@ export class WebhookWorker {
   }
 
   private async post(endpoint: WebhookEndpointRecord, msgId: string, body: string): Promise<AttemptResult> {
-    const secrets = this.o.endpoints.signingSecrets(endpoint, this.o.clock.now()).map((s) => s.reveal());
+    const at = this.o.clock.now();
+    const secrets = this.o.endpoints.signingSecrets(endpoint, at).map((s) => s.reveal());
+    const keys = this.o.endpoints.signingKeys(endpoint, at).map((k) => k.reveal());
     const timestamp = Math.floor((this.o.wallClock ?? Date.now)() / 1000);
+    // v1 entries first, then v1a, space separated: receivers try each until one verifies
+    const signature = [signatureHeader(msgId, timestamp, body, secrets), ...asymmetricSignatures(msgId, timestamp, body, keys)].filter(Boolean).join(' ');
     const cms = this.o.signBody ? await this.o.signBody(endpoint.merchantId, body) : undefined;
     try {
       const res = await request(endpoint.url, {
@@ -110,7 +115,7 @@ export class WebhookWorker {
           'user-agent': 'railyard-webhooks/1',
           'webhook-id': msgId,
           'webhook-timestamp': String(timestamp),
-          'webhook-signature': signatureHeader(msgId, timestamp, body, secrets),
+          'webhook-signature': signature,
           ...(cms ? { [NON_REPUDIATION_HEADER]: cms } : {}),
         },
         body,

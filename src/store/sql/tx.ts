@@ -222,7 +222,7 @@ export class SqlStoreTx implements StoreTx {
   }
 
   async insertWebhookEndpoint(e: WebhookEndpointRecord): Promise<void> {
-    await this.db.run(`INSERT INTO webhook_endpoints (${ENDPOINT_COLUMNS}) VALUES (${placeholders(10)})`, encodeEndpoint(e));
+    await this.db.run(`INSERT INTO webhook_endpoints (${ENDPOINT_COLUMNS}) VALUES (${placeholders(11)})`, encodeEndpoint(e));
   }
 
   async lockWebhookEndpoint(id: string): Promise<WebhookEndpointRecord | null> {
@@ -233,9 +233,9 @@ export class SqlStoreTx implements StoreTx {
   async updateWebhookEndpoint(e: WebhookEndpointRecord): Promise<void> {
     const changed = await this.db.run(
       `UPDATE webhook_endpoints
-       SET url = ?, secrets = ?, status = ?, consecutive_failures = ?, failing_since = ?, disabled_at = ?, updated_at = ?
+       SET url = ?, secrets = ?, signing_keys = ?, status = ?, consecutive_failures = ?, failing_since = ?, disabled_at = ?, updated_at = ?
        WHERE id = ?`,
-      [e.url, JSON.stringify(e.secrets), e.status, e.consecutiveFailures, e.failingSince, e.disabledAt, e.updatedAt, e.id],
+      [e.url, JSON.stringify(e.secrets), JSON.stringify(e.signingKeys ?? []), e.status, e.consecutiveFailures, e.failingSince, e.disabledAt, e.updatedAt, e.id],
     );
     if (changed === 0) throw new MissingRow('webhook_endpoints', e.id);
   }

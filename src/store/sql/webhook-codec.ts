@@ -1,11 +1,11 @@
-import type { WebhookDeliveryRecord, WebhookEndpointRecord, WebhookSecretRecord } from '../types.js';
+import type { WebhookDeliveryRecord, WebhookEndpointRecord, WebhookSecretRecord, WebhookSigningKeyRecord } from '../types.js';
 import { json, num, oneOf, optNum, optStr, str } from './columns.js';
 import type { Row, SqlValue } from './executor.js';
 
-/* Row <-> record mapping of the webhook tables (migration 0002), kept beside codec.ts. */
+/* Row <-> record mapping of the webhook tables (migrations 0002 and 0005), kept beside codec.ts. */
 
 export const ENDPOINT_COLUMNS =
-  'id, merchant_id, url, secrets, status, consecutive_failures, failing_since, disabled_at, created_at, updated_at';
+  'id, merchant_id, url, secrets, status, consecutive_failures, failing_since, disabled_at, created_at, updated_at, signing_keys';
 
 export function encodeEndpoint(e: WebhookEndpointRecord): SqlValue[] {
   return [
@@ -19,15 +19,19 @@ export function encodeEndpoint(e: WebhookEndpointRecord): SqlValue[] {
     e.disabledAt,
     e.createdAt,
     e.updatedAt,
+    JSON.stringify(e.signingKeys ?? []),
   ];
 }
 
 export function decodeEndpoint(row: Row): WebhookEndpointRecord {
+  const signingKeys = json<WebhookSigningKeyRecord[]>(row, 'signing_keys');
   return {
     id: str(row, 'id'),
     merchantId: str(row, 'merchant_id'),
     url: str(row, 'url'),
     secrets: json<WebhookSecretRecord[]>(row, 'secrets'),
+    // an endpoint without v1a reads back exactly as written by code that predates the column
+    ...(signingKeys.length > 0 ? { signingKeys } : {}),
     status: oneOf(row, 'status', ['enabled', 'disabled'] as const),
     consecutiveFailures: num(row, 'consecutive_failures'),
     failingSince: optNum(row, 'failing_since'),
