@@ -7,7 +7,7 @@
  *   SftpTransport       host-key pinned, idempotent uploads, classified errors; MemoryTransport is its twin
  *   nextCutoff & co.    bank calendars (time zones, TARGET2 closing days)
  *   planBatchFiles      queued transfers -> XSD-valid pain.001.001.09 files
- *   protectOutbound     OpenPGP or detached CMS per bank profile; unprotectInbound checks the way back
+ *   protectOutbound     OpenPGP, detached or enveloped CMS per bank profile; unprotectInbound checks the way back
  *   reconcileStatement  a camt.053 stream against what we sent -> settlements and breaks
  */
 export { BatchRail, type BatchRailOptions, type TickResult } from './rail.js';
