@@ -56,6 +56,8 @@ export const batchProfileSchema = z.object({
   /** A file no attempt could deliver is given up after this long; its payments fail as never sent. */
   giveUpAfterMs: z.number().int().min(1_000).default(24 * 3_600_000),
   maxInboundBytes: z.number().int().min(1024).default(200 * 1024 * 1024),
+  /** How long one node holds a file's upload before another may take it over (longer than an upload lasts). */
+  uploadLeaseMs: z.number().int().min(1_000).default(10 * 60_000),
   /** MISSING_IN_BANK (and settled-but-absent) after this many business days past execution. */
   missingAfterBusinessDays: z.number().int().min(0).default(2),
   /** Reference matching: the booking date may be this many days from the execution date. */

@@ -327,6 +327,17 @@ export class BatchRecords {
     });
   }
 
+  /**
+   * Takes the upload of a built file until `until`, unless another node holds it: true when this
+   * node may upload now. The lease ends with `markFile` (any outcome) or by running out.
+   */
+  async leaseFile(id: string, now: number, until: number): Promise<boolean> {
+    const changed = await this.transaction((db) =>
+      db.run("UPDATE batch_files SET lease_until = ? WHERE id = ? AND status = 'built' AND (lease_until IS NULL OR lease_until <= ?)", [until, id, now]),
+    );
+    return changed === 1;
+  }
+
   async markFile(db: SqlExecutor, id: string, change: { status?: FileStatus; remoteName?: string; attempts?: number; maybeDelivered?: boolean; lastError?: string | null; uploadedAt?: number }): Promise<void> {
     const sets: string[] = [];
     const params: SqlValue[] = [];
@@ -337,6 +348,8 @@ export class BatchRecords {
     if (change.lastError !== undefined) (sets.push('last_error = ?'), params.push(change.lastError));
     if (change.uploadedAt !== undefined) (sets.push('uploaded_at = ?'), params.push(change.uploadedAt));
     if (sets.length === 0) return;
+    // whatever the outcome, this node is done with the file for now
+    sets.push('lease_until = NULL');
     params.push(id);
     await db.run(`UPDATE batch_files SET ${sets.join(', ')} WHERE id = ?`, params);
   }

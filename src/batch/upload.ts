@@ -28,6 +28,8 @@ export async function uploadBuiltFiles(ctx: UploadContext, now: number): Promise
   const out: UploadResult = { uploaded: [], failed: [], notSent: [] };
   const dir = profile.directories.outbound;
   for (const file of await records.filesToUpload()) {
+    // Another node may be uploading it right now: one sender per file.
+    if (!(await records.leaseFile(file.id, now, now + profile.uploadLeaseMs))) continue;
     let sending = false;
     try {
       const there = await transport.stat(dir, file.name);

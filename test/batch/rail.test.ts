@@ -167,6 +167,39 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
     expect(uploaded()).toHaveLength(1);
   });
 
+  it('lets one node upload a file while another node runs the same worker; a lease that ran out is taken over', async () => {
+    await rail.enqueue(request(), 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    let release: () => void = () => undefined;
+    const gate = new Promise<void>((r) => (release = r));
+    const slow: MemoryTransport = Object.assign(Object.create(transport) as MemoryTransport, {
+      upload: async (...a: Parameters<MemoryTransport['upload']>) => {
+        await gate;
+        return transport.upload(...a);
+      },
+    });
+    const nodeA = new BatchRail({ connector: 'bank-a', store, profile: readBatchProfile(PROFILE), transport: slow, clock, report: () => undefined });
+    const nodeB = newRail();
+    const a = nodeA.upload();
+    // let node A take its lease and start sending
+    for (let i = 0; i < 20 && transport.ops.filter((o) => o.op === 'stat').length === 0; i++) await new Promise((r) => setTimeout(r, 5));
+    const b = await nodeB.upload();
+    expect(b).toEqual({ uploaded: [], failed: [], notSent: [] });
+    release();
+    expect((await a).uploaded).toHaveLength(1);
+    expect(uploaded()).toHaveLength(1);
+
+    // a node that died holding a lease: once it runs out, another node sends the file
+    await rail.enqueue(request(), 'transfer');
+    await rail.runCutoff(clock.now(), { all: true });
+    const [file] = await rail.records.filesToUpload();
+    expect(await rail.records.leaseFile(file?.id ?? '', clock.now(), clock.now() + 600_000)).toBe(true);
+    expect((await nodeB.upload()).uploaded).toEqual([]);
+    await clock.advance(600_000);
+    expect((await nodeB.upload()).uploaded).toHaveLength(1);
+  });
+
   it('gives a file up as never sent only when no attempt could have reached the bank', async () => {
     const r = request();
     await rail.enqueue(r, 'transfer');
