@@ -5,8 +5,8 @@
  */
 import { loadDialect } from '../src/iso8583/index.js';
 import { IsoLink } from '../src/iso8583/link/index.js';
-import { createMessageMac } from '../src/iso8583/mac.js';
-import { DEMO_MAC } from '../mocks/iso8583-host/server.js';
+import { createDialectMac } from '../src/iso8583/mac.js';
+import { DEMO_MAC, DEMO_MAC_KEY_NAME } from '../mocks/iso8583-host/server.js';
 import { round, spawnServer } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 5);
@@ -25,7 +25,8 @@ async function measure(mac: boolean): Promise<{ pairsPerSecond: number; timeouts
     requestTimeoutMs: 10_000,
     echoIntervalMs: 0,
     networkFields: { '41': 'BENCH001' },
-    ...(mac ? { mac: createMessageMac(DEMO_MAC) } : {}),
+    // What demo-card does: the dialect's MAC spec, the key from configuration.
+    ...(mac ? { mac: createDialectMac(dialect, { [DEMO_MAC_KEY_NAME]: DEMO_MAC.keyHex }) } : {}),
   });
   link.start();
   await link.ready(10_000);

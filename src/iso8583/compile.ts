@@ -6,6 +6,7 @@
 import { charTable, type FieldType } from './charset.js';
 import { ebcdicTable, type EbcdicTable } from './ebcdic.js';
 import type { DialectIssue } from './errors.js';
+import { checkMacSpec } from './mac-spec.js';
 import type {
   DialectDefinition,
   FieldDefinition,
@@ -285,6 +286,7 @@ export const compileDialect = (def: DialectDefinition): CompiledDialect | Dialec
     byNum[num] = f;
     byKey.set(key, f);
   }
+  ctx.issues.push(...checkMacSpec(def));
   if (ctx.issues.length > 0) return ctx.issues;
   const keys: string[] = [];
   for (let i = 0; i <= maxField; i++) keys.push(String(i));

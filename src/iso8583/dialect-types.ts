@@ -82,5 +82,21 @@ export interface DialectDefinition {
     /** DE39 values in the reversal response that mean the original is reversed (or never existed). */
     readonly acceptedResponseCodes: readonly string[];
   };
+  /** Which messages carry a MAC and how; absent: the dialect defines no MAC. */
+  readonly mac?: MacSpecDefinition;
   readonly fields: Readonly<Record<string, FieldDefinition>>;
+}
+
+export interface MacSpecDefinition {
+  /** Name of the key in configuration; the key material itself is never in the dialect. */
+  readonly key: string;
+  readonly algorithm: 'retail-3des' | 'aes-cmac';
+  /** ISO 9797-1 padding method for retail-3des; default 1. */
+  readonly padding?: 1 | 2;
+  /** `64-or-128`: DE128 when the secondary bitmap is present, else DE64. */
+  readonly field: '64' | '128' | '64-or-128';
+  /** MTI patterns of four characters, `x` for any digit (`01xx`, `0200`). */
+  readonly messages: readonly string[];
+  /** DE70 codes of network management messages (x8xx) that carry a MAC. */
+  readonly networkCodes?: readonly string[];
 }

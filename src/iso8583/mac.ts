@@ -1,8 +1,9 @@
 /**
- * Message authentication codes for ISO 8583 (DE64, or DE128 when the secondary bitmap is present).
+ * Message authentication codes for ISO 8583. Which messages carry one, in which field (DE64, DE128,
+ * or DE128 when the secondary bitmap is present) and with which algorithm is the dialect's `mac`
+ * spec (mac-spec.ts); the key comes from configuration.
  *
- * Convention: the MAC field is the last field of
- * the message, so the sender packs the message with the MAC field set to eight zero bytes and the
+ * Convention: the MAC field is the last field of the message, so the sender packs the message with the MAC field set to eight zero bytes and the
  * MAC covers every byte that precedes the MAC field (MTI, bitmaps and all other fields, no
  * transport header, no TPDU); the eight MAC bytes then replace the zeros in place. The receiver
  * recomputes over the same bytes. No re-pack is needed on either side, and the bitmap covered by
@@ -15,8 +16,10 @@
  * - `aes-cmac`: NIST SP 800-38B CMAC with an AES-128/192/256 key, truncated to the leftmost 8 bytes
  *   (DE64 and DE128 are 8 bytes; SP 800-38B allows 64-bit tags for this kind of use).
  */
-import { createCipheriv, createDecipheriv, timingSafeEqual } from 'node:crypto';
+import { createCipheriv, timingSafeEqual } from 'node:crypto';
+import { desSchedule, retailMacDes } from './des.js';
 import type { FieldMap } from './fields.js';
+import { macCovers, type MacSpecDefinition } from './mac-spec.js';
 
 export type MacAlgorithm = 'retail-3des' | 'aes-cmac';
 
@@ -41,22 +44,10 @@ type Block = (b: Uint8Array) => Uint8Array;
  * A reusable ECB block function. ECB without padding never holds bytes back, so one cipher object
  * serves every block of every message: creating a cipher costs far more than using one.
  */
-const ecb = (name: string, key: Uint8Array, decrypt = false): Block => {
-  const c = decrypt ? createDecipheriv(name, key, null) : createCipheriv(name, key, null);
+const ecb = (name: string, key: Uint8Array): Block => {
+  const c = createCipheriv(name, key, null);
   c.setAutoPadding(false);
   return (b) => c.update(b);
-};
-
-// Single DES is des-ede3 with K||K||K: OpenSSL 3 keeps plain DES in its legacy provider only.
-const desBlock = (k8: Uint8Array, decrypt = false): Block => ecb('des-ede3', Buffer.concat([k8, k8, k8]), decrypt);
-
-const pad = (data: Uint8Array, block: number, method: 1 | 2): Uint8Array => {
-  const base = method === 2 ? data.length + 1 : data.length;
-  const len = base === 0 ? block : Math.ceil(base / block) * block;
-  const out = new Uint8Array(len);
-  out.set(data);
-  if (method === 2) out[data.length] = 0x80;
-  return out;
 };
 
 /**
@@ -69,23 +60,21 @@ const cbcMac = (name: string, key: Uint8Array, bs: number): ((padded: Uint8Array
   const c = createCipheriv(name, key, new Uint8Array(bs));
   c.setAutoPadding(false);
   let chain: Uint8Array = new Uint8Array(bs);
+  // `padded` belongs to the caller, who built it for this call: XOR-ing into it saves a copy.
   return (padded) => {
-    const input = Uint8Array.from(padded);
-    for (let j = 0; j < bs; j++) input[j] = (input[j] ?? 0) ^ (chain[j] ?? 0);
-    const out = c.update(input);
+    for (let j = 0; j < bs; j++) padded[j] = (padded[j] ?? 0) ^ (chain[j] ?? 0);
+    const out = c.update(padded);
     chain = Uint8Array.from(out.subarray(out.length - bs));
     return Uint8Array.from(chain);
   };
 };
 
+// Single DES in JavaScript (des.ts): a third of the native des-ede3 work and no native calls.
 const retailKey = (key: Uint8Array): ((data: Uint8Array, padding: 1 | 2) => Uint8Array) => {
   if (key.length !== 16) throw new MacError('retail MAC needs a 16-byte key (K1||K2)');
-  const k1 = key.subarray(0, 8);
-  // Single DES is des-ede3 with K||K||K: OpenSSL 3 keeps plain DES in its legacy provider only.
-  const cbc1 = cbcMac('des-ede3-cbc', Buffer.concat([k1, k1, k1]), 8);
-  const e1 = desBlock(k1);
-  const d2 = desBlock(key.subarray(8, 16), true);
-  return (data, padding) => Uint8Array.from(e1(d2(cbc1(pad(data, 8, padding)))));
+  const k1 = desSchedule(key.subarray(0, 8));
+  const k2 = desSchedule(key.subarray(8, 16));
+  return (data, padding) => retailMacDes(k1, k2, data, padding);
 };
 
 /** ISO 9797-1 MAC Algorithm 3 with DES (retail MAC); returns 8 bytes. */
@@ -132,7 +121,9 @@ export function aesCmac(key: Uint8Array, data: Uint8Array): Uint8Array {
 /** Signs and checks packed messages with one configured key. */
 export interface MessageMac {
   readonly algorithm: MacAlgorithm;
-  /** The fields with the MAC field (64, or 128 when any field above 64 is present) set to zeros. */
+  /** Whether this message carries a MAC (the dialect's `mac.messages`; without one, all but x8xx). */
+  covers(fields: Readonly<FieldMap>): boolean;
+  /** The fields with the MAC field (the dialect's `mac.field`; by default 64, or 128 when any field above 64 is present) set to zeros. */
   withPlaceholder(fields: Readonly<FieldMap>): FieldMap;
   /** Writes the MAC over the bytes before the last 8 into the last 8 (the packed placeholder). */
   sign(message: Uint8Array): void;
@@ -142,17 +133,43 @@ export interface MessageMac {
 
 /** The MAC field a message uses: DE128 when the secondary bitmap is present, else DE64. */
 export function macFieldOf(fields: Readonly<FieldMap>): '64' | '128' {
-  for (const k of Object.keys(fields)) if (Number(k) > 64) return '128';
-  return '64';
+  // Field numbers are integer-like keys, which enumerate in ascending order: the last one decides.
+  let last = '';
+  for (const k in fields) last = k;
+  return last.length > 1 && Number(last) > 64 ? '128' : '64';
 }
+
+const nibble = (c: number): number => (c >= 0x30 && c <= 0x39 ? c - 0x30 : c >= 0x41 && c <= 0x46 ? c - 0x37 : c >= 0x61 && c <= 0x66 ? c - 0x57 : -1);
+
+/** Whether `hex` spells exactly the bytes of `bytes` from `at` to the end (any case), without a hex copy. */
+const sameHex = (hex: string, bytes: Uint8Array, at: number): boolean => {
+  if (hex.length !== (bytes.length - at) * 2) return false;
+  for (let i = 0; i < hex.length; i += 2) {
+    const hi = nibble(hex.charCodeAt(i));
+    const lo = nibble(hex.charCodeAt(i + 1));
+    if (hi < 0 || lo < 0 || ((hi << 4) | lo) !== bytes[at + i / 2]) return false;
+  }
+  return true;
+};
 
 const parseKey = (hex: string): Uint8Array => {
   if (!/^([0-9a-fA-F]{2})+$/.test(hex)) throw new MacError('MAC key must be hex');
   return Uint8Array.from(Buffer.from(hex, 'hex'));
 };
 
-export function createMessageMac(config: MacConfig): MessageMac {
+/** Where the MAC goes and which messages carry one; the default is what demo-card always did. */
+export interface MacPlacement {
+  field: '64' | '128' | '64-or-128';
+  messages: readonly string[];
+  networkCodes?: readonly string[];
+}
+
+// Every message but network management (x8xx, which macCovers leaves to networkCodes).
+const DEFAULT_PLACEMENT: MacPlacement = { field: '64-or-128', messages: ['xxxx'] };
+
+export function createMessageMac(config: MacConfig, placement: MacPlacement = DEFAULT_PLACEMENT): MessageMac {
   const key = parseKey(config.keyHex);
+  const fieldOf = (fields: Readonly<FieldMap>): '64' | '128' => (placement.field === '64-or-128' ? macFieldOf(fields) : placement.field);
   let compute: (d: Uint8Array) => Uint8Array;
   if (config.algorithm === 'retail-3des') {
     const retail = retailKey(key);
@@ -166,11 +183,17 @@ export function createMessageMac(config: MacConfig): MessageMac {
   compute(new Uint8Array(1));
   return {
     algorithm: config.algorithm,
+    covers: (fields) => macCovers(placement, fields),
     withPlaceholder(fields) {
-      const out: FieldMap = { ...fields };
-      delete out['64'];
-      delete out['128'];
-      out[macFieldOf(out)] = ZERO_MAC_HEX;
+      // Copied key by key rather than spread-then-delete: `delete` turns the object into a slow
+      // dictionary that the codec then walks on every pack.
+      const out: FieldMap = {};
+      for (const k in fields) {
+        if (k === '64' || k === '128') continue;
+        const v = fields[k];
+        if (v !== undefined) out[k] = v;
+      }
+      out[fieldOf(out)] = ZERO_MAC_HEX;
       return out;
     },
     sign(message) {
@@ -182,13 +205,35 @@ export function createMessageMac(config: MacConfig): MessageMac {
       message.set(compute(message.subarray(0, at)), at);
     },
     verify(message, fields) {
-      const field = macFieldOf(fields);
+      const field = fieldOf(fields);
       const value = fields[field];
       if (typeof value !== 'string' || message.length <= MAC_BYTES) return false;
       // The MAC field must be the last thing on the wire, else the bytes we check are not the MAC.
       const at = message.length - MAC_BYTES;
-      if (Buffer.from(message.subarray(at)).toString('hex').toUpperCase() !== value.toUpperCase()) return false;
+      if (!sameHex(value, message, at)) return false;
       return timingSafeEqual(compute(message.subarray(0, at)), message.subarray(at));
     },
   };
+}
+
+/**
+ * The MAC a link uses. With a dialect that has a `mac` spec, the spec decides messages, field and
+ * algorithm, and its key name is looked up in `keys` (configuration: name -> hex), else the key of
+ * `config`, which must then name the same algorithm. A dialect without a spec keeps the older
+ * configuration-only behaviour: `config` (if any) on every message but x8xx.
+ */
+export function createDialectMac(
+  dialect: { readonly definition: { readonly mac?: MacSpecDefinition } },
+  keys: Readonly<Record<string, string>>,
+  config?: MacConfig,
+): MessageMac | undefined {
+  const spec = dialect.definition.mac;
+  if (spec === undefined) return config ? createMessageMac(config) : undefined;
+  if (config && config.algorithm !== spec.algorithm) throw new MacError(`the configured MAC algorithm ${config.algorithm} is not the dialect's ${spec.algorithm}`);
+  const keyHex = keys[spec.key] ?? config?.keyHex;
+  if (keyHex === undefined) throw new MacError(`the dialect's MAC key "${spec.key}" is not in the configuration`);
+  return createMessageMac(
+    { algorithm: spec.algorithm, keyHex, ...(spec.padding !== undefined ? { padding: spec.padding } : {}) },
+    { field: spec.field, messages: spec.messages, ...(spec.networkCodes ? { networkCodes: spec.networkCodes } : {}) },
+  );
 }

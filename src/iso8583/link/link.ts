@@ -10,6 +10,7 @@ import type { Dialect } from '../index.js';
 import { Iso8583Error } from '../errors.js';
 import type { FieldMap } from '../fields.js';
 import type { MessageMac } from '../mac.js';
+import { corkedWrite } from './cork.js';
 import { LinkNotSentError, LinkOutcomeUnknownError } from './errors.js';
 import { DEFAULT_TPDU, FrameDecoder, FrameError, encodeFrame, replyTpdu, type FramingOptions } from './framing.js';
 import { DuplicateInFlightError, InFlightTable, RecentKeys, isResponseMti, matchKey, type MatchKeyRules } from './matcher.js';
@@ -48,7 +49,7 @@ export interface LinkOptions {
   /** Extra fields on our network messages (e.g. DE41, DE32). */
   networkFields?: Readonly<FieldMap>;
   reconnect?: { initialMs?: number; maxMs?: number };
-  /** Signs our requests and checks replies (08xx network messages are not MACed). */
+  /** Signs our requests and checks replies, for the messages it covers (see MessageMac.covers). */
   mac?: MessageMac;
   /** Replies that match nothing in flight: late, or a second answer. */
   onUnmatched?: (reply: UnmatchedReply) => void;
@@ -65,9 +66,9 @@ interface Pending {
   resolve: (r: LinkReply) => void;
   reject: (e: Error) => void;
   timer: NodeJS.Timeout;
+  /** The request carried a MAC, so its reply must carry a good one whatever it claims to be. */
+  macked: boolean;
 }
-
-const isNetworkMti = (mti: string): boolean => mti[1] === '8';
 
 /** MMDDhhmmss in UTC, as DE7 wants. */
 export const transmissionTime = (ms: number): string => {
@@ -291,15 +292,14 @@ export class IsoLink {
   }
 
   private write(s: Socket, message: Uint8Array, tpdu?: Uint8Array): void {
-    s.write(encodeFrame(this.o.framing, message, tpdu ?? this.o.tpdu ?? DEFAULT_TPDU));
+    corkedWrite(s, encodeFrame(this.o.framing, message, tpdu ?? this.o.tpdu ?? DEFAULT_TPDU));
     this.lastTraffic = this.now();
   }
 
   private send(fields: Readonly<FieldMap>, timeoutMs: number): Promise<LinkReply> {
     const s = this.socket;
     if (!s) return Promise.reject(new LinkNotSentError('not_ready', 'no connection'));
-    const mti = typeof fields['0'] === 'string' ? fields['0'] : '';
-    const mac = this.o.mac && !isNetworkMti(mti) ? this.o.mac : undefined;
+    const mac = this.o.mac?.covers(fields) === true ? this.o.mac : undefined;
     const out = mac ? mac.withPlaceholder(fields) : fields;
     let message: Uint8Array;
     try {
@@ -314,6 +314,7 @@ export class IsoLink {
       const pending: Pending = {
         resolve,
         reject,
+        macked: mac !== undefined,
         timer: setTimeout(() => {
           if (this.inFlight.get(key) !== pending) return;
           this.inFlight.take(key);
@@ -354,9 +355,11 @@ export class IsoLink {
       this.onHostRequest(s, mti, fields, tpdu);
       return;
     }
-    const integrity: Integrity = this.o.mac && !isNetworkMti(mti) ? (this.o.mac.verify(message, fields) ? 'verified' : 'failed') : 'not_applicable';
     const key = matchKey(fields, this.o.match);
     const pending = this.inFlight.take(key);
+    const mac = this.o.mac;
+    const checked = mac !== undefined && (pending?.macked === true || mac.covers(fields));
+    const integrity: Integrity = checked ? (mac.verify(message, fields) ? 'verified' : 'failed') : 'not_applicable';
     if (pending) {
       clearTimeout(pending.timer);
       this.answered.add(key);
