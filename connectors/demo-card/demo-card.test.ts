@@ -21,18 +21,22 @@ afterAll(async () => {
 // Runs before the kit's own beforeEach: each test meets a host that accepts connections.
 beforeEach(() => host.reset());
 
-const settings = () => ({
+const settings = (extra: Record<string, unknown> = {}) => ({
   port: host.port,
   callTimeoutMs: CALL_TIMEOUT_MS,
   echoIntervalMs: 0,
   reconnect: { initialMs: 50, maxMs: 200 },
+  ...extra,
 });
 const policy = { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 }, pollIntervalMs: 50 };
 
 const card = (number: string) => ({ type: 'card' as const, card: { number, exp_month: 12, exp_year: 2031 } });
 
-const FLOW_OF: Record<HostTxnKind, BankFlow> = { verify: 'verify', authorize: 'authorize', complete: 'transfer', reverse: 'reverse', refund: 'refund' };
-const KIND_OF: Record<BankFlow, HostTxnKind | undefined> = { verify: 'verify', authorize: 'authorize', transfer: 'complete', reverse: 'reverse', refund: 'refund', inquire: undefined };
+const FLOW_OF: Record<HostTxnKind, BankFlow> = { verify: 'verify', authorize: 'authorize', complete: 'transfer', purchase: 'transfer', reverse: 'reverse', refund: 'refund' };
+const KIND_OF: Record<'dual' | 'single', Record<BankFlow, HostTxnKind | undefined>> = {
+  dual: { verify: 'verify', authorize: 'authorize', transfer: 'complete', reverse: 'reverse', refund: 'refund', inquire: undefined },
+  single: { verify: 'verify', authorize: undefined, transfer: 'purchase', reverse: 'reverse', refund: 'refund', inquire: undefined },
+};
 const FAULT_OF: Record<Exclude<Fault, 'unreachable'>, HostFault> = {
   no_reply: 'no_reply',
   late_reply: 'late_reply',
@@ -49,7 +53,7 @@ const executed = (paymentId: string) =>
     received: host.ledger.received(e.reference),
   }));
 
-const bank = (c: DemoCardConnector): ConformanceBank => ({
+const bank = (c: DemoCardConnector, mode: 'dual' | 'single' = 'dual'): ConformanceBank => ({
   currency: 'EUR',
   methods: {
     approved: card(HOST_TEST_CARDS.approved),
@@ -63,7 +67,7 @@ const bank = (c: DemoCardConnector): ConformanceBank => ({
       c.client.drop();
       return;
     }
-    host.inject(FAULT_OF[fault], KIND_OF[flow]);
+    host.inject(FAULT_OF[fault], KIND_OF[mode][flow]);
   },
   executed,
 });
@@ -73,6 +77,14 @@ runConnectorConformance({
   // The host's port is known only after beforeAll, so settings are added here, not in `settings`.
   newConnector: (env) => createDemoCardConnector({ ...env, settings: settings() }),
   bank,
+  realTime: true,
+  policy,
+});
+
+runConnectorConformance({
+  name: 'demo-card, single-message mode (0200 financial)',
+  newConnector: (env) => createDemoCardConnector({ ...env, settings: settings({ messageMode: 'single' }) }),
+  bank: (c) => bank(c, 'single'),
   realTime: true,
   policy,
 });
@@ -172,7 +184,121 @@ describe('the card test values through the engine, demo-card and the simulated h
   });
 });
 
+describe('single-message mode: the card test values through one 0200 financial request', () => {
+  let h: Harness;
+  let connector: DemoCardConnector;
+
+  beforeEach(async () => {
+    h = await createHarness({
+      realTime: true,
+      policy,
+      newConnector: (env) => {
+        connector = createDemoCardConnector({ ...env, settings: settings({ messageMode: 'single' }) });
+        return connector;
+      },
+    });
+  });
+  afterEach(() => h.close());
+
+  const run = async (number: string) => {
+    const p = await h.settle((await h.pay({ payment_method: card(number) })).id);
+    await h.advance(CALL_TIMEOUT_MS + LATE_BY_MS + 200);
+    const final = await h.store.getPayment(p.id);
+    if (!final) throw new Error('payment vanished');
+    const flows = (await h.store.listCommands(p.id)).filter((c) => c.kind === 'bank').map((c) => c.name);
+    return { p: final, flows, books: host.ledger.entries(p.id) };
+  };
+  const kinds = (books: { kind: string; responseCode: string }[]) => books.map((e) => `${e.kind}:${e.responseCode}`);
+
+  it('declares no separate authorisation', () => {
+    expect(connector.capabilities.methods.card).toMatchObject({ authorize: false, verify: true });
+    expect(connector.capabilities.flows).not.toContain('authorize');
+    expect(connector.flows.authorize).toBeUndefined();
+  });
+
+  it('an approved card is one 0200 (processing code 00), completed at once', async () => {
+    const { p, flows, books } = await run(HOST_TEST_CARDS.approved);
+    expect(p.status).toBe('succeeded');
+    expect(flows).toEqual(['verify', 'transfer']);
+    expect(kinds(books)).toEqual(['verify:00', 'purchase:00']);
+    expect(books[1]).toMatchObject({ mti: '0200', amount: p.amount, completed: true, reversed: false });
+    expect(host.ledger.received(books[1]?.reference ?? '')).toBe(1);
+  });
+
+  it('...9995 is declined 51 by the 0200', async () => {
+    const { p, books } = await run(HOST_TEST_CARDS.declinedInsufficientFunds);
+    expect(p.status).toBe('failed');
+    expect(p.snapshot.context.failure).toMatchObject({ code: '51' });
+    expect(kinds(books)).toEqual(['verify:00', 'purchase:51']);
+  });
+
+  it('...0119 is never answered: the 0200 is reversed (0400 naming an 0200 original), failed', async () => {
+    const { p, flows, books } = await run(HOST_TEST_CARDS.noReply);
+    expect(p.status).toBe('failed');
+    expect(flows).toEqual(['verify', 'transfer', 'reverse']);
+    expect(kinds(books)).toEqual(['verify:00', 'reverse:25']);
+  });
+
+  it('...0259 answers after the timeout: the executed 0200 is found by its DE90 and reversed', async () => {
+    const { p, books } = await run(HOST_TEST_CARDS.lateReply);
+    expect(['failed', 'reversed']).toContain(p.status);
+    const purchase = books.find((e) => e.kind === 'purchase');
+    expect(purchase).toMatchObject({ approved: true, reversed: true });
+    expect(books.find((e) => e.kind === 'reverse')).toMatchObject({ responseCode: '00', original: purchase?.reference });
+  });
+
+  it('...0010 has a bad MAC on the 0200 reply: manual review', async () => {
+    const { p } = await run(HOST_TEST_CARDS.badMac);
+    expect(p.status).toBe('requires_review');
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failure' });
+  });
+
+  it('a refund is an 0200/20 against the purchase', async () => {
+    const { p, books } = await run(HOST_TEST_CARDS.approved);
+    await h.engine.payments.refund(h.merchant, p.id, { amount: 300 });
+    await h.advance(300);
+    const refund = host.ledger.entries(p.id).find((e) => e.kind === 'refund');
+    const purchase = books.find((e) => e.kind === 'purchase');
+    expect(refund).toMatchObject({ mti: '0200', amount: 300, responseCode: '00', original: purchase?.reference });
+    expect(host.ledger.get(purchase?.reference ?? '')?.refunded).toBe(300);
+  });
+});
+
 describe('the connector on its own', () => {
+  it('takes the MAC key the dialect names from settings.macKeys, and refuses to start without one it cannot find', async () => {
+    const key = '00112233445566778899AABBCCDDEEFF';
+    const other = await startIso8583Host({ port: 0, macKeys: { 'demo-network': key } });
+    const req = {
+      paymentId: 'pay_keys',
+      reference: newId('cmd'),
+      amount: 0,
+      currency: 'EUR',
+      method: { type: 'card' as const, number: new Secret(HOST_TEST_CARDS.approved), expMonth: 12, expYear: 2031 },
+      orderId: 'o-keys',
+      merchant: { id: 'mch_x', name: 'X' },
+      customer: { email: 'x@example.test' },
+    };
+    const ctx = { clock: new ManualClock(), signal: new AbortController().signal };
+    const env = (extra: Record<string, unknown>) => ({ clock: new ManualClock(Date.now()), settings: { ...settings(), port: other.port, ...extra }, report: () => undefined });
+    const right = createDemoCardConnector(env({ macKeys: { 'demo-network': key } }));
+    const wrong = createDemoCardConnector(env({}));
+    try {
+      await right.start?.();
+      await wrong.start?.();
+      expect(await right.flows.verify?.(req, ctx)).toMatchObject({ kind: 'ok', integrity: 'verified' });
+      // the demo key is not this host's: it refuses the request (63, unexecuted) under its own key,
+      // which this side cannot verify either: an integrity failure, never an approval
+      expect(await wrong.flows.verify?.({ ...req, reference: newId('cmd') }, ctx)).toMatchObject({ kind: 'ok', integrity: 'failed', evidence: { de39: '63' } });
+      expect(other.ledger.entries('pay_keys')).toHaveLength(1);
+    } finally {
+      await right.stop?.();
+      await wrong.stop?.();
+      await other.close();
+    }
+    expect(() => createDemoCardConnector(env({ macKeys: { 'demo-network': 'zz' } }))).toThrow(/settings.macKeys.demo-network/);
+    expect(() => createDemoCardConnector(env({ mac: { algorithm: 'aes-cmac', keyHex: key } }))).toThrow(/not the dialect's retail-3des/);
+  });
+
   it('never sends two requests with the same key at once; reports its links in health()', async () => {
     const reports: unknown[] = [];
     const c = createDemoCardConnector({ clock: new ManualClock(Date.now()), settings: settings(), report: (r) => reports.push(r) });

@@ -1,14 +1,16 @@
 import { notSent, unknown, type Outcome } from '../../src/connector/outcome.js';
-import { defineConnector, type Connector, type ConnectorEnv, type FlowRequest } from '../../src/connector/types.js';
-import { loadDialect, type FieldMap } from '../../src/iso8583/index.js';
+import { defineConnector, type Connector, type ConnectorEnv, type FlowName, type FlowRequest } from '../../src/connector/types.js';
+import { loadDialect, type Dialect, type FieldMap } from '../../src/iso8583/index.js';
 import { IsoHostClient, LinkNotSentError, LinkOutcomeUnknownError, matchKey, type UnmatchedReply } from '../../src/iso8583/link/index.js';
-import { createMessageMac } from '../../src/iso8583/mac.js';
+import { createDialectMac, MacError, type MessageMac } from '../../src/iso8583/mac.js';
+import { buildInquiry, readInquiryReply } from './inquiry.js';
 import { buildRequest, MappingError, readReply, type CardFlow, type MappingConfig } from './mapping.js';
-import { readSettings } from './settings.js';
+import { DEMO_NETWORK_KEY_NAME, DEMO_NETWORK_MAC, DemoCardSettingsError, readSettings, type DemoCardSettings } from './settings.js';
 
 export { DE39, classifyCode } from './codes.js';
 export { stanOf, transmissionOf, buildRequest, readReply } from './mapping.js';
-export { readSettings, DEMO_NETWORK_MAC } from './settings.js';
+export { readSettings, DEMO_NETWORK_MAC, DEMO_NETWORK_KEY_NAME } from './settings.js';
+export { buildInquiry, readInquiryReply, STATUS_INQUIRY_CODE } from './inquiry.js';
 
 export interface DemoCardConnector extends Connector {
   /** The links to the host (state, failover, drop). */
@@ -32,6 +34,21 @@ class Recent<V> {
   }
 }
 
+/**
+ * The link's MAC: the dialect's spec with its key from `settings.macKeys` (the demo network's
+ * published key when the dialect names it and nothing else is configured), or `settings.mac`.
+ */
+function linkMac(s: DemoCardSettings, dialect: Dialect): MessageMac | undefined {
+  if (s.mac === false) return undefined;
+  const keys = { [DEMO_NETWORK_KEY_NAME]: DEMO_NETWORK_MAC.keyHex, ...s.macKeys };
+  try {
+    return createDialectMac(dialect, keys, s.mac ?? (dialect.definition.mac ? undefined : DEMO_NETWORK_MAC));
+  } catch (err) {
+    if (err instanceof MacError) throw new DemoCardSettingsError(`settings.macKeys / settings.mac: ${err.message}`);
+    throw err;
+  }
+}
+
 interface Sent {
   flow: CardFlow;
   reference: string;
@@ -40,9 +57,9 @@ interface Sent {
 
 /**
  * `demo-card`: cards over ISO 8583 (demo-card dialect) to mocks/iso8583-host. Verification is an
- * 0100 for amount 0, authorisation an 0100, the transfer an 0220 completion, the refund an 0200
- * with processing code 20, the reversal the dialect's 0400/0420 with DE90. The network has no
- * inquiry, so an unknown outcome is settled by reversal.
+ * 0100 for amount 0; then either an 0100 authorisation and an 0220 completion (`dual`), or one
+ * 0200 financial request (`single`); the refund an 0200 with processing code 20, the reversal the
+ * dialect's 0400/0420 with DE90. Unknown outcomes are reversed, or inquired (0800) when enabled.
  */
 export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
   const s = readSettings(env.settings);
@@ -52,7 +69,10 @@ export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
     acquirerId: s.acquirerId,
     reversalMti: dialect.reversalMti,
     acceptedReversalCodes: dialect.acceptedReversalCodes,
+    messageMode: s.messageMode,
   };
+  const single = s.messageMode === 'single';
+  const mac = linkMac(s, dialect);
   // What each key was sent for, kept past its timeout so a late reply finds its reference.
   const sent = new Recent<Sent>(50_000);
   // The authorisation a completion refers to (the engine's transfer request does not carry it).
@@ -75,7 +95,7 @@ export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
     echoIntervalMs: s.echoIntervalMs,
     reconnect: s.reconnect,
     networkFields: { '41': cfg.terminalId.padEnd(8, ' ') },
-    ...(s.mac ? { mac: createMessageMac(s.mac) } : {}),
+    ...(mac ? { mac } : {}),
     onUnmatched,
     now: () => env.clock.now(),
   });
@@ -107,20 +127,39 @@ export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
     }
   };
 
+  // Asking changes nothing at the host, so an inquiry that got no answer may simply be asked again.
+  const inquire = async (req: FlowRequest): Promise<Outcome> => {
+    let fields: FieldMap;
+    try {
+      fields = buildInquiry(req, cfg, env.clock.now());
+    } catch (err) {
+      if (err instanceof MappingError) return notSent(err.message);
+      throw err;
+    }
+    try {
+      return readInquiryReply(req.original?.flow ?? 'authorize', await client.request(fields, { timeoutMs: s.callTimeoutMs }));
+    } catch (err) {
+      if (err instanceof LinkNotSentError) return notSent(`not sent: ${err.reason}`);
+      return unknown(true, err instanceof LinkOutcomeUnknownError ? `inquiry unanswered: ${err.reason}` : 'link error');
+    }
+  };
+
+  const flowNames: FlowName[] = ['verify', ...(single ? [] : (['authorize'] as const)), 'transfer', ...(s.inquiry ? (['inquire'] as const) : []), 'reverse', 'refund'];
   const connector = defineConnector({
     id: s.id,
     rail: 'iso8583',
     capabilities: {
-      flows: ['verify', 'authorize', 'transfer', 'reverse', 'refund'],
-      methods: { card: { verify: true, authorize: true, inquiry: false, transfer: 'sync' } },
+      flows: flowNames,
+      methods: { card: { verify: true, authorize: !single, inquiry: s.inquiry, transfer: 'sync' } },
       currencies: ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'DKK', 'NOK', 'PLN', 'CZK', 'JPY'],
       refunds: { partial: true, windowDays: 90 },
       callTimeoutMs: s.callTimeoutMs,
     },
     flows: {
       verify: call('verify'),
-      authorize: call('authorize'),
+      ...(single ? {} : { authorize: call('authorize') }),
       transfer: call('transfer'),
+      ...(s.inquiry ? { inquire } : {}),
       reverse: call('reverse'),
       refund: call('refund'),
     },

@@ -76,6 +76,16 @@ describe('requests', () => {
     expect(advice['0']).toBe('0421');
   });
 
+  it('single-message mode: the transfer is an 0200 (processing code 00) with no DE90; its reversal names an 0200', () => {
+    const single: MappingConfig = { ...cfg, messageMode: 'single' };
+    const t = buildRequest('transfer', request(), single, at, newId('cmd', at));
+    expect(t).toMatchObject({ '0': '0200', '3': '000000', '4': '000000001250' });
+    expect(t['90']).toBeUndefined();
+    const original = newId('cmd', at - 5_000);
+    expect(buildRequest('reverse', request({ original: { flow: 'transfer', reference: original } }), single, at)['90']).toMatchObject({ '1': '0200', '2': stanOf(original) });
+    expect(buildRequest('refund', request({ original: { flow: 'transfer', reference: original } }), single, at)).toMatchObject({ '0': '0200', '3': '200000', '90': { '1': '0200' } });
+  });
+
   it('refuses what the network cannot carry', () => {
     expect(() => buildRequest('verify', request({ method: { type: 'bank_account', iban: new Secret('DE89370400440532013000'), name: 'M' } }), cfg, at)).toThrow(/cards only/);
     expect(() => buildRequest('verify', request({ currency: 'XAU' }), cfg, at)).toThrow(/currency/);
@@ -131,5 +141,9 @@ describe('settings', () => {
       { host: '10.0.0.2', port: 2 },
     ]);
     expect(readSettings({ port: 1, mac: false }).mac).toBe(false);
+    expect(readSettings({ port: 1 })).toMatchObject({ messageMode: 'dual', inquiry: false });
+    expect(readSettings({ port: 1, messageMode: 'single', inquiry: true })).toMatchObject({ messageMode: 'single', inquiry: true });
+    expect(() => readSettings({ port: 1, messageMode: 'both' })).toThrow(/settings.messageMode/);
+    expect(() => readSettings({ port: 1, inquiry: 'yes' })).toThrow(/settings.inquiry/);
   });
 });

@@ -20,6 +20,12 @@ import { CURRENCY_ALPHA, CURRENCY_NUMERIC } from './currency.js';
 
 export type CardFlow = 'verify' | 'authorize' | 'transfer' | 'reverse' | 'refund';
 
+/**
+ * `dual`: pre-authorisation (0100) then completion (0220). `single`: the transfer is one 0200
+ * financial request that authorises and captures at once.
+ */
+export type MessageMode = 'dual' | 'single';
+
 export interface MappingConfig {
   /** DE41, 8 characters. */
   terminalId: string;
@@ -29,6 +35,8 @@ export interface MappingConfig {
   reversalMti: string;
   /** DE39 values of a reversal response that mean it is done (the dialect's list). */
   acceptedReversalCodes: readonly string[];
+  /** Absent means `dual`. */
+  messageMode?: MessageMode;
 }
 
 export class MappingError extends Error {
@@ -46,22 +54,20 @@ export function transmissionOf(reference: string, now: number): string {
   return transmissionTime(Number.isFinite(t) ? t : now);
 }
 
-const MTI_OF: Readonly<Record<Exclude<CardFlow, 'reverse'>, string>> = {
-  verify: '0100',
-  authorize: '0100',
-  transfer: '0220',
-  refund: '0200',
+const MTI_OF: Readonly<Record<MessageMode, Readonly<Record<Exclude<CardFlow, 'reverse'>, string>>>> = {
+  dual: { verify: '0100', authorize: '0100', transfer: '0220', refund: '0200' },
+  single: { verify: '0100', authorize: '0100', transfer: '0200', refund: '0200' },
 };
 
 /** The MTI a flow's request was sent with (what DE90.1 of a reversal names). */
-export function originalMtiOf(flow: FlowName): string {
-  return flow === 'verify' || flow === 'authorize' || flow === 'transfer' || flow === 'refund' ? MTI_OF[flow] : '0100';
+export function originalMtiOf(flow: FlowName, mode: MessageMode = 'dual'): string {
+  return flow === 'verify' || flow === 'authorize' || flow === 'transfer' || flow === 'refund' ? MTI_OF[mode][flow] : '0100';
 }
 
 /** 0400/0420, or their repeats 0401/0421 when the engine sends a reversal again. */
 export const reversalMti = (cfg: MappingConfig, repeat: boolean): string => (repeat ? `${cfg.reversalMti.slice(0, 3)}1` : cfg.reversalMti);
 
-const printable = (s: string, len: number): string => s.replace(/[^\x20-\x7E]/g, '?').slice(0, len).padEnd(len, ' ');
+export const printable = (s: string, len: number): string => s.replace(/[^\x20-\x7E]/g, '?').slice(0, len).padEnd(len, ' ');
 const amount12 = (n: number): string => {
   if (!Number.isSafeInteger(n) || n < 0 || n > 999_999_999_999) throw new MappingError('amount does not fit DE4');
   return String(n).padStart(12, '0');
@@ -69,7 +75,7 @@ const amount12 = (n: number): string => {
 
 export function originalData(flow: FlowName, reference: string, cfg: MappingConfig, now: number): FieldMap {
   return {
-    '1': originalMtiOf(flow),
+    '1': originalMtiOf(flow, cfg.messageMode),
     '2': stanOf(reference),
     '3': transmissionOf(reference, now),
     '4': cfg.acquirerId.padStart(11, '0'),
@@ -87,7 +93,7 @@ export function buildRequest(flow: CardFlow, req: FlowRequest, cfg: MappingConfi
   if (currency === undefined) throw new MappingError('currency not cleared by the demo network');
   const m = req.method;
   const fields: FieldMap = {
-    '0': flow === 'reverse' ? reversalMti(cfg, req.repeat === true) : MTI_OF[flow],
+    '0': flow === 'reverse' ? reversalMti(cfg, req.repeat === true) : MTI_OF[cfg.messageMode ?? 'dual'][flow],
     '2': m.number.reveal(),
     '3': flow === 'refund' ? '200000' : '000000',
     '4': amount12(flow === 'verify' ? 0 : req.amount),
@@ -104,7 +110,7 @@ export function buildRequest(flow: CardFlow, req: FlowRequest, cfg: MappingConfi
   if (flow === 'reverse' || flow === 'refund') {
     if (!req.original) throw new MappingError(`${flow} needs the original request`);
     fields['90'] = originalData(req.original.flow, req.original.reference, cfg, now);
-  } else if (flow === 'transfer' && authReference !== undefined) {
+  } else if (flow === 'transfer' && authReference !== undefined && cfg.messageMode !== 'single') {
     fields['90'] = originalData('authorize', authReference, cfg, now);
   }
   return fields;

@@ -5,6 +5,8 @@ import type { Endpoint, LengthHeader } from '../../src/iso8583/link/index.js';
 
 /** The demo network's published test key (retail MAC, K1||K2); a real bank's key comes from configuration. */
 export const DEMO_NETWORK_MAC: MacConfig = { algorithm: 'retail-3des', keyHex: '0123456789ABCDEFFEDCBA9876543210' };
+/** The name the demo-card dialect gives that key (`mac.key`). */
+export const DEMO_NETWORK_KEY_NAME = 'demo-network';
 
 export interface DemoCardSettings {
   id: string;
@@ -19,7 +21,14 @@ export interface DemoCardSettings {
   echoIntervalMs: number;
   readyTimeoutMs: number;
   reconnect: { initialMs: number; maxMs: number };
-  mac: MacConfig | false;
+  /** `false`: no MAC. Undefined: the dialect's MAC spec with the key from `macKeys` (or the demo key). */
+  mac: MacConfig | false | undefined;
+  /** MAC keys by the name a dialect's `mac.key` gives them (hex). */
+  macKeys: Record<string, string>;
+  /** `dual` (default): 0100 then 0220. `single`: one 0200 financial request, no separate authorisation. */
+  messageMode: 'dual' | 'single';
+  /** The host answers 0800 status inquiries (see README): unknown outcomes are asked about, not reversed. */
+  inquiry: boolean;
 }
 
 export class DemoCardSettingsError extends Error {
@@ -58,7 +67,7 @@ export function readSettings(s: Record<string, unknown>): DemoCardSettings {
   if (terminalId.length > 8) throw new DemoCardSettingsError('settings.terminalId must be at most 8 characters');
   const acquirerId = text('acquirerId', '470011');
   if (!/^[0-9]{1,11}$/.test(acquirerId)) throw new DemoCardSettingsError('settings.acquirerId must be 1 to 11 digits');
-  let mac: MacConfig | false = DEMO_NETWORK_MAC;
+  let mac: MacConfig | false | undefined;
   if (s.mac === false) mac = false;
   else if (s.mac !== undefined) {
     const m = (typeof s.mac === 'object' && s.mac !== null ? s.mac : {}) as Record<string, unknown>;
@@ -66,6 +75,17 @@ export function readSettings(s: Record<string, unknown>): DemoCardSettings {
     if (typeof m.keyHex !== 'string') throw new DemoCardSettingsError('settings.mac.keyHex must be a hex string');
     mac = { algorithm: m.algorithm, keyHex: m.keyHex };
   }
+  const macKeys: Record<string, string> = {};
+  if (s.macKeys !== undefined) {
+    if (typeof s.macKeys !== 'object' || s.macKeys === null) throw new DemoCardSettingsError('settings.macKeys must map key names to hex keys');
+    for (const [name, v] of Object.entries(s.macKeys)) {
+      if (typeof v !== 'string' || !/^([0-9a-fA-F]{2})+$/.test(v)) throw new DemoCardSettingsError(`settings.macKeys.${name} must be a hex string`);
+      macKeys[name] = v;
+    }
+  }
+  const messageMode = text('messageMode', 'dual');
+  if (messageMode !== 'dual' && messageMode !== 'single') throw new DemoCardSettingsError('settings.messageMode must be dual or single');
+  if (s.inquiry !== undefined && typeof s.inquiry !== 'boolean') throw new DemoCardSettingsError('settings.inquiry must be true or false');
   const r = (typeof s.reconnect === 'object' && s.reconnect !== null ? s.reconnect : {}) as Record<string, unknown>;
   return {
     id: text('id', 'demo-card'),
@@ -84,5 +104,8 @@ export function readSettings(s: Record<string, unknown>): DemoCardSettings {
       maxMs: typeof r.maxMs === 'number' ? r.maxMs : 10_000,
     },
     mac,
+    macKeys,
+    messageMode,
+    inquiry: s.inquiry === true,
   };
 }

@@ -5,7 +5,7 @@ import { appendFileSync, existsSync, readFileSync } from 'node:fs';
  * reference (DE127.2, the switch key), so tests can compare the host's view with Railyard's.
  * Only masked card data is kept.
  */
-export type HostTxnKind = 'verify' | 'authorize' | 'complete' | 'reverse' | 'refund';
+export type HostTxnKind = 'verify' | 'authorize' | 'complete' | 'purchase' | 'reverse' | 'refund';
 
 export interface HostEntry {
   reference: string;
@@ -22,9 +22,9 @@ export interface HostEntry {
   responseCode: string;
   approved: boolean;
   reversed: boolean;
-  /** For authorisations: completed by a 0220. */
+  /** For authorisations: completed by a 0220. For purchases (0200): true once approved. */
   completed: boolean;
-  /** For completions: refunded so far. */
+  /** For completions and purchases: refunded so far. */
   refunded: number;
   /** The entry a completion, reversal or refund refers to. */
   original?: string;
@@ -36,12 +36,14 @@ export interface HostEntry {
  * One line of the journal: an arrival of a reference (so `received()` survives a restart too), or
  * the new state of an entry (added, or changed in place by a completion, reversal or refund).
  */
-export type HostJournalLine = { arrived: string } | { entry: HostEntry };
+export type HostJournalLine = { arrived: string } | { entry: HostEntry } | { refused: string };
 
 export class HostLedger {
   private readonly byRef = new Map<string, HostEntry>();
   private readonly byOriginal = new Map<string, HostEntry>();
   private readonly receivedCounts = new Map<string, number>();
+  /** Originals an inquiry was told do not exist: arriving later, they are refused, not executed. */
+  private readonly refused = new Set<string>();
 
   /**
    * With a journal file the books outlive the process they run in (as a real host's do): every
@@ -58,12 +60,14 @@ export class HostLedger {
         continue; // a line torn by a crash mid-write: the change it records was never answered either
       }
       if ('arrived' in l) this.bump(l.arrived);
+      else if ('refused' in l) this.refused.add(l.refused);
       else this.index(l.entry);
     }
   }
 
   static originalKey(mti: string, stan: string, transmission: string, acquirer: string): string {
-    return `${mti}|${stan}|${transmission}|${acquirer.replace(/^0+/, '')}`;
+    // x401/x421 repeats name the same original as x400/x420.
+    return `${mti.slice(0, 3)}0|${stan}|${transmission}|${acquirer.replace(/^0+/, '')}`;
   }
 
   /** How many times a reference reached the host (faults included). */
@@ -88,6 +92,17 @@ export class HostLedger {
     return this.byOriginal.get(HostLedger.originalKey(mti, stan, transmission, acquirer));
   }
 
+  refuseOriginal(key: string): void {
+    if (this.refused.has(key)) return;
+    this.refused.add(key);
+    this.journal({ refused: key });
+  }
+
+  /** Whether a request (its MTI, DE11, DE7, DE32) was declared unknown to an inquiry before it arrived. */
+  isRefused(mti: string, stan: string, transmission: string, acquirer: string): boolean {
+    return this.refused.has(HostLedger.originalKey(mti, stan, transmission, acquirer));
+  }
+
   add(e: HostEntry): void {
     this.index(e);
     this.record(e);
@@ -101,7 +116,7 @@ export class HostLedger {
   private index(e: HostEntry): void {
     // A replayed later state replaces the earlier object in both indexes, so they never disagree.
     this.byRef.set(e.reference, e);
-    this.byOriginal.set(HostLedger.originalKey(e.mti.slice(0, 3) + '0', e.stan, e.transmission, e.acquirer), e);
+    this.byOriginal.set(HostLedger.originalKey(e.mti, e.stan, e.transmission, e.acquirer), e);
   }
 
   private journal(line: HostJournalLine): void {
@@ -117,9 +132,9 @@ export class HostLedger {
     return this.entries(paymentId).find((e) => e.kind === 'authorize' && e.approved && !e.reversed);
   }
 
-  /** The approved completion a refund gives money back from. */
+  /** The approved completion (or single-message purchase) a refund gives money back from. */
   completion(paymentId: string): HostEntry | undefined {
-    return this.entries(paymentId).find((e) => e.kind === 'complete' && e.approved && !e.reversed);
+    return this.entries(paymentId).find((e) => (e.kind === 'complete' || e.kind === 'purchase') && e.approved && !e.reversed);
   }
 
   /** Totals in minor units: what stands authorised, completed, reversed and refunded. */
@@ -134,7 +149,7 @@ export class HostLedger {
         if (e.reversed) reversed += e.amount;
         else if (!e.completed) authorised += e.amount;
       }
-      if (e.kind === 'complete') {
+      if (e.kind === 'complete' || e.kind === 'purchase') {
         if (e.reversed) reversed += e.amount;
         else completed += e.amount;
       }
@@ -147,5 +162,6 @@ export class HostLedger {
     this.byRef.clear();
     this.byOriginal.clear();
     this.receivedCounts.clear();
+    this.refused.clear();
   }
 }

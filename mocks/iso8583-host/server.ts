@@ -1,20 +1,26 @@
 /**
  * A card host speaking the demo-card dialect over TCP: it signs acquirers on, answers echoes,
- * authorises, completes, reverses and refunds against its ledger, honours the card test values,
+ * authorises (0100), completes (0220), takes single-message purchases (0200), reverses and
+ * refunds against its ledger, honours the card test values,
  * and misbehaves on command (no reply, late reply, two replies, garbage, dropped or refused
  * connections, stalls). Runnable alone (main.ts) and from tests.
  */
 import { createServer, type Server, type Socket } from 'node:net';
 import { loadDialect, type Dialect, type FieldMap } from '../../src/iso8583/index.js';
-import { createMessageMac, type MacConfig, type MessageMac } from '../../src/iso8583/mac.js';
+import { createDialectMac, type MacConfig, type MessageMac } from '../../src/iso8583/mac.js';
+import { corkedWrite } from '../../src/iso8583/link/cork.js';
 import { DEFAULT_TPDU, FrameDecoder, encodeFrame, replyTpdu, type FramingOptions } from '../../src/iso8583/link/framing.js';
 import { decideAuthorize, decideVerify, type CardDecision } from './cards.js';
+import { answerInquiry, refuseInquiry, STATUS_INQUIRY_CODE } from './inquiry.js';
 import { HostLedger, type HostEntry, type HostTxnKind } from './ledger.js';
 
-export type HostFault = 'no_reply' | 'late_reply' | 'answer_twice' | 'garbage_frame' | 'drop_connection' | 'stall';
+/** `no_reply`: the request is lost before the host acts on it. `lose_reply`: the host acts, its reply is lost. */
+export type HostFault = 'no_reply' | 'lose_reply' | 'late_reply' | 'answer_twice' | 'garbage_frame' | 'drop_connection' | 'stall';
 
 /** The demo network's published test key (retail MAC, 3DES K1||K2): for simulators only. */
 export const DEMO_MAC: MacConfig = { algorithm: 'retail-3des', keyHex: '0123456789ABCDEFFEDCBA9876543210' };
+/** The name the demo-card dialect's `mac.key` gives DEMO_MAC. */
+export const DEMO_MAC_KEY_NAME = 'demo-network';
 export const DEMO_FRAMING: FramingOptions = { header: 'binary2' };
 
 export interface Iso8583HostOptions {
@@ -23,8 +29,13 @@ export interface Iso8583HostOptions {
   /** Dialect name or path; default `demo-card`. */
   dialect?: string;
   framing?: FramingOptions;
-  /** MAC of requests and replies; `false` turns MACs off. Default DEMO_MAC. */
+  /**
+   * `false` turns MACs off. With a dialect that has a `mac` spec, the spec says which messages
+   * carry one and how; the key is `macKeys[spec.key]`, else this config's key, else DEMO_MAC.
+   */
   mac?: MacConfig | false;
+  /** MAC keys by the name a dialect's `mac.key` gives them (hex). */
+  macKeys?: Readonly<Record<string, string>>;
   /** How long after the request a late reply (test card ...0259, fault late_reply) is sent. */
   lateReplyMs?: number;
   /** How long a `stall` lasts. */
@@ -44,8 +55,8 @@ export interface Iso8583Host {
   reset(): void;
   /** Connections currently open. */
   readonly connections: number;
-  /** Network messages answered (sign-ons, echoes), for link tests. */
-  readonly networkMessages: { signOn: number; echo: number };
+  /** Network messages answered (sign-ons, echoes, status inquiries), for link tests. */
+  readonly networkMessages: { signOn: number; echo: number; inquiry: number };
   close(): Promise<void>;
 }
 
@@ -60,11 +71,16 @@ const str = (v: unknown): string => (typeof v === 'string' ? v : '');
 const sub = (v: unknown, k: string): string => (typeof v === 'object' && v !== null ? str((v as Record<string, unknown>)[k]) : '');
 
 const CURRENCY_ALPHA: Readonly<Record<string, string>> = { '978': 'EUR', '840': 'USD', '826': 'GBP', '756': 'CHF' };
+const numericCurrency = (alpha: string): string | undefined =>
+  Object.entries(CURRENCY_ALPHA).find(([, a]) => a === alpha)?.[0] ?? (/^[0-9]{3}$/.test(alpha) ? alpha : undefined);
 
 export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<Iso8583Host> {
   const dialect: Dialect = loadDialect(opts.dialect ?? 'demo-card');
   const framing = opts.framing ?? DEMO_FRAMING;
-  const mac: MessageMac | undefined = opts.mac === false ? undefined : createMessageMac(opts.mac ?? DEMO_MAC);
+  const mac: MessageMac | undefined =
+    opts.mac === false
+      ? undefined
+      : createDialectMac(dialect, { [DEMO_MAC_KEY_NAME]: DEMO_MAC.keyHex, ...opts.macKeys }, opts.mac ?? (dialect.definition.mac ? undefined : DEMO_MAC));
   const lateReplyMs = opts.lateReplyMs ?? 5_000;
   const ledger = new HostLedger(opts.journalPath);
   const sockets = new Set<Socket>();
@@ -72,7 +88,7 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
   let faults: QueuedFault[] = [];
   let refusing = false;
   let stalledUntil = 0;
-  const network = { signOn: 0, echo: 0 };
+  const network = { signOn: 0, echo: 0, inquiry: 0 };
   // After a replay, approval codes go on from where the journal left them rather than repeat.
   let authSeq = ledger.entries().filter((e) => e.authCode !== undefined).length;
 
@@ -96,6 +112,7 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
     if (cls === '10') return str(fields['4']) !== '' && Number(str(fields['4'])) > 0 ? 'authorize' : 'verify';
     if (cls === '22') return 'complete';
     if (cls === '20' && str(fields['3']).startsWith('20')) return 'refund';
+    if (cls === '20' && str(fields['3']).startsWith('00')) return 'purchase';
     if (cls === '40' || cls === '42') return 'reverse';
     return null;
   };
@@ -113,7 +130,7 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
   };
 
   const pack = (fields: FieldMap, badMac: boolean): Uint8Array => {
-    if (!mac) return dialect.pack(fields);
+    if (!mac || !mac.covers(fields)) return dialect.pack(fields);
     const bytes = dialect.pack(mac.withPlaceholder(fields));
     mac.sign(bytes);
     if (badMac) bytes[bytes.length - 1] = (bytes[bytes.length - 1] ?? 0) ^ 0xff;
@@ -147,6 +164,8 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
         decision = decideVerify(pan);
         break;
       case 'authorize':
+      case 'purchase':
+        // A single-message purchase meets the same card test values as a pre-authorisation.
         decision = decideAuthorize(pan);
         if (decision.answer === 'never') return null; // lost on the way: nothing executed
         break;
@@ -193,6 +212,8 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
       ...base,
       responseCode: decision.code,
       approved,
+      // A financial request captures as it authorises: there is no completion to wait for.
+      completed: kind === 'purchase' && approved,
       ...(original ? { original: original.reference } : {}),
       ...(approved && kind !== 'reverse' ? { authCode: String(++authSeq).padStart(6, '0') } : {}),
     };
@@ -208,7 +229,7 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
 
   const onMessage = (s: Socket, message: Uint8Array, tpdu: Uint8Array | undefined): void => {
     const send = (bytes: Uint8Array): void => {
-      if (!s.destroyed) s.write(encodeFrame(framing, bytes, tpdu ? replyTpdu(tpdu) : DEFAULT_TPDU));
+      if (!s.destroyed) corkedWrite(s, encodeFrame(framing, bytes, tpdu ? replyTpdu(tpdu) : DEFAULT_TPDU));
     };
     if (Date.now() < stalledUntil) return;
     let req: FieldMap;
@@ -218,6 +239,12 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
       return; // a host ignores what it cannot parse; the acquirer times out
     }
     const mti = str(req['0']);
+    if (mti === '0800' && str(req['70']) === STATUS_INQUIRY_CODE) {
+      network.inquiry++;
+      // The answer decides where money goes: it is asked and answered under MAC.
+      if (mac && mac.covers(req) && !mac.verify(message, req)) return send(pack(refuseInquiry(req, '63'), false));
+      return send(pack(answerInquiry(req, ledger, numericCurrency), false));
+    }
     if (mti === '0800') {
       const code = str(req['70']);
       if (code === '001') network.signOn++;
@@ -232,7 +259,7 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
       send(pack(replyFields(req, '12'), false));
       return;
     }
-    if (mac && !mac.verify(message, req)) {
+    if (mac && mac.covers(req) && !mac.verify(message, req)) {
       send(pack(replyFields(req, '63'), false)); // security violation: not executed
       return;
     }
@@ -249,9 +276,14 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
     }
     if (fault === 'no_reply') return;
     const seen = ledger.get(reference);
+    if (!seen && ledger.isRefused(mti, str(req['11']), str(req['7']), str(req['32']))) {
+      // An inquiry was told this request never arrived; executing it now would make that a lie.
+      send(pack(replyFields(req, '12'), false));
+      return;
+    }
     // A repeated reference (0401, 0221, a resend) is answered from the books, never executed twice.
     const done = seen ? { entry: seen, decision: { code: seen.responseCode, answer: 'normal' as const } } : execute(kind, req, reference);
-    if (!done) return;
+    if (!done || fault === 'lose_reply') return;
     const reply = (): void => send(pack(replyFields(req, done.entry.responseCode, done.entry), done.decision.answer === 'bad_mac'));
     if (fault === 'garbage_frame') return send(GARBAGE);
     if (fault === 'late_reply' || done.decision.answer === 'late') return later(lateReplyMs, reply);

@@ -1,12 +1,13 @@
 import { connect } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DEMO_FRAMING, DEMO_MAC, HOST_TEST_CARDS, startIso8583Host, type Iso8583Host } from '../../mocks/iso8583-host/index.js';
+import { DEMO_FRAMING, DEMO_MAC, DEMO_MAC_KEY_NAME, HOST_TEST_CARDS, startIso8583Host, type Iso8583Host } from '../../mocks/iso8583-host/index.js';
 import { loadDialect, type FieldMap } from '../../src/iso8583/index.js';
 import { FrameDecoder, IsoLink, LinkOutcomeUnknownError, encodeFrame, type UnmatchedReply } from '../../src/iso8583/link/index.js';
-import { createMessageMac } from '../../src/iso8583/mac.js';
+import { createDialectMac, createMessageMac } from '../../src/iso8583/mac.js';
 
 const dialect = loadDialect('demo-card');
-const mac = createMessageMac(DEMO_MAC);
+// The dialect decides what is MACed (its 0800/370 inquiries too); the key comes from here.
+const mac = createDialectMac(dialect, { [DEMO_MAC_KEY_NAME]: DEMO_MAC.keyHex });
 let host: Iso8583Host;
 let link: IsoLink;
 const unmatched: UnmatchedReply[] = [];
@@ -104,6 +105,73 @@ describe('the simulated card host', () => {
     // a reversal of something the host never saw: 25, nothing to undo
     const ghost = originalOf(txn());
     expect((await link.request(txn({ mti: '0400', original: ghost }))).fields['39']).toBe('25');
+  });
+
+  it('takes 0200 financial requests (processing code 00): completed at once, reversible, refundable', async () => {
+    link = await newLink();
+    const pay = 'pay_single';
+    const p = txn({ mti: '0200', amount: 4_000, pay });
+    expect((await link.request(p)).fields).toMatchObject({ '0': '0210', '39': '00', '4': '000000004000' });
+    expect(host.ledger.entries(pay)).toMatchObject([{ kind: 'purchase', mti: '0200', approved: true, completed: true, reversed: false }]);
+    const refund = txn({ mti: '0200', proc: '200000', amount: 1_500, pay, original: originalOf(p) });
+    expect((await link.request(refund)).fields['39']).toBe('00');
+    expect(host.ledger.get(String((p['127'] as FieldMap)['2']))?.refunded).toBe(1_500);
+    // an unsupported processing code is refused, not executed
+    expect((await link.request(txn({ mti: '0200', proc: '310000', pay: 'pay_balance' }))).fields['39']).toBe('12');
+    expect(host.ledger.entries('pay_balance')).toEqual([]);
+
+    const q = txn({ mti: '0200', amount: 800, pay: 'pay_single_rev' });
+    await link.request(q);
+    const before = host.ledger.summary();
+    expect((await link.request(txn({ mti: '0400', amount: 800, original: originalOf(q) }))).fields['39']).toBe('00');
+    expect(host.ledger.get(String((q['127'] as FieldMap)['2']))?.reversed).toBe(true);
+    expect(host.ledger.summary().completed).toBe(before.completed - 800);
+
+    expect((await link.request(txn({ mti: '0200', pan: HOST_TEST_CARDS.declinedInsufficientFunds }))).fields['39']).toBe('51');
+    const lost = txn({ mti: '0200', pan: HOST_TEST_CARDS.noReply });
+    await expect(link.request(lost, { timeoutMs: 150 })).rejects.toMatchObject({ reason: 'timeout' });
+    expect(host.ledger.get(String((lost['127'] as FieldMap)['2']))).toBeUndefined();
+    const late = txn({ mti: '0200', pan: HOST_TEST_CARDS.lateReply });
+    await expect(link.request(late, { timeoutMs: 50 })).rejects.toMatchObject({ reason: 'timeout' });
+    await expect.poll(() => unmatched.length).toBe(1);
+    expect(unmatched[0]).toMatchObject({ fields: { '0': '0210', '39': '00', '11': late['11'] } });
+  });
+
+  it('answers status inquiries (0800/370) under MAC from its books, and keeps "not found" true', async () => {
+    link = await newLink();
+    const inquiry = (original: FieldMap): FieldMap => ({ '0': '0800', '7': at, '11': String(++seq).padStart(6, '0'), '32': '470011', '41': 'TERM0001', '70': '370', '90': original });
+    const a = txn({ amount: 2_500, pay: 'pay_inq' });
+    await link.request(a);
+    const found = await link.request(inquiry(originalOf(a)));
+    expect(found.integrity).toBe('verified');
+    expect(found.fields).toMatchObject({ '0': '0810', '39': '00', '70': '370', '4': '000000002500', '49': '978', '90': originalOf(a) });
+    expect(found.fields['44']).toBeUndefined();
+
+    const d = txn({ pan: HOST_TEST_CARDS.declinedInsufficientFunds });
+    await link.request(d);
+    expect((await link.request(inquiry(originalOf(d)))).fields['39']).toBe('51');
+
+    await link.request(txn({ mti: '0400', original: originalOf(a) }));
+    expect((await link.request(inquiry(originalOf(a)))).fields).toMatchObject({ '39': '00', '44': 'R' });
+
+    // never seen: 25, and the original is refused if it turns up afterwards
+    const ghost = txn({ pay: 'pay_ghost' });
+    expect((await link.request(inquiry(originalOf(ghost)))).fields).toMatchObject({ '39': '25', '90': originalOf(ghost) });
+    expect((await link.request(ghost)).fields['39']).toBe('12');
+    expect(host.ledger.entries('pay_ghost')).toEqual([]);
+
+    // a wrongly MACed inquiry is refused (63) without DE90: it says nothing about the original
+    const wrong = createMessageMac({ algorithm: 'retail-3des', keyHex: '00112233445566778899AABBCCDDEEFF' }, { field: '64-or-128', messages: [], networkCodes: ['370'] });
+    const s = connect(host.port, '127.0.0.1');
+    const decoder = new FrameDecoder(DEMO_FRAMING);
+    const got = new Promise<FieldMap>((resolve) => s.on('data', (c: Buffer) => decoder.push(c).forEach((f) => resolve(dialect.unpack(f.message)))));
+    const bytes = dialect.pack(wrong.withPlaceholder(inquiry(originalOf(a))));
+    wrong.sign(bytes);
+    s.write(encodeFrame(DEMO_FRAMING, bytes));
+    const refused = await got;
+    s.destroy();
+    expect(refused).toMatchObject({ '0': '0810', '39': '63' });
+    expect(refused['90']).toBeUndefined();
   });
 
   it('honours the card test values', async () => {

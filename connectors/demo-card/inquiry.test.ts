@@ -1,0 +1,182 @@
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { runConnectorConformance, type BankFlow, type ConformanceBank } from '../../src/connector/conformance.js';
+import { createHarness, type Harness } from '../../src/connector/harness.js';
+import { newId } from '../../src/domain/ids.js';
+import { Secret } from '../../src/domain/secret.js';
+import { loadDialect } from '../../src/iso8583/index.js';
+import { startIso8583Host, HOST_TEST_CARDS, type HostFault, type HostTxnKind, type Iso8583Host } from '../../mocks/iso8583-host/index.js';
+import { createDemoCardConnector, type DemoCardConnector } from './index.js';
+import { buildInquiry, readInquiryReply, STATUS_INQUIRY_CODE } from './inquiry.js';
+import { stanOf, transmissionOf, type MappingConfig } from './mapping.js';
+
+const CALL_TIMEOUT_MS = 400;
+const LATE_BY_MS = 300;
+let host: Iso8583Host;
+
+beforeAll(async () => {
+  host = await startIso8583Host({ port: 0, lateReplyMs: CALL_TIMEOUT_MS + LATE_BY_MS });
+});
+afterAll(async () => {
+  await host.close();
+});
+beforeEach(() => host.reset());
+
+const settings = (extra: Record<string, unknown> = {}) => ({
+  port: host.port,
+  callTimeoutMs: CALL_TIMEOUT_MS,
+  echoIntervalMs: 0,
+  reconnect: { initialMs: 50, maxMs: 200 },
+  inquiry: true,
+  ...extra,
+});
+const policy = { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 }, pollIntervalMs: 50 };
+const card = (number: string) => ({ type: 'card' as const, card: { number, exp_month: 12, exp_year: 2031 } });
+
+const cfg: MappingConfig = { terminalId: 'RLYD0001', acquirerId: '470011', reversalMti: '0400', acceptedReversalCodes: ['00', '25'] };
+const at = Date.UTC(2026, 10, 27, 10, 15, 30);
+
+describe('the inquiry message', () => {
+  const req = (original?: { flow: 'authorize' | 'transfer'; reference: string }) => ({
+    paymentId: 'pay_inq',
+    reference: newId('cmd', at),
+    amount: 1_250,
+    currency: 'EUR',
+    method: { type: 'card' as const, number: new Secret('4242424242424242'), expMonth: 3, expYear: 2031 },
+    orderId: 'o',
+    merchant: { id: 'm', name: 'M' },
+    customer: { email: 'c@example.test' },
+    ...(original ? { original } : {}),
+  });
+
+  it('is an 0800 with DE70 370 and DE90 naming the original, carrying no card data', () => {
+    const original = newId('cmd', at - 5_000);
+    const r = req({ flow: 'authorize', reference: original });
+    const f = buildInquiry(r, cfg, at);
+    expect(f).toMatchObject({ '0': '0800', '70': STATUS_INQUIRY_CODE, '11': stanOf(r.reference), '41': 'RLYD0001', '32': '470011' });
+    expect(f['90']).toEqual({ '1': '0100', '2': stanOf(original), '3': transmissionOf(original, 0), '4': '00000470011', '5': '00000000000' });
+    expect(f['2']).toBeUndefined();
+    const single = buildInquiry(req({ flow: 'transfer', reference: original }), { ...cfg, messageMode: 'single' }, at);
+    expect(single['90']).toMatchObject({ '1': '0200' });
+    const dialect = loadDialect('demo-card');
+    expect(dialect.unpack(dialect.pack(f))).toEqual(f);
+    expect(() => buildInquiry(req(), cfg, at)).toThrow(/original/);
+  });
+
+  it('reads the 0810: the original\'s DE39, 25 as never executed, R as reversed, no DE90 as a refused inquiry', () => {
+    const o90 = { '1': '0100', '2': '000001', '3': '1127101525', '4': '00000470011', '5': '00000000000' };
+    const r = (fields: Record<string, unknown>, integrity: 'verified' | 'failed' = 'verified') => ({ fields: { '0': '0810', '70': '370', ...fields }, integrity });
+    expect(readInquiryReply('authorize', r({ '39': '00', '90': o90, '4': '000000001250', '49': '978' }))).toMatchObject({ kind: 'ok', confirmed: { amount: 1_250, currency: 'EUR' }, integrity: 'verified' });
+    expect(readInquiryReply('authorize', r({ '39': '25', '90': o90 }))).toMatchObject({ kind: 'declined', code: '25' });
+    expect(readInquiryReply('authorize', r({ '39': '51', '90': o90 }))).toMatchObject({ kind: 'declined', code: '51' });
+    expect(readInquiryReply('authorize', r({ '39': '00', '90': o90, '44': 'R' }))).toMatchObject({ kind: 'unknown' });
+    expect(readInquiryReply('authorize', r({ '39': '96', '90': o90 }))).toMatchObject({ kind: 'unknown' });
+    expect(readInquiryReply('authorize', r({ '39': '63' }))).toMatchObject({ kind: 'unknown', retryable: true });
+    expect(readInquiryReply('authorize', r({ '39': '00', '90': o90 }, 'failed'))).toMatchObject({ kind: 'ok', integrity: 'failed' });
+  });
+});
+
+const FLOW_OF: Record<HostTxnKind, BankFlow> = { verify: 'verify', authorize: 'authorize', complete: 'transfer', purchase: 'transfer', reverse: 'reverse', refund: 'refund' };
+const KIND_OF: Record<BankFlow, HostTxnKind | undefined> = { verify: 'verify', authorize: 'authorize', transfer: 'complete', reverse: 'reverse', refund: 'refund', inquire: undefined };
+const FAULT_OF = { no_reply: 'no_reply', late_reply: 'late_reply', duplicate_reply: 'answer_twice', malformed_reply: 'garbage_frame' } as const satisfies Record<string, HostFault>;
+
+runConnectorConformance({
+  name: 'demo-card with status inquiry (0800/370)',
+  newConnector: (env) => createDemoCardConnector({ ...env, settings: settings() }),
+  bank: (c: DemoCardConnector): ConformanceBank => ({
+    currency: 'EUR',
+    methods: {
+      approved: card(HOST_TEST_CARDS.approved),
+      declinedAtVerify: card(HOST_TEST_CARDS.declinedDoNotHonour),
+      declinedAtTransfer: card(HOST_TEST_CARDS.declinedInsufficientFunds),
+    },
+    inject(fault, flow) {
+      if (fault === 'unreachable') {
+        host.dropConnections({ refuse: true });
+        c.client.drop();
+        return;
+      }
+      host.inject(FAULT_OF[fault], KIND_OF[flow]);
+    },
+    executed: (paymentId) =>
+      host.ledger.entries(paymentId).map((e) => ({ flow: FLOW_OF[e.kind], reference: e.reference, ok: e.approved, reversed: e.reversed, received: host.ledger.received(e.reference) })),
+  }),
+  realTime: true,
+  policy,
+});
+
+describe('an unknown outcome is asked about instead of reversed', () => {
+  let h: Harness;
+  let connector: DemoCardConnector;
+  const start = async (extra: Record<string, unknown> = {}) => {
+    h = await createHarness({
+      realTime: true,
+      policy,
+      newConnector: (env) => {
+        connector = createDemoCardConnector({ ...env, settings: settings(extra) });
+        return connector;
+      },
+    });
+  };
+  afterEach(() => h.close());
+
+  const run = async (number: string) => {
+    const p = await h.settle((await h.pay({ payment_method: card(number) })).id);
+    await h.advance(CALL_TIMEOUT_MS + LATE_BY_MS + 200);
+    const final = await h.store.getPayment(p.id);
+    if (!final) throw new Error('payment vanished');
+    const flows = (await h.store.listCommands(p.id)).filter((c) => c.kind === 'bank').map((c) => c.name);
+    return { p: final, flows, books: host.ledger.entries(p.id) };
+  };
+  const kinds = (books: { kind: string; responseCode: string }[]) => books.map((e) => `${e.kind}:${e.responseCode}`);
+
+  it('declares inquiry only when the setting is on', async () => {
+    await start();
+    expect(connector.capabilities.methods.card?.inquiry).toBe(true);
+    expect(connector.capabilities.flows).toContain('inquire');
+    const off = createDemoCardConnector({ clock: h.clock, settings: settings({ inquiry: false }), report: () => undefined });
+    expect(off.capabilities.methods.card?.inquiry).toBe(false);
+    expect(off.flows.inquire).toBeUndefined();
+  });
+
+  it('approved at the host, reply lost: the inquiry finds the approval, the payment completes', async () => {
+    await start();
+    const before = host.networkMessages.inquiry;
+    host.inject('lose_reply', 'authorize');
+    const { p, flows, books } = await run(HOST_TEST_CARDS.approved);
+    expect(p.status).toBe('succeeded');
+    expect(flows).toEqual(['verify', 'authorize', 'inquire', 'transfer']);
+    expect(host.networkMessages.inquiry).toBe(before + 1);
+    expect(kinds(books)).toEqual(['verify:00', 'authorize:00', 'complete:00']);
+    expect(books.find((e) => e.kind === 'authorize')).toMatchObject({ completed: true, reversed: false, amount: p.amount });
+    expect(books.every((e) => host.ledger.received(e.reference) === 1)).toBe(true);
+  });
+
+  it('never reached the host (...0119): the inquiry says not found, failed, nothing authorised, no reversal needed', async () => {
+    await start();
+    const { p, flows, books } = await run(HOST_TEST_CARDS.noReply);
+    expect(p.status).toBe('failed');
+    expect(p.snapshot.context.failure).toMatchObject({ code: '25' });
+    expect(flows).toEqual(['verify', 'authorize', 'inquire']);
+    expect(kinds(books)).toEqual(['verify:00']);
+    expect(books.some((e) => e.kind === 'authorize' && e.approved)).toBe(false);
+  });
+
+  it('...0259 (late approval): the inquiry finds it approved and the payment completes; the late reply changes nothing', async () => {
+    await start();
+    const { p, flows, books } = await run(HOST_TEST_CARDS.lateReply);
+    expect(p.status).toBe('succeeded');
+    expect(flows).not.toContain('reverse');
+    expect(kinds(books)).toEqual(['verify:00', 'authorize:00', 'complete:00']);
+    expect(books.find((e) => e.kind === 'authorize')).toMatchObject({ completed: true, reversed: false });
+  });
+
+  it('single-message mode: a lost 0200 reply is resolved by the inquiry, completed once at the host', async () => {
+    await start({ messageMode: 'single' });
+    host.inject('lose_reply', 'purchase');
+    const { p, flows, books } = await run(HOST_TEST_CARDS.approved);
+    expect(p.status).toBe('succeeded');
+    expect(flows).toEqual(['verify', 'transfer', 'inquire']);
+    expect(kinds(books)).toEqual(['verify:00', 'purchase:00']);
+    expect(host.ledger.summary().authorised).toBe(0);
+  });
+});
