@@ -176,6 +176,15 @@ describe('the card test values through the engine, demo-card and the simulated h
     expect(host.ledger.get(completion?.reference ?? '')?.refunded).toBe(300);
   });
 
+  it('a completion that never reached the host: reversing it finds nothing, so the authorisation is released instead', async () => {
+    host.inject('no_reply', 'complete');
+    const { p, flows, books } = await run(HOST_TEST_CARDS.approved);
+    expect(flows).toEqual(['verify', 'authorize', 'transfer', 'reverse']);
+    expect(['reversed', 'failed']).toContain(p.status);
+    expect(kinds(books)).toEqual(['verify:00', 'authorize:00', 'reverse:25', 'reverse:00']);
+    expect(books.find((e) => e.kind === 'authorize')).toMatchObject({ approved: true, completed: false, reversed: true });
+  });
+
   it('the ledger agrees with Railyard: no money authorised without a completion or reversal', async () => {
     for (const n of [HOST_TEST_CARDS.approved, HOST_TEST_CARDS.noReply, HOST_TEST_CARDS.lateReply, '4111111111111111']) await run(n);
     const open = host.ledger.entries().filter((e) => e.kind === 'authorize' && e.approved && !e.reversed && !e.completed);

@@ -12,6 +12,9 @@ export { stanOf, transmissionOf, buildRequest, readReply } from './mapping.js';
 export { readSettings, DEMO_NETWORK_MAC, DEMO_NETWORK_KEY_NAME } from './settings.js';
 export { buildInquiry, readInquiryReply, STATUS_INQUIRY_CODE } from './inquiry.js';
 
+/** DE39 "unable to locate record": the host never saw the original. */
+const NOT_FOUND = '25';
+
 export interface DemoCardConnector extends Connector {
   /** The links to the host (state, failover, drop). */
   client: IsoHostClient;
@@ -103,7 +106,7 @@ export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
   const call = (flow: CardFlow) => async (req: FlowRequest): Promise<Outcome> => {
     let fields: FieldMap;
     try {
-      fields = buildRequest(flow, req, cfg, env.clock.now(), flow === 'transfer' ? auths.get(req.paymentId) : undefined);
+      fields = buildRequest(flow, req, cfg, env.clock.now(), flow === 'transfer' ? (req.authorization ?? auths.get(req.paymentId)) : undefined);
     } catch (err) {
       if (err instanceof MappingError) return notSent(err.message);
       throw err;
@@ -115,6 +118,12 @@ export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
       const reply = await client.request(fields, { timeoutMs: s.callTimeoutMs });
       const outcome = readReply(flow, reply, cfg);
       if (flow === 'authorize' && outcome.kind === 'ok') auths.set(req.paymentId, req.reference);
+      const authorization = req.authorization ?? auths.get(req.paymentId);
+      if (flow === 'reverse' && !single && req.original?.flow === 'transfer' && reply.fields['39'] === NOT_FOUND && authorization) {
+        // The completion never reached the host, so its authorisation still holds the money:
+        // release that instead, under a reference of its own (a new STAN for a new message).
+        return call('reverse')({ ...req, reference: `${req.reference}.a`, original: { flow: 'authorize', reference: authorization } });
+      }
       return outcome;
     } catch (err) {
       if (err instanceof LinkNotSentError) {

@@ -49,6 +49,12 @@ export interface FlowRequest {
   /** For refunds. */
   refundId?: string;
   /**
+   * On dual-message rails, for the completion and for reversals: the reference of the
+   * authorisation the money rests on, so a completion names it and a reversal of a completion
+   * that never arrived can release the authorisation instead.
+   */
+  authorization?: string;
+  /**
    * This request repeats an earlier one of the same meaning that got no usable answer (a reversal
    * retried): rails with repeat messages use them (ISO 8583 0401/0421).
    */

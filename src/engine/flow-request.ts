@@ -37,6 +37,8 @@ export function buildFlowRequest(
     customer: { email: payment.customerEmail },
   };
   if (payment.description !== null) req.description = payment.description;
+  const authorization = ((payment.snapshot.context.refs ?? {}) as Record<string, string | undefined>).authorize;
+  if (authorization && (spec.flow === 'transfer' || spec.flow === 'reverse')) req.authorization = authorization;
   if (spec.original) req.original = spec.original;
   if (spec.repeat) req.repeat = true;
   if (refund) {
