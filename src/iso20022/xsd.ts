@@ -1,13 +1,16 @@
-import { existsSync, readFileSync } from 'node:fs';
+import { existsSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { XmlDocument, XmlElement, XmlLibError, XsdValidator, type ErrorDetail, type XmlNode } from 'libxml2-wasm';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import { Iso20022SchemaError, type Finding } from './errors.js';
 import { NAMESPACE_PREFIX } from './detect.js';
 import { assertNoDoctype } from './xml/parse.js';
+import { XSD_WORKER_SOURCE } from './xsd-worker.js';
 
 /**
- * The XSD gate: checks a document against the official schema of its message with libxml2 (wasm).
+ * The XSD gate: checks a document against the official schema of its message with libxml2 (wasm),
+ * loaded on the first validation only.
  * Outbound, a failure is an exception listing the findings; inbound, findings are returned and the
  * caller decides (banks do send slightly off files that are still worth reading).
  * The schemas are not part of the package: they are read from `RAILYARD_ISO20022_XSD_DIR`, or from
@@ -39,68 +42,85 @@ export function hasXsd(messageType: string): boolean {
   return /^[a-z]{4}\.\d{3}\.\d{3}\.\d{2}$/.test(messageType) && existsSync(xsdPath(messageType));
 }
 
-// Parsing a 100 kB schema costs tens of milliseconds; each message's validator is built once.
-const cache = new Map<string, XsdValidator>();
-
-function validatorFor(messageType: string): XsdValidator {
-  const hit = cache.get(messageType);
-  if (hit) return hit;
-  const schemaDoc = XmlDocument.fromString(readFileSync(xsdPath(messageType), 'utf8'), { url: xsdPath(messageType) });
-  try {
-    const v = XsdValidator.fromDoc(schemaDoc);
-    cache.set(messageType, v);
-    return v;
-  } finally {
-    schemaDoc.dispose();
-  }
+/**
+ * The engine runs in a worker thread started on the first validation (see xsd-worker.ts): a
+ * program that only builds with `xsd: false` or only streams statements never loads libxml2.
+ * Calls stay synchronous: the caller blocks on an Atomics flag until the worker answers.
+ */
+interface Engine {
+  worker: Worker;
+  port: MessagePort;
+  flag: Int32Array;
 }
 
-/** Frees the cached validators (tests, shutdown). */
+let engine: Engine | undefined;
+
+/**
+ * A 100k-transaction file takes about 2 s; only an engine that died mid-answer (a blocked caller
+ * cannot see the worker exit) ever reaches this, and then the next call starts a fresh one.
+ */
+const ANSWER_TIMEOUT_MS = 120_000;
+
+function startEngine(): Engine {
+  const { port1, port2 } = new MessageChannel();
+  const flag = new Int32Array(new SharedArrayBuffer(4));
+  const libxml2Url = pathToFileURL(createRequire(import.meta.url).resolve('libxml2-wasm')).href;
+  const worker = new Worker(XSD_WORKER_SOURCE, {
+    eval: true,
+    // no loader flags of the parent (tsx, vitest): the wasm module is loaded as plain JavaScript
+    execArgv: [],
+    workerData: { port: port2, flag, libxml2Url, namespacePrefix: NAMESPACE_PREFIX },
+    transferList: [port2],
+  });
+  // the engine never keeps a process alive on its own
+  worker.unref();
+  worker.on('error', () => {
+    if (engine?.worker === worker) engine = undefined;
+  });
+  return { worker, port: port1, flag };
+}
+
+interface Reply {
+  result?: XsdResult;
+  error?: string;
+}
+
+function askEngine(bytes: Uint8Array, messageType: string | undefined): XsdResult {
+  engine ??= startEngine();
+  const e = engine;
+  Atomics.store(e.flag, 0, 0);
+  // the encoded bytes are moved to the worker, not cloned: no third copy of a large document
+  e.port.postMessage({ bytes, messageType, dir: xsdDirectory() }, [bytes.buffer as ArrayBuffer]);
+  if (Atomics.wait(e.flag, 0, 0, ANSWER_TIMEOUT_MS) === 'timed-out') {
+    disposeXsdCache();
+    throw new Error('the XSD engine did not answer');
+  }
+  const reply = receiveMessageOnPort(e.port)?.message as Reply | undefined;
+  if (!reply?.result) {
+    disposeXsdCache();
+    throw new Error(`the XSD engine failed: ${reply?.error ?? 'no reply'}`);
+  }
+  return reply.result;
+}
+
+/** Whether libxml2 has been loaded in this process (it is, from the first validation on). */
+export function xsdEngineStarted(): boolean {
+  return engine !== undefined;
+}
+
+/** Stops the engine and frees its cached schemas (tests, shutdown); the next validation starts it again. */
 export function disposeXsdCache(): void {
-  for (const v of cache.values()) v.dispose();
-  cache.clear();
+  const e = engine;
+  engine = undefined;
+  if (!e) return;
+  e.port.close();
+  void e.worker.terminate();
 }
 
 export interface XsdResult {
   messageType: string;
   valid: boolean;
   findings: Finding[];
-}
-
-/** `/*\/*[2]` from libxml2 -> `Document/CstmrCdtTrfInitn/PmtInf[2]`, with names. */
-function namedPath(node: XmlNode | null): string {
-  const parts: string[] = [];
-  let cur: XmlNode | null = node;
-  while (cur instanceof XmlElement) {
-    const name = cur.name.replace(/^.*:/, '');
-    let index = 1;
-    let total = 1;
-    for (let s = cur.prev; s; s = s.prev) if (s instanceof XmlElement && s.name === cur.name) index++;
-    total = index;
-    for (let s = cur.next; s; s = s.next) if (s instanceof XmlElement && s.name === cur.name) total++;
-    parts.unshift(total > 1 ? `${name}[${index}]` : name);
-    cur = cur.parent;
-  }
-  return parts.join('/');
-}
-
-function toFinding(doc: XmlDocument, d: ErrorDetail): Finding {
-  let node: XmlNode | null = null;
-  try {
-    node = d.xpath ? doc.get(d.xpath) : null;
-  } catch {
-    node = null;
-  }
-  const line = d.line > 0 ? d.line : node?.line;
-  const message = d.message.trim().replace(/\{urn:iso:std:iso:20022:tech:xsd:[^}]+\}/g, '');
-  return {
-    severity: d.level === 1 ? 'warning' : 'error',
-    code: 'xsd',
-    message,
-    path: node ? namedPath(node) : (d.xpath ?? ''),
-    ...(line !== undefined ? { line } : {}),
-    ...(d.col > 0 ? { column: d.col } : {}),
-  };
 }
 
 /**
@@ -113,47 +133,7 @@ export function validateXsd(xml: string, messageType?: string): XsdResult {
   } catch (e) {
     return { messageType: messageType ?? '', valid: false, findings: [finding('doctype_forbidden', (e as Error).message)] };
   }
-  let doc: XmlDocument;
-  try {
-    doc = XmlDocument.fromString(xml);
-  } catch (e) {
-    const details = e instanceof XmlLibError ? e.details : [];
-    const first = details[0];
-    return {
-      messageType: messageType ?? '',
-      valid: false,
-      findings: [
-        {
-          ...finding('not_well_formed', first?.message.trim() ?? (e as Error).message),
-          ...(first && first.line > 0 ? { line: first.line, column: first.col } : {}),
-        },
-      ],
-    };
-  }
-  try {
-    const rootName = doc.root.name.replace(/^.*:/, '');
-    const docEl = rootName === 'Document' || rootName === 'AppHdr' ? doc.root : doc.get("//*[local-name()='Document']");
-    if (!(docEl instanceof XmlElement)) {
-      return { messageType: messageType ?? '', valid: false, findings: [finding('missing_element', 'no Document element')] };
-    }
-    const ns = docEl.namespaceUri;
-    const type = messageType ?? (ns.startsWith(NAMESPACE_PREFIX) ? ns.slice(NAMESPACE_PREFIX.length) : '');
-    if (!hasXsd(type)) {
-      return { messageType: type, valid: false, findings: [finding('no_schema', `no XSD for "${type || ns || 'a Document without namespace'}" in ${xsdDirectory()}`)] };
-    }
-    try {
-      const v = validatorFor(type);
-      if (docEl === doc.root) v.validate(doc);
-      else v.validate(docEl);
-      return { messageType: type, valid: true, findings: [] };
-    } catch (e) {
-      if (!(e instanceof XmlLibError)) throw e;
-      const findings = e.details.map((d) => toFinding(doc, d));
-      return { messageType: type, valid: findings.every((f) => f.severity !== 'error'), findings };
-    }
-  } finally {
-    doc.dispose();
-  }
+  return askEngine(new TextEncoder().encode(xml), messageType);
 }
 
 function finding(code: string, message: string): Finding {
