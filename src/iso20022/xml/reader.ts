@@ -23,10 +23,21 @@ export class Reader {
   }
 
   opt(name: string): Reader | undefined {
-    const found = this.node.children.filter((c) => c.name === name);
-    const first = found[0];
+    // Called for every optional element of every transaction: one pass, no intermediate array.
+    const children = this.node.children;
+    let first: XNode | undefined;
+    let repeated = false;
+    for (let i = 0; i < children.length; i++) {
+      const c = children[i] as XNode;
+      if (c.name !== name) continue;
+      if (first) {
+        repeated = true;
+        break;
+      }
+      first = c;
+    }
     if (!first) return undefined;
-    return new Reader(first, `${this.path}/${name}${found.length > 1 ? '[1]' : ''}`);
+    return new Reader(first, repeated ? `${this.path}/${name}[1]` : `${this.path}/${name}`);
   }
 
   req(name: string): Reader {

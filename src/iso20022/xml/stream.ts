@@ -39,7 +39,12 @@ export interface StreamOptions {
 
 interface Frame {
   local: string;
-  /** Children seen so far by name; made on the first child (most elements have none). */
+  /**
+   * Children seen so far by name, made on the first counted child. Only elements outside any
+   * capture, or captured themselves, are counted: an element's index matters only for the paths
+   * of captures (inside a capture the reader works paths out from the tree), and same-named
+   * siblings are all captured or all not, since capture goes by the path of names.
+   */
   counts: Map<string, number> | undefined;
   index: number;
   /** The node this element's content goes into (its own if captured or inside a capture). */
@@ -63,7 +68,12 @@ export async function* streamSubtrees(
   const names: string[] = [];
   const ready: Captured[] = [];
   const limit = options.maxCaptureChars ?? 4 * 1024 * 1024;
+  const capture = options.capture;
   let failure: Error | undefined;
+
+  const overLimit = (owner: Frame): never => {
+    throw new Iso20022SizeError(limit, owner.chars, stack.map((f) => f.local).join('/'), 'captured element');
+  };
 
   parser.on('doctype', () => {
     throw new Iso20022ParseError('doctype_forbidden', 'a DOCTYPE declaration is not accepted', '');
@@ -71,47 +81,52 @@ export async function* streamSubtrees(
   parser.on('error', (e) => {
     throw new Iso20022ParseError('not_well_formed', e.message, stack.map((f) => f.local).join('/'));
   });
+  // The handlers below run for every element and every text node of files with millions of
+  // them: no spread copies, no per-element maps or closures unless an element needs them.
   parser.on('opentag', (tag: SaxesTagPlain) => {
-    const parent = stack[stack.length - 1];
-    const colon = tag.name.indexOf(':');
-    const local = colon < 0 ? tag.name : tag.name.slice(colon + 1);
-    const prefix = colon < 0 ? undefined : tag.name.slice(0, colon);
+    const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
+    const name = tag.name;
+    const colon = name.indexOf(':');
+    const local = colon < 0 ? name : name.slice(colon + 1);
+    const prefix = colon < 0 ? undefined : name.slice(0, colon);
     if (!parent) options.onRoot?.({ local, uri: tag.attributes[prefix ? `xmlns:${prefix}` : 'xmlns'] ?? '' });
     names.push(local);
-    let index = 1;
-    if (parent) {
-      parent.counts ??= new Map();
-      index = (parent.counts.get(local) ?? 0) + 1;
-      parent.counts.set(local, index);
-    }
     // `names` is live: capture() decides now and must not keep it
-    const own = options.capture(names);
-    const node: Building | undefined =
-      own || parent?.sink ? { name: local, prefix, attrs: { ...tag.attributes }, children: [], text: '' } : undefined;
-    // A capture nested in another capture is not attached to its parent: it is delivered alone.
-    if (node && !own && parent?.sink) {
-      parent.sink.children.push(node);
-      parent.sink.text = ''; // an element with children keeps no text (indentation between them)
+    const own = capture(names);
+    const inside = parent?.sink;
+    let index = 1;
+    if (parent && (own || !inside)) {
+      const counts = (parent.counts ??= new Map());
+      index = (counts.get(local) ?? 0) + 1;
+      counts.set(local, index);
     }
-    const frame: Frame = { local, counts: undefined, index, sink: node, captured: own, owner: undefined, chars: 0 };
-    frame.owner = own ? frame : parent?.owner;
+    let node: Building | undefined;
+    if (own || inside) {
+      // saxes makes a fresh attributes object per tag: it is kept as it is
+      node = { name: local, prefix, attrs: tag.attributes, children: [], text: '' };
+      // A capture nested in another capture is not attached to its parent: it is delivered alone.
+      if (!own && inside) {
+        inside.children.push(node);
+        inside.text = ''; // an element with children keeps no text (indentation between them)
+      }
+    }
+    const owner = own ? undefined : parent?.owner;
+    const frame: Frame = { local, counts: undefined, index, sink: node, captured: own, owner, chars: 0 };
+    if (own) frame.owner = frame;
     stack.push(frame);
     // Many empty elements cost memory too, not only text.
-    if (node) charge(frame, 32 + local.length);
-  });
-  const charge = (frame: Frame, size: number) => {
-    const owner = frame.owner;
-    if (!owner) return;
-    owner.chars += size;
-    if (owner.chars > limit) {
-      throw new Iso20022SizeError(limit, owner.chars, stack.map((f) => f.local).join('/'), 'captured element');
+    if (node) {
+      const o = frame.owner;
+      if (o && (o.chars += 32 + local.length) > limit) overLimit(o);
     }
-  };
+  });
   const onText = (t: string) => {
-    const top = stack[stack.length - 1];
-    if (!top?.sink || top.sink.children.length > 0) return;
-    top.sink.text += t;
-    charge(top, t.length);
+    const top = stack.length > 0 ? stack[stack.length - 1] : undefined;
+    const sink = top?.sink;
+    if (!sink || sink.children.length > 0) return;
+    sink.text += t;
+    const o = top.owner;
+    if (o && (o.chars += t.length) > limit) overLimit(o);
   };
   parser.on('text', onText);
   parser.on('cdata', onText);
@@ -119,12 +134,17 @@ export async function* streamSubtrees(
     names.pop();
     const frame = stack.pop();
     if (frame?.captured && frame.sink) {
-      ready.push({
-        names: [...stack.map((f) => f.local), frame.local],
-        indexes: [...stack.map((f) => f.index), frame.index],
-        node: frame.sink as XNode,
-        line: parser.line,
-      });
+      const depth = stack.length;
+      const capturedNames = new Array<string>(depth + 1);
+      const indexes = new Array<number>(depth + 1);
+      for (let i = 0; i < depth; i++) {
+        const f = stack[i] as Frame;
+        capturedNames[i] = f.local;
+        indexes[i] = f.index;
+      }
+      capturedNames[depth] = frame.local;
+      indexes[depth] = frame.index;
+      ready.push({ names: capturedNames, indexes, node: frame.sink as XNode, line: parser.line });
     }
   });
 
