@@ -5,6 +5,7 @@
  *   build(type, model)    -> XML, passed through the official XSD (and profile rules if asked)
  *   validate(xml)         -> XSD findings with line and path (never throws for a bad document)
  *   streamCamt053(source) -> statement entries one by one, in bounded memory (streamCamt for 052/054)
+ *   streamPain002(source) -> group status, then each payment status and its transactions, one by one
  *
  * Amounts in every model are integer minor units with their currency; every other value is the
  * exact string of the message.
@@ -38,6 +39,7 @@ export { DEFAULT_MAX_BYTES, type ParseXmlOptions } from './xml/parse.js';
 export {
   pacs002Outcomes,
   pain002Outcomes,
+  pain002TransactionOutcome,
   statusMeaning,
   TRANSACTION_STATUS_CODES,
   type OutcomeKind,
@@ -56,6 +58,7 @@ export {
 } from './rules/index.js';
 export { streamCamt053, streamCamt053File, type Camt053StreamEvent, type Camt053StreamOptions } from './camt053/index.js';
 export { streamCamt, type CamtStreamEvent, type CamtStreamOptions } from './camt/stream.js';
+export { collectPain002, streamPain002, streamPain002File, type Pain002StreamEvent, type Pain002StreamOptions } from './pain002/stream.js';
 export type * from './common/types.js';
 export type * from './common/status-types.js';
 export type { Assignment, IdentificationInformation, PartyOrAgent } from './common/assignment.js';

@@ -105,6 +105,26 @@ export interface OutcomeOptions {
   original?: Pain001v09;
 }
 
+function listedOutcome(paymentInformationId: string, t: TransactionStatus, pay: Level, group: Level): TransactionOutcome {
+  return {
+    originalPaymentInformationId: paymentInformationId,
+    ...ids(t),
+    ...decide([['transaction', { status: t.status, reasons: t.statusReasons }], ['payment', pay], ['group', group]]),
+  };
+}
+
+/**
+ * The outcome of one transaction a pain.002 lists, from its own, its payment's and its group's
+ * status: what `pain002Outcomes` gives for it. The streaming reader decides with this one too.
+ */
+export function pain002TransactionOutcome(
+  t: TransactionStatus,
+  payment: { originalPaymentInformationId: string; status?: string | undefined; statusReasons?: StatusReason[] | undefined },
+  group: { groupStatus?: string | undefined; statusReasons?: StatusReason[] | undefined },
+): TransactionOutcome {
+  return listedOutcome(payment.originalPaymentInformationId, t, { status: payment.status, reasons: payment.statusReasons }, { status: group.groupStatus, reasons: group.statusReasons });
+}
+
 /** One outcome per transaction of a pain.002.001.10. */
 export function pain002Outcomes(report: Pain002v10, options: OutcomeOptions = {}): TransactionOutcome[] {
   const group: Level = { status: report.originalGroup.groupStatus, reasons: report.originalGroup.statusReasons };
@@ -114,11 +134,7 @@ export function pain002Outcomes(report: Pain002v10, options: OutcomeOptions = {}
     const pay: Level = { status: p.status, reasons: p.statusReasons };
     for (const t of p.transactions ?? []) {
       listed.add(`${p.originalPaymentInformationId}\u0000${t.originalEndToEndId ?? t.originalInstructionId ?? ''}`);
-      out.push({
-        originalPaymentInformationId: p.originalPaymentInformationId,
-        ...ids(t),
-        ...decide([['transaction', { status: t.status, reasons: t.statusReasons }], ['payment', pay], ['group', group]]),
-      });
+      out.push(listedOutcome(p.originalPaymentInformationId, t, pay, group));
     }
   }
   for (const op of options.original?.paymentInformation ?? []) {

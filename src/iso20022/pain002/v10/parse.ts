@@ -2,7 +2,7 @@ import * as r from '../../common/read.js';
 import * as sr from '../../common/status-read.js';
 import type { TransactionStatus } from '../../common/status-types.js';
 import type { Reader } from '../../xml/reader.js';
-import type { Pain002v10 } from './model.js';
+import type { Pain002v10, Pain002v10Payment } from './model.js';
 
 export function transactionStatus(t: Reader): TransactionStatus {
   return {
@@ -19,27 +19,34 @@ export function transactionStatus(t: Reader): TransactionStatus {
   };
 }
 
+export function groupHeader(g: Reader): Pain002v10['groupHeader'] {
+  return {
+    messageId: g.reqStr('MsgId'),
+    creationDateTime: g.reqStr('CreDtTm'),
+    initiatingParty: r.party(g.opt('InitgPty')),
+    forwardingAgent: r.agent(g.opt('FwdgAgt')),
+    debtorAgent: r.agent(g.opt('DbtrAgt')),
+    creditorAgent: r.agent(g.opt('CdtrAgt')),
+  };
+}
+
+/** OrgnlPmtInfAndSts without its transactions (the streaming reader delivers those one by one). */
+export function paymentStatus(p: Reader): Omit<Pain002v10Payment, 'transactions'> {
+  return {
+    originalPaymentInformationId: p.reqStr('OrgnlPmtInfId'),
+    originalNumberOfTransactions: p.count('OrgnlNbOfTxs'),
+    originalControlSum: p.str('OrgnlCtrlSum'),
+    status: p.str('PmtInfSts'),
+    statusReasons: sr.statusReasons(p),
+    transactionsPerStatus: sr.perStatus(p),
+  };
+}
+
 export function parsePain002v10(doc: Reader): Pain002v10 {
   const root = doc.req('CstmrPmtStsRpt');
-  const g = root.req('GrpHdr');
   return {
-    groupHeader: {
-      messageId: g.reqStr('MsgId'),
-      creationDateTime: g.reqStr('CreDtTm'),
-      initiatingParty: r.party(g.opt('InitgPty')),
-      forwardingAgent: r.agent(g.opt('FwdgAgt')),
-      debtorAgent: r.agent(g.opt('DbtrAgt')),
-      creditorAgent: r.agent(g.opt('CdtrAgt')),
-    },
+    groupHeader: groupHeader(root.req('GrpHdr')),
     originalGroup: sr.originalGroup(root.req('OrgnlGrpInfAndSts')),
-    payments: root.all('OrgnlPmtInfAndSts').map((p) => ({
-      originalPaymentInformationId: p.reqStr('OrgnlPmtInfId'),
-      originalNumberOfTransactions: p.count('OrgnlNbOfTxs'),
-      originalControlSum: p.str('OrgnlCtrlSum'),
-      status: p.str('PmtInfSts'),
-      statusReasons: sr.statusReasons(p),
-      transactionsPerStatus: sr.perStatus(p),
-      transactions: p.all('TxInfAndSts').map(transactionStatus),
-    })),
+    payments: root.all('OrgnlPmtInfAndSts').map((p) => ({ ...paymentStatus(p), transactions: p.all('TxInfAndSts').map(transactionStatus) })),
   };
 }
