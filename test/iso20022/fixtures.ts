@@ -523,6 +523,37 @@ export function camt029Full(): Camt029v09 {
           { originalEndToEndId: 'E2', transactionCancellationStatus: 'ACCR' },
         ],
       },
+      {
+        // the answer to a camt.055: per original payment information block
+        payments: [
+          {
+            originalPaymentInformationCancellationId: 'PC-1',
+            resolvedCase: { id: 'CASE-P', creator: { party: { name: 'Railyard' } } },
+            originalPaymentInformationId: 'PMTINF-1',
+            originalGroup: { messageId: 'c0ffee00c0ffee00c0ffee00c0ffee00', messageNameId: 'pain.001.001.09', creationDateTime: '2026-11-27T10:15:30+00:00' },
+            originalNumberOfTransactions: 2,
+            originalControlSum: '35.00',
+            paymentInformationCancellationStatus: 'PACR',
+            cancellationStatusReasons: [{ reason: { code: 'ARDT' } }],
+            transactions: [
+              {
+                cancellationStatusId: 'CS-P1',
+                resolvedCase: { id: 'CASE-P1', creator: { agent: { bicfi: 'COBADEFF' } } },
+                originalInstructionId: 'I1',
+                originalEndToEndId: '000000001',
+                uetr: '8a562c67-ca16-48ba-b074-65581be6f011',
+                transactionCancellationStatus: 'ACCR',
+                originalInstructedAmount: { amount: 1000, currency: 'EUR' },
+                originalRequestedExecutionDate: { date: '2026-11-27' },
+                originalRequestedCollectionDate: '2026-11-28',
+                originalTransactionReference: { amount: { amount: 1000, currency: 'EUR' } },
+              },
+              { originalEndToEndId: 'E2', transactionCancellationStatus: 'RJCR', cancellationStatusReasons: [{ reason: { code: 'ARDT' } }] },
+            ],
+          },
+        ],
+        transactions: [],
+      },
     ],
   };
 }

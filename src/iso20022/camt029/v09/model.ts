@@ -1,5 +1,6 @@
 import type { Case, CaseAssignment, OriginalGroupReference } from '../../common/case.js';
 import type { OriginalTransactionReference, StatusReason } from '../../common/status-types.js';
+import type { DateOrDateTime } from '../../common/types.js';
 import type { Amount } from '../../money.js';
 
 /**
@@ -28,7 +29,40 @@ export interface Camt029v09CancellationDetails {
     groupCancellationStatus?: string;
     cancellationStatusReasons?: StatusReason[];
   };
+  /** OrgnlPmtInfAndSts: the answer to a camt.055 (customer) request, per original payment information block. */
+  payments?: Camt029v09Payment[];
+  /** TxInfAndSts: the answer to a camt.056 (FI-to-FI) request. */
   transactions: Camt029v09Transaction[];
+}
+
+/** OriginalPaymentInstruction30 (the commonly used part). */
+export interface Camt029v09Payment {
+  originalPaymentInformationCancellationId?: string;
+  resolvedCase?: Case;
+  originalPaymentInformationId: string;
+  originalGroup?: OriginalGroupReference;
+  originalNumberOfTransactions?: number;
+  originalControlSum?: string;
+  /** GroupCancellationStatus1Code: PACR, RJCR, ACCR, PDCR. */
+  paymentInformationCancellationStatus?: string;
+  cancellationStatusReasons?: StatusReason[];
+  transactions?: Camt029v09PaymentTransaction[];
+}
+
+/** PaymentTransaction103: one transaction of a pain.001 the customer asked to cancel. */
+export interface Camt029v09PaymentTransaction {
+  cancellationStatusId?: string;
+  resolvedCase?: Case;
+  originalInstructionId?: string;
+  originalEndToEndId?: string;
+  uetr?: string;
+  /** CancellationIndividualStatus1Code: RJCR, ACCR, PDCR. */
+  transactionCancellationStatus?: string;
+  cancellationStatusReasons?: StatusReason[];
+  originalInstructedAmount?: Amount;
+  originalRequestedExecutionDate?: DateOrDateTime;
+  originalRequestedCollectionDate?: string;
+  originalTransactionReference?: OriginalTransactionReference;
 }
 
 export interface Camt029v09Transaction {

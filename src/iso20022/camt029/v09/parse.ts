@@ -1,7 +1,39 @@
 import { readCase, readCaseAssignment, readOriginalGroupRef } from '../../common/case.js';
 import { originalTransactionReference, statusReasons } from '../../common/status-read.js';
 import type { Reader } from '../../xml/reader.js';
-import type { Camt029v09 } from './model.js';
+import * as r from '../../common/read.js';
+import type { Camt029v09, Camt029v09Payment } from './model.js';
+
+const nonEmpty = <T>(list: T[]): T[] | undefined => (list.length > 0 ? list : undefined);
+
+/** OrgnlPmtInfAndSts: a camt.055 answer, per original payment information block. */
+function payment(p: Reader): Camt029v09Payment {
+  return {
+    originalPaymentInformationCancellationId: p.str('OrgnlPmtInfCxlId'),
+    resolvedCase: readCase(p.opt('RslvdCase')),
+    originalPaymentInformationId: p.reqStr('OrgnlPmtInfId'),
+    originalGroup: readOriginalGroupRef(p.opt('OrgnlGrpInf')),
+    originalNumberOfTransactions: p.count('OrgnlNbOfTxs'),
+    originalControlSum: p.str('OrgnlCtrlSum'),
+    paymentInformationCancellationStatus: p.str('PmtInfCxlSts'),
+    cancellationStatusReasons: statusReasons(p, 'CxlStsRsnInf'),
+    transactions: nonEmpty(
+      p.all('TxInfAndSts').map((t) => ({
+        cancellationStatusId: t.str('CxlStsId'),
+        resolvedCase: readCase(t.opt('RslvdCase')),
+        originalInstructionId: t.str('OrgnlInstrId'),
+        originalEndToEndId: t.str('OrgnlEndToEndId'),
+        uetr: t.str('UETR'),
+        transactionCancellationStatus: t.str('TxCxlSts'),
+        cancellationStatusReasons: statusReasons(t, 'CxlStsRsnInf'),
+        originalInstructedAmount: t.amount('OrgnlInstdAmt'),
+        originalRequestedExecutionDate: r.dateOrDateTime(t.opt('OrgnlReqdExctnDt')),
+        originalRequestedCollectionDate: t.str('OrgnlReqdColltnDt'),
+        originalTransactionReference: originalTransactionReference(t.opt('OrgnlTxRef')),
+      })),
+    ),
+  };
+}
 
 export function parseCamt029v09(doc: Reader): Camt029v09 {
   const root = doc.req('RsltnOfInvstgtn');
@@ -22,6 +54,7 @@ export function parseCamt029v09(doc: Reader): Camt029v09 {
             cancellationStatusReasons: statusReasons(g, 'CxlStsRsnInf'),
           }
         : undefined,
+      payments: nonEmpty(d.all('OrgnlPmtInfAndSts').map(payment)),
       transactions: d.all('TxInfAndSts').map((t) => ({
         cancellationStatusId: t.str('CxlStsId'),
         resolvedCase: readCase(t.opt('RslvdCase')),

@@ -1,11 +1,44 @@
 import { caseAssignmentEl, caseEl, originalGroupRefEl } from '../../common/case.js';
 import { originalTransactionReference, statusReasons } from '../../common/status-write.js';
 import { amountEl } from '../../money.js';
-import { el, leaf, serializeDocument } from '../../xml/writer.js';
-import type { Camt029v09 } from './model.js';
+import * as w from '../../common/write.js';
+import { el, leaf, serializeDocument, type XmlElement } from '../../xml/writer.js';
+import type { Camt029v09, Camt029v09Payment } from './model.js';
 
 export const CAMT029V09 = 'camt.029.001.09';
 const ROOT = 'Document/RsltnOfInvstgtn';
+
+/** OrgnlPmtInfAndSts, in the order of OriginalPaymentInstruction30. */
+function payment(p: Camt029v09Payment, path: string): XmlElement {
+  return el(
+    'OrgnlPmtInfAndSts',
+    leaf('OrgnlPmtInfCxlId', p.originalPaymentInformationCancellationId),
+    caseEl('RslvdCase', p.resolvedCase),
+    leaf('OrgnlPmtInfId', p.originalPaymentInformationId),
+    originalGroupRefEl(p.originalGroup),
+    leaf('OrgnlNbOfTxs', p.originalNumberOfTransactions === undefined ? undefined : String(p.originalNumberOfTransactions)),
+    leaf('OrgnlCtrlSum', p.originalControlSum),
+    leaf('PmtInfCxlSts', p.paymentInformationCancellationStatus),
+    statusReasons(p.cancellationStatusReasons, 'CxlStsRsnInf'),
+    (p.transactions ?? []).map((t, j) => {
+      const here = `${path}/TxInfAndSts[${j + 1}]`;
+      return el(
+        'TxInfAndSts',
+        leaf('CxlStsId', t.cancellationStatusId),
+        caseEl('RslvdCase', t.resolvedCase),
+        leaf('OrgnlInstrId', t.originalInstructionId),
+        leaf('OrgnlEndToEndId', t.originalEndToEndId),
+        leaf('UETR', t.uetr),
+        leaf('TxCxlSts', t.transactionCancellationStatus),
+        statusReasons(t.cancellationStatusReasons, 'CxlStsRsnInf'),
+        amountEl('OrgnlInstdAmt', t.originalInstructedAmount, here),
+        w.dateOrDateTime('OrgnlReqdExctnDt', t.originalRequestedExecutionDate),
+        leaf('OrgnlReqdColltnDt', t.originalRequestedCollectionDate),
+        originalTransactionReference(t.originalTransactionReference, `${here}/OrgnlTxRef`),
+      );
+    }),
+  );
+}
 
 export function serializeCamt029v09(m: Camt029v09): string {
   const s = m.status ?? {};
@@ -34,6 +67,7 @@ export function serializeCamt029v09(m: Camt029v09): string {
                 statusReasons(g.cancellationStatusReasons, 'CxlStsRsnInf'),
               )
             : undefined,
+          (d.payments ?? []).map((p, k) => payment(p, `${ROOT}/CxlDtls[${i + 1}]/OrgnlPmtInfAndSts[${k + 1}]`)),
           (d.transactions ?? []).map((t, j) => {
             const path = `${ROOT}/CxlDtls[${i + 1}]/TxInfAndSts[${j + 1}]`;
             return el(
