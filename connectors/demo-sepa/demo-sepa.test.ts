@@ -10,6 +10,7 @@ import { JumpableClock } from '../../src/domain/clock.js';
 import type { FlowRequest } from '../../src/connector/types.js';
 import { createDemoSepaConnector, type DemoSepaConnector } from './index.js';
 import { toBankId } from './mapping.js';
+import { build } from '../../src/iso20022/index.js';
 
 /**
  * demo-sepa against the ISO 20022 bank simulator over real HTTP. The simulator pushes status
@@ -126,6 +127,34 @@ runConnectorConformance({
   policy,
 });
 
+// The same kit with refunds sent as credit transfers back to the customer (pain.001, reported by pain.002).
+runConnectorConformance({
+  name: 'demo-sepa (refundMessage pain.001)',
+  newConnector: async (env: ConnectorEnv) => {
+    await sim.clearFaults();
+    const c = observed(createDemoSepaConnector(env));
+    deliver = async (req) => {
+      const r = await c.flows.inbound?.(req, { clock: env.clock, signal: new AbortController().signal });
+      for (const report of r?.reports ?? []) env.report(report);
+      return r ?? null;
+    };
+    return c;
+  },
+  bank: conformanceBank,
+  realTime: true,
+  settings: { get baseUrl() { return sim.url; }, callTimeoutMs: 500, refundMessage: 'pain.001' },
+  policy,
+});
+
+describe('demo-sepa: the two conformance runs', () => {
+  // runs after both kits (vitest keeps file order): each refunded the way its settings say
+  it('refunded by pacs.004 returns by default, and by pain.001 credit transfers with refundMessage pain.001', () => {
+    const refunds = sim.ledger.entries().filter((e) => e.flow === 'refund' && e.status === 'ACSC');
+    expect(refunds.filter((e) => e.messageType === 'pacs.004.001.09').length).toBeGreaterThanOrEqual(2);
+    expect(refunds.filter((e) => e.messageType === 'pain.001.001.09').length).toBeGreaterThanOrEqual(2);
+  });
+});
+
 describe('demo-sepa: the IBAN test values through the engine', () => {
   let h: Harness;
   afterEach(async () => {
@@ -194,6 +223,39 @@ describe('demo-sepa: the IBAN test values through the engine', () => {
     expect(sim.ledger.entries().find((e) => paymentOf.get(e.id) === p.id && e.flow === 'transfer')?.messageType).toBe('pacs.008.001.08');
   });
 
+  it('a pushed pain.002 that breaks the schema is applied, and its findings show in the timeline', async () => {
+    await start();
+    h.engine.payments.policy.pollIntervalMs = 60_000;
+    deliver = null; // the simulator's own push is refused: only the hand-made report below decides
+    const created = await pay(BANK_TEST_IBANS.pendingThenAccepted, 'Hans Test');
+    expect((await h.settle(created.id, { maxMs: 1_000 })).state).toBe('transfer_pending');
+    const transfer = (await h.store.listCommands(created.id)).find((c) => c.name === 'transfer');
+    const report = build('pain.002.001.10', {
+      groupHeader: { messageId: 'PUSH1', creationDateTime: '2026-11-27T10:00:00Z', debtorAgent: { bicfi: 'SIMBDEFFXXX' } },
+      originalGroup: { originalMessageId: 'M1', originalMessageNameId: 'pain.001.001.09', groupStatus: 'ACSC' },
+      payments: [{ originalPaymentInformationId: toBankId(transfer?.reference ?? ''), transactions: [{ originalEndToEndId: toBankId(transfer?.reference ?? ''), status: 'ACSC' }] }],
+    });
+    // two schema breaks a real bank file might have: an account number where a BIC belongs, an element the XSD does not know
+    const broken = report
+      .replace('<BICFI>SIMBDEFFXXX</BICFI>', `<BICFI>${BANK_TEST_IBANS.pendingThenAccepted}</BICFI>`)
+      .replace('<TxSts>ACSC</TxSts>', '<TxSts>ACSC</TxSts>\n        <BankNote>late</BankNote>');
+    const r = await h.engine.inbound('demo-sepa', { body: new TextEncoder().encode(broken), contentType: 'application/xml', headers: {} });
+    expect(r.response?.status).toBe(200);
+    const p = await h.settle(created.id);
+    expect(p.status).toBe('succeeded');
+    // GET /v1/payments/{id}/events lists these history rows
+    const timeline = await h.store.listHistory(p.id);
+    const applied = timeline.find((row) => (row.data as { outcome?: { evidence?: Record<string, string> } }).outcome?.evidence?.xsd === 'invalid');
+    const evidence = (applied?.data as { outcome: { kind: string; evidence: Record<string, string> } }).outcome;
+    expect(evidence).toMatchObject({ kind: 'ok', evidence: { xsd_message_type: 'pain.002.001.10', xsd_findings_total: '2' } });
+    const findings = JSON.parse(evidence.evidence.xsd_findings ?? '[]') as Array<{ line: number; path: string; message: string }>;
+    expect(findings.map((f) => [f.line, f.path])).toEqual([
+      [9, 'Document/CstmrPmtStsRpt/GrpHdr/DbtrAgt/FinInstnId/BICFI'],
+      [23, 'Document/CstmrPmtStsRpt/OrgnlPmtInfAndSts/TxInfAndSts/BankNote'],
+    ]);
+    expect(JSON.stringify(timeline)).not.toContain(BANK_TEST_IBANS.pendingThenAccepted);
+  });
+
   it('an unreadable inbound body is refused with 400 and changes nothing', async () => {
     await start();
     const r = await h.engine.inbound('demo-sepa', { body: new TextEncoder().encode('<nope'), contentType: 'application/xml', headers: {} });
@@ -229,13 +291,48 @@ describe('demo-sepa flows against the simulator (no engine)', () => {
     await c.stop?.();
   });
 
-  it('a late approval is cancelled by camt.056, once', async () => {
+  it('a late approval of a pain.001 is cancelled by camt.055, once', async () => {
     const transfer = req();
     expect(await c.flows.transfer?.(transfer, ctx)).toMatchObject({ kind: 'ok' });
     const original = { flow: 'transfer' as const, reference: transfer.reference };
-    expect(await c.flows.reverse?.(req({ original }), ctx)).toEqual({ kind: 'ok' });
+    const cancel = req({ original });
+    expect(await c.flows.reverse?.(cancel, ctx)).toEqual({ kind: 'ok' });
     expect(sim.ledger.get(toBankId(transfer.reference))?.reversed).toBe(true);
+    expect(sim.ledger.get(toBankId(cancel.reference))).toMatchObject({ messageType: 'camt.055.001.08', status: 'CNCL', original: toBankId(transfer.reference) });
     expect(await c.flows.reverse?.(req({ original }), ctx)).toMatchObject({ kind: 'declined', code: 'ARDT' });
+  });
+
+  it('the FI-to-FI profile cancels its pacs.008 by camt.056', async () => {
+    const fi = createDemoSepaConnector({ clock, settings: { ...settings(), transferMessage: 'pacs.008' }, report: () => undefined });
+    try {
+      const transfer = req();
+      expect(await fi.flows.transfer?.(transfer, ctx)).toMatchObject({ kind: 'ok' });
+      const cancel = req({ original: { flow: 'transfer', reference: transfer.reference } });
+      expect(await fi.flows.reverse?.(cancel, ctx)).toEqual({ kind: 'ok' });
+      expect(sim.ledger.get(toBankId(cancel.reference))).toMatchObject({ messageType: 'camt.056.001.08', status: 'CNCL' });
+    } finally {
+      await fi.stop?.();
+    }
+  });
+
+  it('refunds as credit transfers back (refundMessage pain.001): each executed once, never beyond the payment; inquiry sees them', async () => {
+    const cr = createDemoSepaConnector({ clock, settings: { ...settings(), refundMessage: 'pain.001' }, report: () => undefined });
+    try {
+      const transfer = req();
+      await cr.flows.transfer?.(transfer, ctx);
+      const original = { flow: 'transfer' as const, reference: transfer.reference };
+      const r1 = req({ amount: 1_000, original });
+      expect(await cr.flows.refund?.(r1, ctx)).toMatchObject({ kind: 'ok' });
+      // the same refund again (same EndToEndId) is answered from the ledger, not paid twice
+      expect(await cr.flows.refund?.(r1, ctx)).toMatchObject({ kind: 'ok' });
+      expect(await cr.flows.refund?.(req({ amount: 1_501, original }), ctx)).toMatchObject({ kind: 'declined', code: 'AM09' });
+      expect(await cr.flows.refund?.(req({ amount: 1_500, original }), ctx)).toMatchObject({ kind: 'ok' });
+      expect(await cr.flows.inquire?.(req({ original: { flow: 'refund', reference: r1.reference } }), ctx)).toMatchObject({ kind: 'ok' });
+      expect(sim.ledger.get(toBankId(transfer.reference))?.returned).toBe(2_500);
+      expect(sim.ledger.get(toBankId(r1.reference))).toMatchObject({ flow: 'refund', messageType: 'pain.001.001.09', status: 'ACSC', received: 2, original: toBankId(transfer.reference), amount: { amount: 1_000, currency: 'EUR' } });
+    } finally {
+      await cr.stop?.();
+    }
   });
 
   it('refunds by pacs.004, partial then the rest, never beyond the payment; inquiry sees them', async () => {

@@ -19,6 +19,7 @@ import {
 import { createHttpTransport, type BankTransport } from '../../src/iso20022/transport/index.js';
 import { loadCertificates, loadCredential } from '../../src/trust/keys.js';
 import { ReplyVerifier, requestSigner, withEvidence } from './evidence.js';
+import { DEFAULT_MAX_FINDINGS, schemaEvidence, withFindings, type FindingsOptions } from './findings.js';
 import { reportsFromInbound } from './inbound.js';
 import {
   bankAccountOf,
@@ -27,11 +28,13 @@ import {
   fromPacs002,
   fromPain002,
   toAcmt023,
+  toCamt055,
   toCamt056,
   toPacs004,
   toPacs008,
   toPacs028,
   toPain001,
+  toRefundPain001,
   type MessageContext,
   type Parties,
 } from './mapping.js';
@@ -41,7 +44,7 @@ export { reportsFromInbound } from './inbound.js';
 
 /** Where each request goes on the bank's API (mocks/iso20022-bank serves the same paths). */
 /** Every message this connector emits passes the XSD gate first: their schemas must be there. */
-const EMITTED: readonly BuildableType[] = ['acmt.023.001.03', 'pain.001.001.09', 'pacs.008.001.08', 'pacs.028.001.03', 'camt.056.001.08', 'pacs.004.001.09'];
+const EMITTED: readonly BuildableType[] = ['acmt.023.001.03', 'pain.001.001.09', 'pacs.008.001.08', 'pacs.028.001.03', 'camt.055.001.08', 'camt.056.001.08', 'pacs.004.001.09'];
 
 const PATHS = {
   verify: '/verifications',
@@ -57,8 +60,12 @@ export interface DemoSepaSettings {
   callTimeoutMs: number;
   /** The transport's own deadline; longer than `callTimeoutMs` so a late reply still reaches the engine. */
   requestTimeoutMs: number;
-  /** `sepa`: pain.001 customer transfers; `fi`: pacs.008 interbank transfers. */
+  /** `sepa`: pain.001 customer transfers (cancelled by camt.055); `fi`: pacs.008 interbank transfers (cancelled by camt.056). */
   transferMessage: 'pain.001' | 'pacs.008';
+  /** `pacs.004`: a return of the transfer (default); `pain.001`: a new credit transfer back to the customer. */
+  refundMessage: 'pacs.004' | 'pain.001';
+  /** Inbound XSD findings recorded as evidence (at most `max` per message). */
+  inboundFindings: FindingsOptions;
   parties: Parties;
   /** Run the outbound XSD gate (default true). */
   xsd: boolean;
@@ -88,6 +95,8 @@ export function readSettings(s: Record<string, unknown>): DemoSepaSettings {
     callTimeoutMs,
     requestTimeoutMs: num(s, 'requestTimeoutMs') ?? callTimeoutMs * 3,
     transferMessage: s.transferMessage === 'pacs.008' || s.profile === 'fi' ? 'pacs.008' : 'pain.001',
+    refundMessage: s.refundMessage === 'pain.001' ? 'pain.001' : 'pacs.004',
+    inboundFindings: { enabled: s.inboundXsd !== false, max: num(s, 'maxInboundFindings') ?? DEFAULT_MAX_FINDINGS },
     parties: {
       creditor: {
         name: str(s, 'creditorName') ?? 'Railyard Demo Shop',
@@ -124,7 +133,9 @@ export function createDemoSepaConnector(env: ConnectorEnv): DemoSepaConnector {
 /**
  * `demo-sepa`: bank accounts over an ISO 20022 bank API. Verification of payee by acmt.023,
  * transfer by pain.001 (or pacs.008), status by pacs.028 or pushed pain.002/pacs.002, cancellation
- * of a late approval by camt.056, refunds by pacs.004 returns.
+ * of a late approval by camt.055 (camt.056 for pacs.008), refunds by pacs.004 returns or by a
+ * pain.001 credit transfer back. Every inbound message is checked against its XSD; findings go to
+ * the timeline with the outcome, and a readable message is applied even when it breaks the schema.
  */
 export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, settings: DemoSepaSettings = readSettings(env.settings)): DemoSepaConnector {
   const ctx = (): MessageContext => ({ messageId: newMessageId(), now: env.clock.now() });
@@ -161,7 +172,9 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
     } catch (err) {
       return unknown(true, `unreadable ${replyType} reply: ${err instanceof Iso20022Error ? err.code : 'not XML'}`);
     }
-    return replies ? withEvidence(outcome, await replies.check(r.body, r.headers)) : outcome;
+    if (replies) outcome = withEvidence(outcome, await replies.check(r.body, r.headers));
+    // Findings last: whatever the signature check made of the outcome, they go with it.
+    return withFindings(outcome, schemaEvidence(r.body, replyType, settings.inboundFindings));
   }
 
   const accountOr = (req: FlowRequest) => bankAccountOf(req);
@@ -189,19 +202,35 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
     // A verification moves no money: asking again is the inquiry (a fresh acmt.023 under this reference).
     if (about.flow === 'verify') return verify(req, signal);
     if (about.flow !== 'transfer' && about.flow !== 'refund') return Promise.resolve(unknown(false, `the bank has no status for ${about.flow} requests`));
-    const match = about.flow === 'transfer' ? { endToEndId: about.reference } : { transactionId: about.reference };
-    const model = toPacs028(req, { flow: about.flow, reference: about.reference }, ctx());
+    // A refund sent as a credit transfer is asked about by its EndToEndId, as a transfer is; a return by its RtrId.
+    const byEndToEnd = about.flow === 'transfer' || settings.refundMessage === 'pain.001';
+    const match = byEndToEnd ? { endToEndId: about.reference } : { transactionId: about.reference };
+    const model = toPacs028(req, { flow: byEndToEnd ? 'transfer' : 'refund', reference: about.reference }, ctx());
     return exchange(PATHS.inquire, 'pacs.028.001.03', model, 'generic', 'pacs.002.001.10', (m) => fromPacs002(m, match, about.flow), signal);
   };
 
+  // A pain.001 the customer (we) sent is cancelled with the customer's request, camt.055; camt.056
+  // is the interbank request and belongs with the pacs.008 we send in the FI-to-FI profile.
   const reverse = (req: FlowRequest, signal: AbortSignal): Promise<Outcome> => {
     if (!req.original) return Promise.resolve(unknown(false, 'a cancellation needs the original transfer'));
+    const read = (m: MessageModels['camt.029.001.09']) => fromCamt029(m, req.reference);
+    if (settings.transferMessage === 'pain.001') {
+      const model = toCamt055(req, req.original.reference, settings.parties, ctx());
+      return exchange(PATHS.reverse, 'camt.055.001.08', model, 'generic', 'camt.029.001.09', read, signal);
+    }
     const model = toCamt056(req, req.original.reference, settings.parties, ctx());
-    return exchange(PATHS.reverse, 'camt.056.001.08', model, 'generic', 'camt.029.001.09', (m) => fromCamt029(m, req.reference), signal);
+    return exchange(PATHS.reverse, 'camt.056.001.08', model, 'generic', 'camt.029.001.09', read, signal);
   };
 
   const refund = (req: FlowRequest, signal: AbortSignal): Promise<Outcome> => {
     if (!req.original) return Promise.resolve(declined('NOOR', 'no transfer to return'));
+    if (settings.refundMessage === 'pain.001') {
+      const account = accountOr(req);
+      if (!account) return Promise.resolve(noAccount());
+      // A credit transfer like any other: to the payments resource, its status reported like a transfer's.
+      const model = toRefundPain001(req, account, req.original.reference, settings.parties, ctx());
+      return exchange(PATHS.transfer, 'pain.001.001.09', model, 'sepa', 'pain.002.001.10', (m) => fromPain002(m, req.reference, 'refund'), signal);
+    }
     const model = toPacs004(req, req.original.reference, ctx());
     return exchange(PATHS.refund, 'pacs.004.001.09', model, 'generic', 'pacs.002.001.10', (m) => fromPacs002(m, { transactionId: req.reference }, 'refund'), signal);
   };
@@ -215,6 +244,9 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
         const check = await replies.check(xml, req.headers);
         reports = reports.map((r) => ({ ...r, outcome: withEvidence(r.outcome, check) }));
       }
+      // Read, so applied even if it breaks the schema; what it breaks goes to each payment's timeline.
+      const findings = reports.length > 0 ? schemaEvidence(xml, undefined, settings.inboundFindings) : undefined;
+      reports = reports.map((r) => ({ ...r, outcome: withFindings(r.outcome, findings) }));
       return { reports, response: { status: 200, contentType: 'text/plain; charset=utf-8', body: `accepted ${reports.length} status report(s)\n` } };
     } catch (err) {
       const what = err instanceof Error ? err.message : 'unreadable';

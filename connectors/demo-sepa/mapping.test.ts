@@ -149,3 +149,107 @@ describe('demo-sepa flows on the mock transport', () => {
     expect(sent.transactions[0]).toMatchObject({ originalEndToEndId: toBankId(REF), statusRequestId: 'cmd-01JDKQ7V4X9M2N3P4Q5R6S7T8X' });
   });
 });
+
+describe('demo-sepa: cancellation by profile, refunds as credit transfers, inbound findings', () => {
+  const ctx = { clock: new ManualClock(), signal: new AbortController().signal };
+  const make = (t: MockTransport, settings: Record<string, unknown> = {}) =>
+    demoSepaConnector({ clock: new ManualClock(), settings: { callTimeoutMs: 500, ...settings }, report: () => undefined }, t);
+  const original = { flow: 'transfer' as const, reference: REF };
+  const other = 'cmd_01JDKQ7V4X9M2N3P4Q5R6S7T8Y';
+
+  it('the customer profile cancels with camt.055 naming its pain.001 block; the FI profile with camt.056', async () => {
+    const customer = new MockTransport(() => replyWith('<x/>'));
+    await make(customer).flows.reverse?.({ ...req, reference: other, original }, ctx);
+    expect(customer.requests[0]?.path).toBe('/cancellations');
+    const c055 = parseAs('camt.055.001.08', customer.requests[0]?.bodyText ?? '');
+    expect(c055.underlying[0]?.payments?.[0]).toMatchObject({
+      originalPaymentInformationId: toBankId(REF),
+      transactions: [{ cancellationId: toBankId(other), originalEndToEndId: toBankId(REF), originalInstructedAmount: { amount: 1_999, currency: 'EUR' } }],
+    });
+    const fi = new MockTransport(() => replyWith('<x/>'));
+    await make(fi, { transferMessage: 'pacs.008' }).flows.reverse?.({ ...req, reference: other, original }, ctx);
+    expect(parseAs('camt.056.001.08', fi.requests[0]?.bodyText ?? '').underlying[0]?.transactions[0]).toMatchObject({ cancellationId: toBankId(other), originalEndToEndId: toBankId(REF) });
+  });
+
+  it('camt.029 answering a camt.055 is read per payment information block', () => {
+    const answer = (status: string, reason?: string) => ({
+      assignment: { id: 'A', assigner: { agent: { bicfi: 'SIMBDEFFXXX' } }, assignee: { party: { name: 'Shop' } }, creationDateTime: '2026-11-27T10:00:00Z' },
+      status: { confirmation: status === 'ACCR' ? 'CNCL' : 'RJCR' },
+      cancellationDetails: [
+        {
+          payments: [{ originalPaymentInformationId: toBankId(REF), transactions: [{ cancellationStatusId: toBankId(other), transactionCancellationStatus: status, ...(reason ? { cancellationStatusReasons: [{ reason: { code: reason } }] } : {}) }] }],
+          transactions: [],
+        },
+      ],
+    });
+    const read = (m: ReturnType<typeof answer>) => fromCamt029(parseAs('camt.029.001.09', build('camt.029.001.09', m)), other);
+    expect(read(answer('ACCR'))).toEqual({ kind: 'ok' });
+    expect(read(answer('RJCR', 'ARDT'))).toMatchObject({ kind: 'declined', code: 'ARDT' });
+    expect(fromCamt029(parseAs('camt.029.001.09', build('camt.029.001.09', answer('ACCR'))), 'cmd_01JDKQ7V4X9M2N3P4Q5R6S7T8Z')).toMatchObject({ kind: 'unknown' });
+  });
+
+  it('refundMessage pain.001: a new credit transfer from the merchant account back to the customer, naming the original', async () => {
+    const t = new MockTransport(() => replyWith('<x/>'));
+    const refund = { ...req, reference: other, amount: 500, refundId: 'ref_1', original };
+    await make(t, { refundMessage: 'pain.001', creditorBic: 'SIMBDEFFXXX' }).flows.refund?.(refund, ctx);
+    expect(t.requests[0]?.path).toBe('/payments');
+    const sent = parseAs('pain.001.001.09', t.requests[0]?.bodyText ?? '');
+    const block = sent.paymentInformation[0];
+    expect(block).toMatchObject({
+      paymentInformationId: `RFND-${toBankId(other)}`,
+      debtor: { name: 'Railyard Demo Shop' },
+      debtorAccount: { iban: 'DE75512108001245126199' },
+      debtorAgent: { bicfi: 'SIMBDEFFXXX' },
+    });
+    expect(block?.paymentInformationId.length).toBeLessThanOrEqual(35);
+    expect(block?.transactions[0]).toMatchObject({
+      endToEndId: toBankId(other),
+      amount: { amount: 500, currency: 'EUR' },
+      creditor: { name: 'Joerg Mueller' },
+      creditorAccount: { iban: 'DE89370400440532013000' },
+      remittanceInformation: { unstructured: [`Refund ${toBankId(REF)} order-7`] },
+    });
+    // the default stays the pacs.004 return
+    const d = new MockTransport(() => replyWith('<x/>'));
+    await make(d).flows.refund?.(refund, ctx);
+    expect(d.requests[0]?.path).toBe('/returns');
+  });
+
+  it('a refund sent as a credit transfer is inquired by EndToEndId, and its pushed pain.002 reports flow refund', async () => {
+    const t = new MockTransport(() => replyWith('<x/>'));
+    await make(t, { refundMessage: 'pain.001' }).flows.inquire?.({ ...req, reference: 'cmd_01JDKQ7V4X9M2N3P4Q5R6S7T8Z', original: { flow: 'refund', reference: other } }, ctx);
+    expect(parseAs('pacs.028.001.03', t.requests[0]?.bodyText ?? '').transactions[0]).toMatchObject({ originalEndToEndId: toBankId(other) });
+    const report = pain002('ACSC');
+    report.payments.push({ originalPaymentInformationId: `RFND-${toBankId(other)}`, transactions: [{ originalEndToEndId: toBankId(other), status: 'ACSC' }] });
+    const reports = reportsFromInbound(build('pain.002.001.10', report));
+    expect(reports.map((r) => [r.flow, r.reference, r.outcome.kind])).toEqual([
+      ['transfer', REF, 'ok'],
+      ['refund', other, 'ok'],
+    ]);
+  });
+
+  it('a reply that breaks the schema is still read; its findings travel as masked evidence, at most maxInboundFindings', async () => {
+    const valid = build('pain.002.001.10', { ...pain002('ACSC'), groupHeader: { messageId: 'S1', creationDateTime: '2026-11-27T10:00:00Z', debtorAgent: { bicfi: 'SIMBDEFFXXX' } } });
+    const broken = valid
+      .replace('<BICFI>SIMBDEFFXXX</BICFI>', '<BICFI>DE89370400440532013000</BICFI>')
+      .replace('<TxSts>ACSC</TxSts>', '<TxSts>ACSC</TxSts>\n        <Unexpected>1</Unexpected>');
+    const out = await make(new MockTransport(() => replyWith(broken)), { maxInboundFindings: 1 }).flows.transfer?.(req, ctx);
+    expect(out).toMatchObject({ kind: 'ok', evidence: { xsd: 'invalid', xsd_message_type: 'pain.002.001.10', xsd_findings_total: '2' } });
+    const evidence = out?.kind === 'ok' ? out.evidence : undefined;
+    const findings = JSON.parse(evidence?.xsd_findings ?? '[]') as Array<{ line?: number; path: string; message: string }>;
+    expect(findings).toHaveLength(1);
+    expect(findings[0]).toMatchObject({ line: 9, path: 'Document/CstmrPmtStsRpt/GrpHdr/DbtrAgt/FinInstnId/BICFI', message: expect.stringContaining("The value '…'") });
+    // account data quoted by the schema engine never reaches the evidence
+    expect(JSON.stringify(out)).not.toContain('DE89370400440532013000');
+    // a valid reply adds nothing
+    expect(await make(new MockTransport(() => replyWith(valid))).flows.transfer?.(req, ctx)).toEqual({ kind: 'ok' });
+    // and the check can be turned off
+    expect(await make(new MockTransport(() => replyWith(broken)), { inboundXsd: false }).flows.transfer?.(req, ctx)).toEqual({ kind: 'ok' });
+  });
+
+  it('findings ride on any outcome kind: a pending or declined report keeps them for the timeline', async () => {
+    const broken = build('pain.002.001.10', pain002('RJCT', 'AM04')).replace('<MsgId>S1</MsgId>', '<MsgId>S1</MsgId><Unexpected/>');
+    const out = await make(new MockTransport(() => replyWith(broken))).flows.transfer?.(req, ctx);
+    expect(out).toMatchObject({ kind: 'declined', code: 'AM04', evidence: { xsd: 'invalid', xsd_findings_total: '1' } });
+  });
+});

@@ -6,6 +6,7 @@ import {
   type Acmt023v03,
   type Acmt024v03,
   type Camt029v09,
+  type Camt055v08,
   type Camt056v08,
   type Pacs002v10,
   type Pacs004v09,
@@ -170,11 +171,11 @@ export function fromTransactionOutcome(t: TransactionOutcome | undefined, bankRe
   }
 }
 
-export function fromPain002(report: Pain002v10, endToEndId: string): Outcome {
+export function fromPain002(report: Pain002v10, endToEndId: string, what: 'transfer' | 'refund' = 'transfer'): Outcome {
   const id = toBankId(endToEndId);
   const t = pain002Outcomes(report).find((o) => o.originalEndToEndId === id);
   const tx = report.payments.flatMap((p) => p.transactions).find((x) => x.originalEndToEndId === id);
-  return fromTransactionOutcome(t, tx?.accountServicerReference, 'transfer');
+  return fromTransactionOutcome(t, tx?.accountServicerReference, what);
 }
 
 /** pacs.002 about a transfer (by EndToEndId) or a return (by its RtrId, sent as OrgnlTxId). */
@@ -189,6 +190,7 @@ export function fromPacs002(report: Pacs002v10, match: { endToEndId?: string; tr
 
 // ---- inquire: pacs.028 -> pacs.002 ----------------------------------------------------------
 
+/** By EndToEndId for a transfer (and a refund sent as a credit transfer: pass it as `transfer`); by RtrId for a pacs.004 return. */
 export function toPacs028(req: FlowRequest, about: { flow: 'transfer' | 'refund'; reference: string }, ctx: MessageContext): Pacs028v03 {
   return {
     groupHeader: { messageId: ctx.messageId, creationDateTime: dateTime(ctx.now) },
@@ -227,9 +229,47 @@ export function toCamt056(req: FlowRequest, original: string, parties: Parties, 
   };
 }
 
+/**
+ * Customer profile (transfers sent as pain.001): camt.055 CustomerPaymentCancellationRequest. The
+ * original payment information block is ours too (PmtInfId = EndToEndId = the transfer's reference).
+ */
+export function toCamt055(req: FlowRequest, original: string, parties: Parties, ctx: MessageContext): Camt055v08 {
+  return {
+    assignment: {
+      id: ctx.messageId,
+      assigner: { party: { name: parties.creditor.name } },
+      assignee: { agent: { bicfi: parties.bankBic } },
+      creationDateTime: dateTime(ctx.now),
+    },
+    underlying: [
+      {
+        payments: [
+          {
+            originalPaymentInformationId: toBankId(original),
+            transactions: [
+              {
+                cancellationId: toBankId(req.reference),
+                originalInstructionId: toBankId(req.paymentId),
+                originalEndToEndId: toBankId(original),
+                originalInstructedAmount: { amount: req.amount, currency: req.currency },
+                // the only reason we cancel: an approval that came after we had given up on it
+                cancellationReasons: [{ reason: { code: 'TECH' } }],
+              },
+            ],
+          },
+        ],
+      },
+    ],
+  };
+}
+
+/** camt.029 on a camt.056 (TxInfAndSts) or on a camt.055 (OrgnlPmtInfAndSts/TxInfAndSts). */
 export function fromCamt029(res: Camt029v09, reference: string): Outcome {
-  const tx = (res.cancellationDetails ?? []).flatMap((d) => d.transactions).find((t) => t.cancellationStatusId === toBankId(reference));
-  const status = tx?.transactionCancellationStatus ?? (res.cancellationDetails?.length ? undefined : res.status.confirmation);
+  const id = toBankId(reference);
+  const details = res.cancellationDetails ?? [];
+  const listed = [...details.flatMap((d) => d.transactions ?? []), ...details.flatMap((d) => (d.payments ?? []).flatMap((p) => p.transactions ?? []))];
+  const tx = listed.find((t) => t.cancellationStatusId === id);
+  const status = tx?.transactionCancellationStatus ?? (listed.length > 0 ? undefined : res.status.confirmation);
   switch (status) {
     case 'ACCR':
     case 'CNCL':
@@ -261,6 +301,51 @@ export function toPacs004(req: FlowRequest, original: string, ctx: MessageContex
         returnedInterbankSettlementAmount: { amount: req.amount, currency: req.currency },
         chargeBearer: 'SLEV',
         returnReasons: [{ reason: { code: 'CUST' } }],
+      },
+    ],
+  };
+}
+
+// ---- refund by a credit transfer back: pain.001 -> pain.002 ---------------------------------
+
+/**
+ * A refund sent as its own credit transfer carries a PmtInfId of this shape, so a status report
+ * pushed later (which names the PmtInfId beside the EndToEndId) is known to be about a refund
+ * without the connector keeping state. `RFND-` + a 30-character bank id is exactly 35.
+ */
+export const REFUND_PAYMENT_INFORMATION_PREFIX = 'RFND-';
+
+export const isRefundPaymentInformation = (paymentInformationId: string): boolean => paymentInformationId.startsWith(REFUND_PAYMENT_INFORMATION_PREFIX);
+
+/**
+ * The refund as a new SEPA credit transfer: from the merchant account (the creditor of the
+ * payment) back to the customer's IBAN. Its EndToEndId is the refund's own reference, and the
+ * remittance names the original transfer, which is how the customer (and the bank) recognise it.
+ */
+export function toRefundPain001(req: FlowRequest, account: BankAccount, original: string, parties: Parties, ctx: MessageContext): Pain001v09 {
+  const text = `Refund ${toBankId(original)} ${remittance(req)}`.slice(0, 140);
+  return {
+    groupHeader: { messageId: ctx.messageId, creationDateTime: dateTime(ctx.now), initiatingParty: { name: parties.creditor.name } },
+    paymentInformation: [
+      {
+        paymentInformationId: `${REFUND_PAYMENT_INFORMATION_PREFIX}${toBankId(req.reference)}`,
+        paymentMethod: 'TRF',
+        paymentTypeInformation: { serviceLevels: [{ code: 'SEPA' }] },
+        requestedExecutionDate: { date: date(ctx.now) },
+        debtor: { name: parties.creditor.name },
+        debtorAccount: { iban: parties.creditor.iban },
+        debtorAgent: parties.creditor.bic ? { bicfi: parties.creditor.bic } : { other: { id: 'NOTPROVIDED' } },
+        chargeBearer: 'SLEV',
+        transactions: [
+          {
+            instructionId: toBankId(req.paymentId),
+            endToEndId: toBankId(req.reference),
+            amount: { amount: req.amount, currency: req.currency },
+            creditor: { name: account.name },
+            creditorAccount: { iban: account.iban.reveal() },
+            remittanceInformation: { unstructured: [text] },
+          },
+        ],
       },
     ],
   };

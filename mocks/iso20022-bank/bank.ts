@@ -1,6 +1,8 @@
 import {
   parse,
   type Acmt023v03,
+  type Amount,
+  type Camt055v08,
   type Camt056v08,
   type Pacs004v09,
   type Pacs008v08,
@@ -10,7 +12,7 @@ import {
 } from '../../src/iso20022/index.js';
 import { checkName, decideTransfer } from './accounts.js';
 import { BankLedger, type BankFlow, type LedgerEntry } from './ledger.js';
-import { customerStatusReport, fiStatusReport, resolution, verificationReport, type TxStatus } from './replies.js';
+import { customerResolution, customerStatusReport, fiStatusReport, resolution, verificationReport, type CancellationResult, type TxStatus } from './replies.js';
 
 /** What each accepted message asks the bank to do. */
 export const FLOW_OF: Readonly<Record<string, BankFlow>> = {
@@ -18,6 +20,7 @@ export const FLOW_OF: Readonly<Record<string, BankFlow>> = {
   'pain.001.001.09': 'transfer',
   'pacs.008.001.08': 'transfer',
   'pacs.028.001.03': 'inquire',
+  'camt.055.001.08': 'reverse',
   'camt.056.001.08': 'reverse',
   'pacs.004.001.09': 'refund',
 };
@@ -62,6 +65,8 @@ function idsOf(msg: ParseOutput): string[] {
       return msg.model.transactions.map((t, i) => t.returnId ?? `${msg.model.groupHeader.messageId}/${i}`);
     case 'camt.056.001.08':
       return msg.model.underlying.flatMap((u) => u.transactions.map((t, i) => t.cancellationId ?? `${msg.model.assignment.id}/${i}`));
+    case 'camt.055.001.08':
+      return camt055Transactions(msg.model).map((t, i) => t.cancellationId ?? `${msg.model.assignment.id}/${i}`);
     default:
       return [];
   }
@@ -104,6 +109,8 @@ export class SimulatedBank {
         return { reply: this.statusRequest(m.model, now), pending: [], touched: [] };
       case 'camt.056.001.08':
         return { reply: this.cancel(inc, m.model, now), pending: [], touched: [] };
+      case 'camt.055.001.08':
+        return { reply: this.customerCancel(inc, m.model, now), pending: [], touched: [] };
       case 'pacs.004.001.09':
         return this.paymentReturn(inc, m.model, now);
       default:
@@ -115,7 +122,9 @@ export class SimulatedBank {
   statusReport(e: LedgerEntry): string {
     const now = this.opts.now();
     this.ledger.settleDue(now);
-    const tx: TxStatus = { entry: e, endToEndId: e.original ?? e.id, ...(e.instructionId ? { instructionId: e.instructionId } : {}), status: e.status, ...(e.reason ? { reason: e.reason } : {}) };
+    // a pacs.004 return is reported under the transfer it returns; a credit transfer (a refund sent as one too) under its own id
+    const endToEndId = e.source.messageType === 'pain.001.001.09' ? e.id : (e.original ?? e.id);
+    const tx: TxStatus = { entry: e, endToEndId, ...(e.instructionId ? { instructionId: e.instructionId } : {}), status: e.status, ...(e.reason ? { reason: e.reason } : {}) };
     if (e.source.messageType === 'pain.001.001.09') {
       return customerStatusReport(e.source, [{ paymentInformationId: e.source.paymentInformationId ?? '', transactions: [tx] }], now);
     }
@@ -179,7 +188,10 @@ export class SimulatedBank {
     const payments = req.paymentInformation.map((p) => ({
       paymentInformationId: p.paymentInformationId,
       transactions: p.transactions.map((t): TxStatus => {
-        const e = this.executeTransfer(inc, t.endToEndId, p.debtorAccount.iban, t.amount, t.instructionId, p.paymentInformationId);
+        const refunded = this.refundedTransfer(t.remittanceInformation?.unstructured?.[0]);
+        const e = refunded
+          ? this.executeRefund(inc, t.endToEndId, refunded, t.amount, t.instructionId, p.paymentInformationId)
+          : this.executeTransfer(inc, t.endToEndId, p.debtorAccount.iban, t.amount, t.instructionId, p.paymentInformationId);
         touched.push(e);
         return { entry: e, endToEndId: t.endToEndId, ...(t.instructionId ? { instructionId: t.instructionId } : {}), status: e.status, ...(e.reason ? { reason: e.reason } : {}) };
       }),
@@ -214,30 +226,88 @@ export class SimulatedBank {
     return fiStatusReport(g ? { messageId: g.originalMessageId, messageNameId: g.originalMessageNameId } : undefined, txs, now);
   }
 
+  /**
+   * One cancellation request (camt.055 or camt.056 alike): granted only for a transfer not yet
+   * returned or reversed; a rejected transfer moved nothing, so cancelling it is moot and granted.
+   */
+  private cancelOne(inc: Incoming, id: string, cancellationId: string | undefined, endToEndId: string | undefined): CancellationResult {
+    const target = endToEndId !== undefined ? this.fresh(endToEndId) : undefined;
+    const known = this.fresh(id);
+    const base = { ...(cancellationId !== undefined ? { cancellationId } : {}), ...(endToEndId !== undefined ? { endToEndId } : {}) };
+    if (known) return { ...base, accepted: known.status === 'CNCL', ...(known.reason ? { reason: known.reason } : {}) };
+    let reason: string | undefined;
+    if (!target || target.flow !== 'transfer') reason = 'NOOR';
+    else if (target.status === 'RJCT') reason = undefined;
+    else if (target.reversed || target.returned > 0) reason = 'ARDT';
+    const accepted = reason === undefined;
+    if (accepted && target && target.status !== 'RJCT') {
+      target.reversed = true;
+      target.status = target.status === 'PDNG' ? 'RJCT' : target.status;
+      if (target.status === 'RJCT' && target.reason === undefined) target.reason = 'FOCR';
+      this.ledger.record(target);
+    }
+    this.ledger.put(this.entry(id, inc, { executed: true, status: accepted ? 'CNCL' : 'RJCR', ...(reason ? { reason } : {}), ...(endToEndId !== undefined ? { original: endToEndId } : {}), received: this.ledger.get(id)?.received ?? 1 }));
+    return { ...base, accepted, ...(reason ? { reason } : {}) };
+  }
+
+  /** camt.056 (FI-to-FI): answered per transaction. */
   private cancel(inc: Incoming, req: Camt056v08, now: number): string {
     const results = req.underlying.flatMap((u) =>
-      u.transactions.map((t, i) => {
-        const id = t.cancellationId ?? `${req.assignment.id}/${i}`;
-        const target = t.originalEndToEndId !== undefined ? this.fresh(t.originalEndToEndId) : undefined;
-        const known = this.fresh(id);
-        const base = { ...(t.cancellationId !== undefined ? { cancellationId: t.cancellationId } : {}), ...(t.originalEndToEndId !== undefined ? { endToEndId: t.originalEndToEndId } : {}) };
-        if (known) return { ...base, accepted: known.status === 'CNCL', ...(known.reason ? { reason: known.reason } : {}) };
-        let reason: string | undefined;
-        if (!target || target.flow !== 'transfer') reason = 'NOOR';
-        else if (target.status === 'RJCT') reason = undefined; // nothing moved: the cancellation is moot, hence granted
-        else if (target.reversed || target.returned > 0) reason = 'ARDT';
-        const accepted = reason === undefined;
-        if (accepted && target && target.status !== 'RJCT') {
-          target.reversed = true;
-          target.status = target.status === 'PDNG' ? 'RJCT' : target.status;
-          if (target.status === 'RJCT' && target.reason === undefined) target.reason = 'FOCR';
-          this.ledger.record(target);
-        }
-        this.ledger.put(this.entry(id, inc, { executed: true, status: accepted ? 'CNCL' : 'RJCR', ...(reason ? { reason } : {}), ...(t.originalEndToEndId !== undefined ? { original: t.originalEndToEndId } : {}), received: this.ledger.get(id)?.received ?? 1 }));
-        return { ...base, accepted, ...(reason ? { reason } : {}) };
-      }),
+      u.transactions.map((t, i) => this.cancelOne(inc, t.cancellationId ?? `${req.assignment.id}/${i}`, t.cancellationId, t.originalEndToEndId)),
     );
     return resolution(req, results, now);
+  }
+
+  /** camt.055 (customer): answered per original payment information block, then per transaction. */
+  private customerCancel(inc: Incoming, req: Camt055v08, now: number): string {
+    let i = 0;
+    const payments = req.underlying.flatMap((u) =>
+      (u.payments ?? []).map((p) => ({
+        paymentInformationId: p.originalPaymentInformationId,
+        results: (p.transactions ?? []).map((t) => {
+          // numbered across the whole message, as idsOf counts them
+          const n = i++;
+          return this.cancelOne(inc, t.cancellationId ?? `${req.assignment.id}/${n}`, t.cancellationId, t.originalEndToEndId);
+        }),
+      })),
+    );
+    return customerResolution(req, payments, now);
+  }
+
+  /** The transfer a credit transfer gives money back for, when its remittance names one ("Refund <EndToEndId> ..."). */
+  private refundedTransfer(remittance: string | undefined): LedgerEntry | undefined {
+    const named = /^Refund (\S+)/.exec(remittance ?? '')?.[1];
+    const target = named === undefined ? undefined : this.fresh(named);
+    return target?.flow === 'transfer' ? target : undefined;
+  }
+
+  /**
+   * A refund sent as a credit transfer back to the customer: executed once per EndToEndId, and
+   * held to what the transfer it names still has (as a return is), so the ledger shows the refund.
+   */
+  private executeRefund(inc: Incoming, id: string, target: LedgerEntry, amount: Amount, instructionId: string | undefined, paymentInformationId: string): LedgerEntry {
+    const known = this.fresh(id);
+    if (known) return known;
+    let reason: string | undefined;
+    if (target.status !== 'ACSC') reason = 'NOOR';
+    else if (target.reversed) reason = 'ARDT';
+    else if (target.amount && (amount.currency !== target.amount.currency || target.returned + amount.amount > target.amount.amount)) reason = 'AM09';
+    if (reason === undefined) {
+      target.returned += amount.amount;
+      this.ledger.record(target);
+    }
+    const e = this.entry(id, inc, {
+      flow: 'refund',
+      executed: true,
+      status: reason === undefined ? 'ACSC' : 'RJCT',
+      ...(reason ? { reason } : {}),
+      amount,
+      original: target.id,
+      ...(instructionId !== undefined ? { instructionId } : {}),
+      received: this.ledger.get(id)?.received ?? 1,
+    });
+    e.source = { ...e.source, paymentInformationId };
+    return this.ledger.put(e);
   }
 
   /** pacs.004: a return of (part of) a settled transfer, never more than was paid. */
@@ -286,9 +356,12 @@ function sourceOf(inc: Incoming): LedgerEntry['source'] {
       return { messageId: m.model.groupHeader.messageId, messageType: m.type, creationDateTime: m.model.groupHeader.creationDateTime };
     case 'acmt.023.001.03':
       return { messageId: m.model.assignment.messageId, messageType: m.type, creationDateTime: m.model.assignment.creationDateTime };
+    case 'camt.055.001.08':
     case 'camt.056.001.08':
       return { messageId: m.model.assignment.id, messageType: m.type, creationDateTime: m.model.assignment.creationDateTime };
     default:
       return { messageId: '', messageType: m.type, creationDateTime: '' };
   }
 }
+
+const camt055Transactions = (m: Camt055v08) => m.underlying.flatMap((u) => (u.payments ?? []).flatMap((p) => p.transactions ?? []));

@@ -3,7 +3,8 @@ import {
   newMessageId,
   type Acmt023v03,
   type Camt029v09,
-  type Camt056v08,
+  type Case,
+  type CaseAssignment,
   type Pacs002v10,
   type StatusReason,
 } from '../../src/iso20022/index.js';
@@ -98,23 +99,62 @@ function txStatus(t: TxStatus, now: number) {
   };
 }
 
+/** What the bank made of one cancellation request. */
+export interface CancellationResult {
+  cancellationId?: string;
+  endToEndId?: string;
+  accepted: boolean;
+  reason?: string;
+}
+
+/** What a camt.029 takes from the request it answers (camt.055 and camt.056 alike). */
+export interface CancellationRequest {
+  assignment: CaseAssignment;
+  case?: Case;
+}
+
+const resolutionHeader = (req: CancellationRequest, now: number): Pick<Camt029v09, 'assignment' | 'resolvedCase'> => ({
+  assignment: { id: newMessageId(), assigner: { agent: { bicfi: BANK_BIC } }, assignee: req.assignment.assigner, creationDateTime: isoNow(now) },
+  ...(req.case ? { resolvedCase: req.case } : {}),
+});
+
+const individualStatus = (r: CancellationResult) => {
+  const reason = reasons(r.reason);
+  return {
+    ...(r.cancellationId !== undefined ? { cancellationStatusId: r.cancellationId } : {}),
+    ...(r.endToEndId !== undefined ? { originalEndToEndId: r.endToEndId } : {}),
+    transactionCancellationStatus: r.accepted ? 'ACCR' : 'RJCR',
+    ...(reason ? { cancellationStatusReasons: reason } : {}),
+  };
+};
+
 /** camt.029 answering a camt.056: one status per cancellation, CNCL only if all were cancelled. */
-export function resolution(req: Camt056v08, results: Array<{ cancellationId?: string; endToEndId?: string; accepted: boolean; reason?: string }>, now: number): string {
+export function resolution(req: CancellationRequest, results: CancellationResult[], now: number): string {
   const model: Camt029v09 = {
-    assignment: { id: newMessageId(), assigner: { agent: { bicfi: BANK_BIC } }, assignee: req.assignment.assigner, creationDateTime: isoNow(now) },
-    ...(req.case ? { resolvedCase: req.case } : {}),
+    ...resolutionHeader(req, now),
     status: { confirmation: results.every((r) => r.accepted) ? 'CNCL' : 'RJCR' },
+    cancellationDetails: [{ transactions: results.map(individualStatus) }],
+  };
+  return build('camt.029.001.09', model);
+}
+
+/**
+ * camt.029 answering a camt.055: the customer's request named payment information blocks of its
+ * pain.001, so the answer is given per block (OrgnlPmtInfAndSts), then per transaction.
+ */
+export function customerResolution(req: CancellationRequest, payments: Array<{ paymentInformationId: string; results: CancellationResult[] }>, now: number): string {
+  const all = payments.flatMap((p) => p.results);
+  const model: Camt029v09 = {
+    ...resolutionHeader(req, now),
+    status: { confirmation: all.every((r) => r.accepted) ? 'CNCL' : 'RJCR' },
     cancellationDetails: [
       {
-        transactions: results.map((r) => {
-          const reason = reasons(r.reason);
-          return {
-            ...(r.cancellationId !== undefined ? { cancellationStatusId: r.cancellationId } : {}),
-            ...(r.endToEndId !== undefined ? { originalEndToEndId: r.endToEndId } : {}),
-            transactionCancellationStatus: r.accepted ? 'ACCR' : 'RJCR',
-            ...(reason ? { cancellationStatusReasons: reason } : {}),
-          };
-        }),
+        payments: payments.map((p) => ({
+          originalPaymentInformationId: p.paymentInformationId,
+          paymentInformationCancellationStatus: p.results.every((r) => r.accepted) ? 'ACCR' : p.results.some((r) => r.accepted) ? 'PACR' : 'RJCR',
+          transactions: p.results.map(individualStatus),
+        })),
+        transactions: [],
       },
     ],
   };

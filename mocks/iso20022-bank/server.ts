@@ -76,7 +76,7 @@ export const BANK_PATHS: Readonly<Record<string, readonly string[]>> = {
   '/verifications': ['acmt.023.001.03'],
   '/payments': ['pain.001.001.09', 'pacs.008.001.08'],
   '/status-requests': ['pacs.028.001.03'],
-  '/cancellations': ['camt.056.001.08'],
+  '/cancellations': ['camt.055.001.08', 'camt.056.001.08'],
   '/returns': ['pacs.004.001.09'],
 };
 

@@ -7,7 +7,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { Secret } from '../../src/domain/secret.js';
 import type { FlowRequest } from '../../src/connector/types.js';
 import { build, newMessageId, parse, validate, type BuildableModels, type BuildableType } from '../../src/iso20022/index.js';
-import { toAcmt023, toCamt056, toPacs004, toPacs008, toPacs028, toPain001, type BankAccount, type Parties } from '../../connectors/demo-sepa/mapping.js';
+import { toAcmt023, toCamt055, toCamt056, toPacs004, toPacs008, toPacs028, toPain001, toRefundPain001, type BankAccount, type Parties } from '../../connectors/demo-sepa/mapping.js';
 import { BANK_TEST_IBANS, checkName, startIso20022Bank, type Iso20022Bank } from '../../mocks/iso20022-bank/index.js';
 
 const parties: Parties = { creditor: { name: 'Demo Shop', iban: 'DE75512108001245126199' }, bankBic: 'SIMBDEFFXXX' };
@@ -196,6 +196,63 @@ describe('iso20022-bank simulator', () => {
     if (c2.type !== 'camt.029.001.09') throw new Error(c2.type);
     expect(c2.model.status.confirmation).toBe('RJCR');
     expect(c2.model.cancellationDetails?.[0]?.transactions[0]?.cancellationStatusReasons?.[0]?.reason?.code).toBe('ARDT');
+  });
+
+  it('camt.055 (customer cancellation of a pain.001) is answered by camt.029 per payment information block, once', async () => {
+    const { req: paid, account } = request(BANK_TEST_IBANS.verified.iban);
+    await reply('/payments', 'pain.001.001.09', toPain001(paid, account, parties, ctx()));
+    const cancel = request('x').req;
+    const c1 = await reply('/cancellations', 'camt.055.001.08', toCamt055(cancel, paid.reference, parties, ctx()));
+    if (c1.type !== 'camt.029.001.09') throw new Error(c1.type);
+    expect(c1.model.status.confirmation).toBe('CNCL');
+    expect(c1.model.cancellationDetails?.[0]?.payments).toEqual([
+      expect.objectContaining({
+        originalPaymentInformationId: paid.reference,
+        paymentInformationCancellationStatus: 'ACCR',
+        transactions: [expect.objectContaining({ cancellationStatusId: cancel.reference, originalEndToEndId: paid.reference, transactionCancellationStatus: 'ACCR' })],
+      }),
+    ]);
+    expect(bank.ledger.get(paid.reference)?.reversed).toBe(true);
+    expect(bank.ledger.get(cancel.reference)).toMatchObject({ flow: 'reverse', messageType: 'camt.055.001.08', status: 'CNCL' });
+    // the same request again is answered from the ledger; a second request is refused ARDT
+    const again = await reply('/cancellations', 'camt.055.001.08', toCamt055(cancel, paid.reference, parties, ctx()));
+    if (again.type !== 'camt.029.001.09') throw new Error(again.type);
+    expect(again.model.status.confirmation).toBe('CNCL');
+    expect(bank.ledger.get(cancel.reference)?.received).toBe(2);
+    const second = await reply('/cancellations', 'camt.055.001.08', toCamt055(request('x').req, paid.reference, parties, ctx()));
+    if (second.type !== 'camt.029.001.09') throw new Error(second.type);
+    expect(second.model.cancellationDetails?.[0]?.payments?.[0]).toMatchObject({ paymentInformationCancellationStatus: 'RJCR', transactions: [{ transactionCancellationStatus: 'RJCR', cancellationStatusReasons: [{ reason: { code: 'ARDT' } }] }] });
+  });
+
+  it('a refund sent as a pain.001 credit transfer back is executed once per EndToEndId, bounded by the payment, and pushed like a transfer', async () => {
+    const { req, account } = request(BANK_TEST_IBANS.verified.iban, 'Max Mustermann', 1_000);
+    await reply('/payments', 'pain.001.001.09', toPain001(req, account, parties, ctx()));
+    const refund = (amount: number) => {
+      const r = request(BANK_TEST_IBANS.verified.iban, 'Max Mustermann', amount).req;
+      return { r, model: toRefundPain001(r, account, req.reference, parties, ctx()) };
+    };
+    const first = refund(600);
+    const ok1 = await reply('/payments', 'pain.001.001.09', first.model);
+    if (ok1.type !== 'pain.002.001.10') throw new Error(ok1.type);
+    expect(ok1.model.payments[0]).toMatchObject({ originalPaymentInformationId: `RFND-${first.r.reference}`, transactions: [{ originalEndToEndId: first.r.reference, status: 'ACSC' }] });
+    expect(bank.ledger.get(first.r.reference)).toMatchObject({ flow: 'refund', messageType: 'pain.001.001.09', original: req.reference, amount: { amount: 600, currency: 'EUR' } });
+    // sent again: answered from the ledger, not paid twice
+    await reply('/payments', 'pain.001.001.09', first.model);
+    expect(bank.ledger.get(first.r.reference)?.received).toBe(2);
+    expect(bank.ledger.get(req.reference)?.returned).toBe(600);
+    const tooMuch = await reply('/payments', 'pain.001.001.09', refund(500).model);
+    if (tooMuch.type !== 'pain.002.001.10') throw new Error(tooMuch.type);
+    expect(tooMuch.model.payments[0]?.transactions[0]).toMatchObject({ status: 'RJCT', statusReasons: [{ reason: { code: 'AM09' } }] });
+    // its status report, pushed later, names the refund's own EndToEndId under its RFND- block
+    bank.inject('duplicate_push', 'transfer');
+    const before = cb.bodies.length;
+    await reply('/payments', 'pain.001.001.09', first.model);
+    const bodies = await until(() => cb.bodies.slice(before), (b) => b.length > 0);
+    const pushed = parse(bodies[0] ?? '');
+    if (pushed.type !== 'pain.002.001.10') throw new Error(pushed.type);
+    expect(pushed.model.payments[0]).toMatchObject({ originalPaymentInformationId: `RFND-${first.r.reference}`, transactions: [{ originalEndToEndId: first.r.reference, status: 'ACSC' }] });
+    expect(await until(() => bank.ledger.get(first.r.reference)?.pushes ?? 0, (n) => n >= 1)).toBe(1);
+    expect(bank.ledger.get(req.reference)?.returned).toBe(600);
   });
 
   it('refuses what it cannot read, and messages on the wrong resource', async () => {
