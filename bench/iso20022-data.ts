@@ -94,3 +94,38 @@ export async function writeCamt053(path: string, n: number): Promise<number> {
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   return bytes;
 }
+
+/**
+ * A pain.002.001.10 reporting on the benchmark's pain.001: `n` transactions, every tenth rejected
+ * AM04 with a reason, the rest ACSC with the original amount, written in chunks.
+ */
+export async function writePain002(path: string, n: number): Promise<number> {
+  const out = createWriteStream(path);
+  let bytes = 0;
+  const write = (s: string): Promise<void> | void => {
+    bytes += Buffer.byteLength(s);
+    if (!out.write(s)) return new Promise((r) => out.once('drain', () => r()));
+  };
+  await write(`<?xml version="1.0" encoding="UTF-8"?>
+<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.002.001.10">
+<CstmrPmtStsRpt>
+<GrpHdr><MsgId>BENCH-PAIN002-1</MsgId><CreDtTm>2026-11-27T18:00:00+01:00</CreDtTm><DbtrAgt><FinInstnId><BICFI>COBADEFFXXX</BICFI></FinInstnId></DbtrAgt></GrpHdr>
+<OrgnlGrpInfAndSts><OrgnlMsgId>b3f1c8a0d2e54f6a9c7b1e2d3f4a5b6c</OrgnlMsgId><OrgnlMsgNmId>pain.001.001.09</OrgnlMsgNmId><OrgnlNbOfTxs>${n}</OrgnlNbOfTxs><GrpSts>PART</GrpSts></OrgnlGrpInfAndSts>
+<OrgnlPmtInfAndSts><OrgnlPmtInfId>PMTINF-BENCH</OrgnlPmtInfId><PmtInfSts>PART</PmtInfSts>
+`);
+  let chunk = '';
+  for (let i = 0; i < n; i++) {
+    const p = payment(i);
+    const rejected = i % 10 === 0;
+    chunk += `<TxInfAndSts><StsId>STS-${i}</StsId><OrgnlInstrId>I-${i}</OrgnlInstrId><OrgnlEndToEndId>${p.endToEndId}</OrgnlEndToEndId><TxSts>${rejected ? 'RJCT' : 'ACSC'}</TxSts>${
+      rejected ? '<StsRsnInf><Rsn><Cd>AM04</Cd></Rsn><AddtlInf>Insufficient funds</AddtlInf></StsRsnInf>' : `<AccptncDtTm>2026-11-27T10:20:00+01:00</AccptncDtTm><AcctSvcrRef>ASR${String(i).padStart(12, '0')}</AcctSvcrRef>`
+    }<OrgnlTxRef><Amt><InstdAmt Ccy="EUR">${minorToDecimal(p.amountMinor)}</InstdAmt></Amt><Cdtr><Pty><Nm>${p.name}</Nm></Pty></Cdtr><CdtrAcct><Id><IBAN>${p.iban}</IBAN></Id></CdtrAcct></OrgnlTxRef></TxInfAndSts>\n`;
+    if (chunk.length > 256 * 1024) {
+      await write(chunk);
+      chunk = '';
+    }
+  }
+  await write(chunk + '</OrgnlPmtInfAndSts>\n</CstmrPmtStsRpt>\n</Document>\n');
+  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
+  return bytes;
+}

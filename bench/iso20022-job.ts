@@ -108,6 +108,30 @@ switch (job) {
     }, base);
     break;
   }
+  case 'railyard-stream-pain002': {
+    const { streamPain002File } = await import('../src/iso20022/index.js');
+    const base = peakKb();
+    await measure(async () => {
+      const kinds: Record<string, number> = {};
+      for await (const e of streamPain002File(file)) {
+        if (e.kind === 'transaction') kinds[e.outcome.kind] = (kinds[e.outcome.kind] ?? 0) + 1;
+      }
+      return { outcomes: kinds };
+    }, base);
+    break;
+  }
+  case 'railyard-parse-pain002': {
+    // the tree parser on the same file, for comparison (it needs maxBytes raised: 20 MB is the default limit)
+    const { parse, pain002Outcomes } = await import('../src/iso20022/index.js');
+    const base = peakKb();
+    await measure(() => {
+      const m = parse(readFileSync(file, 'utf8'), { maxBytes: 512 * 1024 * 1024 });
+      const kinds: Record<string, number> = {};
+      if (m.type === 'pain.002.001.10') for (const o of pain002Outcomes(m.model)) kinds[o.kind] = (kinds[o.kind] ?? 0) + 1;
+      return { outcomes: kinds };
+    }, base);
+    break;
+  }
   case 'railyard-validate-camt053': {
     const { validateXsd } = await import('../src/iso20022/index.js');
     const xml = readFileSync(file, 'utf8');
