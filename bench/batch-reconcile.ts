@@ -11,15 +11,14 @@
  * (AMOUNT_MISMATCH), 0.5% carry a foreign EndToEndId (MISSING_IN_OURS; their payments, accepted
  * in pain.002 and now absent, are STATUS_CONFLICT), every tenth is matched by UETR; balances add up.
  */
-import { execFile } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import type { ExpectedPayment } from '../src/batch/reconcile/index.js';
+import { writeStatement } from './iso20022-data.js';
+import { runJob, type JobResult } from './lib.js';
 
-const run$ = promisify(execFile);
 const SELF = fileURLToPath(import.meta.url);
 const TARGETS = { reconcileMs: 10_000, reconcileRssMb: 300 };
 
@@ -28,7 +27,6 @@ const amountOf = (i: number): number => 100 + ((i * 7919) % 999_900);
 const uetrOf = (i: number): string => `00000000-0000-4000-8000-${pad(i, 12)}`;
 const mismatched = (i: number): boolean => i % 200 === 7;
 const foreign = (i: number): boolean => i % 200 === 13;
-const decimal = (m: number): string => `${Math.floor(m / 100)}.${pad(m % 100, 2)}`;
 
 export function expectedPayments(n: number): ExpectedPayment[] {
   const out = new Array<ExpectedPayment>(n);
@@ -50,51 +48,24 @@ export function expectedPayments(n: number): ExpectedPayment[] {
   return out;
 }
 
-/** The statement, streamed to disk in 256 kB chunks with back-pressure; returns its size. */
-export async function writeStatement(path: string, n: number): Promise<number> {
-  const out = createWriteStream(path);
-  let bytes = 0;
-  const write = (s: string): Promise<void> | void => {
-    bytes += Buffer.byteLength(s);
-    if (!out.write(s)) return new Promise((r) => out.once('drain', () => r()));
-  };
+/** The statement: every payment booked, some one cent off, some unknown to us, every tenth with its UETR. */
+export function writeReconStatement(path: string, n: number): Promise<number> {
   let total = 0;
   for (let i = 0; i < n; i++) total += amountOf(i) + (mismatched(i) ? 1 : 0);
   const opening = 100_000;
-  await write(`<?xml version="1.0" encoding="UTF-8"?>
-<Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
-<BkToCstmrStmt>
-<GrpHdr><MsgId>BENCH-RECON-1</MsgId><CreDtTm>2026-11-27T18:00:00+01:00</CreDtTm></GrpHdr>
-<Stmt>
-<Id>STMT-RECON-1</Id>
-<CreDtTm>2026-11-27T18:00:00+01:00</CreDtTm>
-<Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy><Svcr><FinInstnId><BICFI>COBADEFFXXX</BICFI><Othr><Id>37040044</Id></Othr></FinInstnId></Svcr></Acct>
-<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">${decimal(opening)}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-27</Dt></Dt></Bal>
-<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">${decimal(opening + total)}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-27</Dt></Dt></Bal>
-`);
-  let chunk = '';
-  for (let i = 0; i < n; i++) {
-    const amt = decimal(amountOf(i) + (mismatched(i) ? 1 : 0));
-    const e2e = foreign(i) ? `FOREIGN-${pad(i, 9)}` : `E2E-${pad(i, 9)}`;
-    const uetr = i % 10 === 0 ? `<UETR>${uetrOf(i)}</UETR>` : '';
-    chunk += `<Ntry><NtryRef>${i + 1}</NtryRef><Amt Ccy="EUR">${amt}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-27</Dt></BookgDt><ValDt><Dt>2026-11-27</Dt></ValDt><AcctSvcrRef>ASR${pad(i, 12)}</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls><TxDtls><Refs><EndToEndId>${e2e}</EndToEndId>${uetr}</Refs><Amt Ccy="EUR">${amt}</Amt><CdtDbtInd>CRDT</CdtDbtInd><RltdPties><Dbtr><Pty><Nm>Max Mustermann</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>DE75512108001245126199</IBAN></Id></DbtrAcct></RltdPties><RmtInf><Ustrd>Invoice ${2026_000_000 + i}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n`;
-    if (chunk.length > 256 * 1024) {
-      await write(chunk);
-      chunk = '';
-    }
-  }
-  await write(chunk + '</Stmt>\n</BkToCstmrStmt>\n</Document>\n');
-  await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
-  return bytes;
-}
-
-interface JobResult {
-  job: string;
-  ms?: number;
-  peakRssMb?: number;
-  baselineRssMb?: number;
-  error?: string;
-  [k: string]: unknown;
+  return writeStatement(path, n, {
+    id: 'BENCH-RECON-1',
+    openingMinor: opening,
+    closingMinor: opening + total,
+    line: (i) => ({
+      amountMinor: amountOf(i) + (mismatched(i) ? 1 : 0),
+      endToEndId: foreign(i) ? `FOREIGN-${pad(i, 9)}` : `E2E-${pad(i, 9)}`,
+      ...(i % 10 === 0 ? { uetr: uetrOf(i) } : {}),
+      name: 'Max Mustermann',
+      iban: 'DE75512108001245126199',
+      remittance: `Invoice ${2026_000_000 + i}`,
+    }),
+  });
 }
 
 const mb = (kb: number): number => Math.round(kb / 102.4) / 10;
@@ -135,25 +106,13 @@ async function job(name: string, file: string, n: number): Promise<void> {
   process.stdout.write(JSON.stringify({ job: name, ms: Math.round(ms), baselineRssMb: mb(baselineKb), peakRssMb: mb(peakKb), ...result }) + '\n');
 }
 
-async function child(name: string, file: string, n: number): Promise<JobResult> {
-  try {
-    const { stdout } = await run$(process.execPath, ['--import', 'tsx', SELF, '--job', name, file, String(n)], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      maxBuffer: 1024 * 1024,
-      timeout: 600_000,
-    });
-    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as JobResult;
-  } catch (err) {
-    const e = err as { stderr?: string; message?: string };
-    return { job: name, error: (e.stderr ?? e.message ?? 'failed').slice(0, 500) };
-  }
-}
+const child = (name: string, file: string, n: number): Promise<JobResult> => runJob(SELF, name, ['--job', name, file, String(n)]);
 
 export async function run(n = 100_000): Promise<unknown> {
   const dir = mkdtempSync(join(tmpdir(), 'railyard-bench-reconcile-'));
   try {
     const file = join(dir, 'camt053.xml');
-    const bytes = await writeStatement(file, n);
+    const bytes = await writeReconStatement(file, n);
     const parse = await child('parse', file, n);
     const reconcile = await child('reconcile', file, n);
     const ok = (v: number | undefined, max: number): boolean => v !== undefined && v <= max;

@@ -57,12 +57,27 @@ export function pain001Model(n: number): Pain001v09 {
 
 const minorToDecimal = (m: number): string => `${Math.floor(m / 100)}.${String(m % 100).padStart(2, '0')}`;
 
+/** One booked credit of a generated statement. */
+export interface StatementLine {
+  amountMinor: number;
+  endToEndId: string;
+  uetr?: string;
+  name: string;
+  iban: string;
+  remittance: string;
+}
+
 /**
- * A camt.053.001.08 statement with `n` booked entries, each with transaction details, written in
- * chunks. The account servicer carries an `Othr/Id` beside its BICFI: iso20022.js reads only the
- * v02 `BIC` element and crashes on a v08 servicer identified by BICFI alone.
+ * A camt.053.001.08 statement of `n` booked credits with transaction details, streamed to disk in
+ * 256 kB chunks with back-pressure; returns its size. The account servicer carries an `Othr/Id`
+ * beside its BICFI: iso20022.js reads only the v02 `BIC` element and crashes on a v08 servicer
+ * identified by BICFI alone.
  */
-export async function writeCamt053(path: string, n: number): Promise<number> {
+export async function writeStatement(
+  path: string,
+  n: number,
+  spec: { id: string; line: (i: number) => StatementLine; openingMinor: number; closingMinor: number },
+): Promise<number> {
   const out = createWriteStream(path);
   let bytes = 0;
   const write = (s: string): Promise<void> | void => {
@@ -72,19 +87,20 @@ export async function writeCamt053(path: string, n: number): Promise<number> {
   await write(`<?xml version="1.0" encoding="UTF-8"?>
 <Document xmlns="urn:iso:std:iso:20022:tech:xsd:camt.053.001.08">
 <BkToCstmrStmt>
-<GrpHdr><MsgId>BENCH-CAMT053-1</MsgId><CreDtTm>2026-11-27T18:00:00+01:00</CreDtTm></GrpHdr>
+<GrpHdr><MsgId>${spec.id}</MsgId><CreDtTm>2026-11-27T18:00:00+01:00</CreDtTm></GrpHdr>
 <Stmt>
-<Id>STMT-BENCH-1</Id>
+<Id>STMT-${spec.id}</Id>
 <CreDtTm>2026-11-27T18:00:00+01:00</CreDtTm>
 <Acct><Id><IBAN>DE89370400440532013000</IBAN></Id><Ccy>EUR</Ccy><Svcr><FinInstnId><BICFI>COBADEFFXXX</BICFI><Othr><Id>37040044</Id></Othr></FinInstnId></Svcr></Acct>
-<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">1000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-27</Dt></Dt></Bal>
-<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">2000.00</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-27</Dt></Dt></Bal>
+<Bal><Tp><CdOrPrtry><Cd>OPBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">${minorToDecimal(spec.openingMinor)}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-27</Dt></Dt></Bal>
+<Bal><Tp><CdOrPrtry><Cd>CLBD</Cd></CdOrPrtry></Tp><Amt Ccy="EUR">${minorToDecimal(spec.closingMinor)}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Dt><Dt>2026-11-27</Dt></Dt></Bal>
 `);
   let chunk = '';
   for (let i = 0; i < n; i++) {
-    const p = payment(i);
+    const p = spec.line(i);
     const amt = minorToDecimal(p.amountMinor);
-    chunk += `<Ntry><NtryRef>${i + 1}</NtryRef><Amt Ccy="EUR">${amt}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-27</Dt></BookgDt><ValDt><Dt>2026-11-27</Dt></ValDt><AcctSvcrRef>ASR${String(i).padStart(12, '0')}</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls><TxDtls><Refs><EndToEndId>${p.endToEndId}</EndToEndId></Refs><Amt Ccy="EUR">${amt}</Amt><CdtDbtInd>CRDT</CdtDbtInd><RltdPties><Dbtr><Pty><Nm>${p.name}</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>${p.iban}</IBAN></Id></DbtrAcct></RltdPties><RmtInf><Ustrd>${p.remittance}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n`;
+    const uetr = p.uetr ? `<UETR>${p.uetr}</UETR>` : '';
+    chunk += `<Ntry><NtryRef>${i + 1}</NtryRef><Amt Ccy="EUR">${amt}</Amt><CdtDbtInd>CRDT</CdtDbtInd><Sts><Cd>BOOK</Cd></Sts><BookgDt><Dt>2026-11-27</Dt></BookgDt><ValDt><Dt>2026-11-27</Dt></ValDt><AcctSvcrRef>ASR${String(i).padStart(12, '0')}</AcctSvcrRef><BkTxCd><Domn><Cd>PMNT</Cd><Fmly><Cd>RCDT</Cd><SubFmlyCd>ESCT</SubFmlyCd></Fmly></Domn></BkTxCd><NtryDtls><TxDtls><Refs><EndToEndId>${p.endToEndId}</EndToEndId>${uetr}</Refs><Amt Ccy="EUR">${amt}</Amt><CdtDbtInd>CRDT</CdtDbtInd><RltdPties><Dbtr><Pty><Nm>${p.name}</Nm></Pty></Dbtr><DbtrAcct><Id><IBAN>${p.iban}</IBAN></Id></DbtrAcct></RltdPties><RmtInf><Ustrd>${p.remittance}</Ustrd></RmtInf></TxDtls></NtryDtls></Ntry>\n`;
     if (chunk.length > 256 * 1024) {
       await write(chunk);
       chunk = '';
@@ -94,6 +110,10 @@ export async function writeCamt053(path: string, n: number): Promise<number> {
   await new Promise<void>((resolve, reject) => out.end((err?: Error | null) => (err ? reject(err) : resolve())));
   return bytes;
 }
+
+/** The ISO 20022 benchmark's statement: one credit per benchmark payment. */
+export const writeCamt053 = (path: string, n: number): Promise<number> =>
+  writeStatement(path, n, { id: 'BENCH-CAMT053-1', line: payment, openingMinor: 100_000, closingMinor: 200_000 });
 
 /**
  * A pain.002.001.10 reporting on the benchmark's pain.001: `n` transactions, every tenth rejected

@@ -7,42 +7,16 @@
  * RSS figures are separate; each includes the process's own baseline (Node + tsx + imports),
  * reported beside it.
  */
-import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { writeCamt053, writePain002 } from './iso20022-data.js';
+import { runJob, type JobResult } from './lib.js';
 
-const run$ = promisify(execFile);
 const JOB = fileURLToPath(new URL('./iso20022-job.ts', import.meta.url));
 
-interface JobResult {
-  job: string;
-  ms?: number;
-  peakRssMb?: number;
-  baselineRssMb?: number;
-  error?: string;
-  [k: string]: unknown;
-}
-
-async function job(name: string, n: number, file = ''): Promise<JobResult> {
-  try {
-    const { stdout } = await run$(process.execPath, ['--import', 'tsx', JOB, name, String(n), file], {
-      cwd: fileURLToPath(new URL('..', import.meta.url)),
-      maxBuffer: 1024 * 1024,
-      timeout: 600_000,
-    });
-    const line = stdout.trim().split('\n').at(-1) ?? '';
-    return JSON.parse(line) as JobResult;
-  } catch (err) {
-    // a library that crashes is a result too
-    const e = err as { stderr?: string; message?: string };
-    const lines = (e.stderr ?? e.message ?? '').split('\n').filter((l) => /error/i.test(l));
-    return { job: name, error: (lines[0] ?? e.message ?? 'failed').slice(0, 300) };
-  }
-}
+const job = (name: string, n: number, file = ''): Promise<JobResult> => runJob(JOB, name, [name, String(n), file]);
 
 const TARGETS = { buildMs: 2_000, buildRssMb: 250, parseMs: 3_000, parseRssMb: 150, validateMs: 5_000 };
 

@@ -1,4 +1,6 @@
-import { spawn } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import { Pool } from 'undici';
 
 /** The sandbox merchant key the engine benchmark's server and client share. */
@@ -72,4 +74,35 @@ export async function spawnServer(script: URL, args: string[]): Promise<{ port: 
       await new Promise((r) => child.once('exit', r));
     },
   };
+}
+
+/** What a measuring job prints as its last line: its time, its process's peak RSS, and its own figures. */
+export interface JobResult {
+  job: string;
+  ms?: number;
+  peakRssMb?: number;
+  baselineRssMb?: number;
+  error?: string;
+  [k: string]: unknown;
+}
+
+const execFile$ = promisify(execFile);
+
+/**
+ * Runs one measuring job in a fresh process (`node --import tsx script ...args`), so its peak RSS
+ * is its own; a job that crashes is a result too (its first error line).
+ */
+export async function runJob(script: string, name: string, args: string[]): Promise<JobResult> {
+  try {
+    const { stdout } = await execFile$(process.execPath, ['--import', 'tsx', script, ...args], {
+      cwd: fileURLToPath(new URL('..', import.meta.url)),
+      maxBuffer: 1024 * 1024,
+      timeout: 600_000,
+    });
+    return JSON.parse(stdout.trim().split('\n').at(-1) ?? '') as JobResult;
+  } catch (err) {
+    const e = err as { stderr?: string; message?: string };
+    const lines = (e.stderr ?? e.message ?? '').split('\n').filter((l) => /error/i.test(l));
+    return { job: name, error: (lines[0] ?? e.message ?? 'failed').slice(0, 300) };
+  }
 }
