@@ -17,10 +17,17 @@ export function startServer(env: Record<string, string>, children: ChildProcess[
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   child.stdout?.resume();
-  child.stderr?.resume();
+  // the last words of a server that dies at start are what a failing test must show
+  let tail = '';
+  child.stderr?.on('data', (chunk: Buffer) => {
+    tail = (tail + chunk.toString('utf8')).slice(-2_000);
+  });
+  stderrTails.set(child, () => tail);
   children.push(child);
   return child;
 }
+
+const stderrTails = new WeakMap<ChildProcess, () => string>();
 
 export async function waitHealthy(base: string, child: ChildProcess, ms = 30_000): Promise<void> {
   const end = Date.now() + ms;
@@ -32,7 +39,7 @@ export async function waitHealthy(base: string, child: ChildProcess, ms = 30_000
     }
     await new Promise((r) => setTimeout(r, 100));
   }
-  throw new Error(`server did not become healthy (exit code ${String(child.exitCode)})`);
+  throw new Error(`server did not become healthy (exit code ${String(child.exitCode)}): ${stderrTails.get(child)?.() ?? ''}`);
 }
 
 export const card = (number: string) => ({ type: 'card', card: { number, exp_month: 12, exp_year: 2031 } });

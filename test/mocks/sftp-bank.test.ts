@@ -561,3 +561,15 @@ describe('sftp-bank: sandbox timers', () => {
     expect(bank.errors).toEqual([]);
   });
 });
+
+describe('sftp-bank: keys', () => {
+  it('every generated key pair reads back (ssh2 sometimes writes a 31-byte ed25519 public key)', async () => {
+    const { default: ssh2 } = await import('ssh2');
+    for (let i = 0; i < 2_000; i++) {
+      const user = generateUserKey('k');
+      expect(ssh2.utils.parseKey(user.public)).not.toBeInstanceOf(Error);
+      const host = ssh2.utils.parseKey(generateHostKey());
+      expect(host).not.toBeInstanceOf(Error);
+    }
+  });
+});
