@@ -87,6 +87,34 @@ describe('http transport', () => {
     expect(srv.received[0]?.headers['x-signature']).toBe(`sig:${Buffer.byteLength('Müller')}`);
   });
 
+  it('an enveloping hook replaces the body and its content-type; the POST still goes once', async () => {
+    srv.set((_req, _body, res) => res.end('ok'));
+    transport = createHttpTransport({
+      baseUrl: `http://127.0.0.1:${port}`,
+      sign: async (body, headers) => ({
+        headers: { ...headers, 'content-type': 'application/pkcs7-mime; smime-type=signed-data' },
+        body: Buffer.from(`wrapped(${Buffer.from(body).toString('utf8')})`),
+      }),
+    });
+    expect(await transport.send({ path: '/payments', body: '<Document/>' })).toMatchObject({ kind: 'reply', status: 200 });
+    expect(srv.received).toHaveLength(1);
+    expect(srv.received[0]?.body).toBe('wrapped(<Document/>)');
+    expect(srv.received[0]?.headers['content-type']).toBe('application/pkcs7-mime; smime-type=signed-data');
+    expect(srv.received[0]?.headers['content-length']).toBe(String(Buffer.byteLength('wrapped(<Document/>)')));
+  });
+
+  it('keeps the exact bytes of a binary reply beside its UTF-8 reading', async () => {
+    const der = Buffer.from([0x30, 0x82, 0x01, 0xff, 0x00, 0xc3, 0x28]);
+    srv.set((_req, _body, res) => {
+      res.writeHead(200, { 'content-type': 'application/pkcs7-mime' });
+      res.end(der);
+    });
+    transport = createHttpTransport({ baseUrl: `http://127.0.0.1:${port}` });
+    const r = await transport.send({ path: '/p', body: 'x' });
+    expect(r.kind === 'reply' && r.raw !== undefined && Buffer.from(r.raw).equals(der)).toBe(true);
+    expect(r.kind === 'reply' && Buffer.from(r.body, 'utf8').equals(der)).toBe(false);
+  });
+
   it('a failing signing hook is not_sent and nothing reaches the bank', async () => {
     transport = createHttpTransport({
       baseUrl: `http://127.0.0.1:${port}`,
@@ -215,5 +243,33 @@ describe('mock transport', () => {
     ]);
     await m.close();
     expect(await m.send({ path: '/c' })).toMatchObject({ kind: 'not_sent' });
+  });
+
+  it('applies a signing hook as the HTTP transport does: detached adds headers, enveloping replaces the body', async () => {
+    const detached = new MockTransport(() => replyWith('<ok/>'), { sign: async (body, headers) => ({ ...headers, 'x-signature': `sig:${body.byteLength}` }) });
+    await detached.send({ path: '/a', body: 'Müller' });
+    expect(detached.requests[0]).toMatchObject({ bodyText: 'Müller', headers: { 'x-signature': `sig:${Buffer.byteLength('Müller')}` }, contentType: 'application/xml; charset=utf-8' });
+
+    const enveloping = new MockTransport(() => replyWith('<ok/>'), {
+      sign: async (body, headers) => ({ headers: { ...headers, 'content-type': 'application/pkcs7-mime' }, body: Uint8Array.from([0x30, ...body]) }),
+    });
+    await enveloping.send({ path: '/b', body: '<x/>' });
+    const sent = enveloping.requests[0];
+    expect(sent?.contentType).toBe('application/pkcs7-mime');
+    expect(Buffer.from(sent?.body instanceof Uint8Array ? sent.body : new Uint8Array()).equals(Buffer.from([0x30, ...Buffer.from('<x/>')]))).toBe(true);
+
+    const failing = new MockTransport(() => replyWith('<ok/>'), {
+      sign: async () => {
+        throw new Error('HSM offline');
+      },
+    });
+    expect(await failing.send({ path: '/c', body: 'x' })).toMatchObject({ kind: 'not_sent', reason: expect.stringContaining('HSM offline') });
+    expect(failing.requests).toHaveLength(0);
+  });
+
+  it('replyWith keeps a binary body as raw bytes', () => {
+    const der = Uint8Array.from([0x30, 0xff, 0x00]);
+    const r = replyWith(der);
+    expect(r.kind === 'reply' && r.raw).toBe(der);
   });
 });

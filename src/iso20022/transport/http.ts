@@ -1,5 +1,6 @@
 import { Agent, request, type Dispatcher } from 'undici';
 import { errorCode, sentBeforeFailure } from './classify.js';
+import { applySigning } from './sign.js';
 import type { BankTransport, Headers, SignRequest, TransportRequest, TransportResult } from './types.js';
 
 export interface TlsOptions {
@@ -52,15 +53,13 @@ export function createHttpTransport(opts: HttpTransportOptions): BankTransport {
 
   async function send(req: TransportRequest): Promise<TransportResult> {
     const started = Date.now();
-    const bytes = typeof req.body === 'string' ? new TextEncoder().encode(req.body) : req.body;
+    let bytes = typeof req.body === 'string' ? new TextEncoder().encode(req.body) : req.body;
     let headers: Headers = { ...opts.headers, ...req.headers };
     if (bytes !== undefined) headers['content-type'] = req.contentType ?? DEFAULT_CONTENT_TYPE;
     if (opts.sign && bytes !== undefined) {
-      try {
-        headers = await opts.sign(bytes, headers);
-      } catch (err) {
-        return { kind: 'not_sent', reason: `request signing failed: ${errorMessage(err)}` };
-      }
+      const signed = await applySigning(opts.sign, bytes, headers);
+      if (!signed.ok) return { kind: 'not_sent', reason: signed.reason };
+      ({ headers, body: bytes } = signed);
     }
     const deadline = AbortSignal.timeout(req.timeoutMs ?? timeoutMs);
     const signal = req.signal ? AbortSignal.any([deadline, req.signal]) : deadline;
@@ -72,9 +71,9 @@ export function createHttpTransport(opts: HttpTransportOptions): BankTransport {
         dispatcher,
         signal,
       });
-      const body = await readCapped(res.body, maxReplyBytes);
-      if (body === null) return { kind: 'unknown', reason: `reply larger than ${maxReplyBytes} bytes` };
-      return { kind: 'reply', status: res.statusCode, headers: flatten(res.headers), body, ms: Date.now() - started };
+      const raw = await readCapped(res.body, maxReplyBytes);
+      if (raw === null) return { kind: 'unknown', reason: `reply larger than ${maxReplyBytes} bytes` };
+      return { kind: 'reply', status: res.statusCode, headers: flatten(res.headers), body: raw.toString('utf8'), raw, ms: Date.now() - started };
     } catch (err) {
       const code = errorCode(err);
       if (deadline.aborted) return { kind: 'unknown', reason: `no reply within ${req.timeoutMs ?? timeoutMs} ms`, code: 'timeout' };
@@ -87,7 +86,7 @@ export function createHttpTransport(opts: HttpTransportOptions): BankTransport {
   return { send, close: () => dispatcher.close() };
 }
 
-async function readCapped(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, max: number): Promise<string | null> {
+async function readCapped(body: AsyncIterable<Uint8Array> & { destroy(): unknown }, max: number): Promise<Buffer | null> {
   const chunks: Uint8Array[] = [];
   let size = 0;
   for await (const chunk of body) {
@@ -98,7 +97,7 @@ async function readCapped(body: AsyncIterable<Uint8Array> & { destroy(): unknown
     }
     chunks.push(chunk);
   }
-  return Buffer.concat(chunks).toString('utf8');
+  return Buffer.concat(chunks);
 }
 
 function flatten(h: Record<string, string | string[] | undefined>): Headers {

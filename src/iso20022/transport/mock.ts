@@ -1,6 +1,14 @@
-import type { BankTransport, TransportRequest, TransportResult } from './types.js';
+import { applySigning } from './sign.js';
+import type { BankTransport, SignRequest, TransportRequest, TransportResult } from './types.js';
 
 export type MockHandler = (req: TransportRequest & { bodyText: string }) => TransportResult | Promise<TransportResult>;
+
+export interface MockTransportOptions {
+  /** The HTTP transport's signing hook, applied the same way: what is recorded is what would be sent. */
+  sign?: SignRequest;
+}
+
+const DEFAULT_CONTENT_TYPE = 'application/xml; charset=utf-8';
 
 /**
  * The in-memory twin of the HTTP transport for unit tests of connectors: every request is
@@ -11,7 +19,10 @@ export class MockTransport implements BankTransport {
   private readonly queue: TransportResult[] = [];
   private closed = false;
 
-  constructor(private handler: MockHandler = () => ({ kind: 'reply', status: 200, headers: {}, body: '', ms: 0 })) {}
+  constructor(
+    private handler: MockHandler = () => ({ kind: 'reply', status: 200, headers: {}, body: '', ms: 0 }),
+    private readonly opts: MockTransportOptions = {},
+  ) {}
 
   /** The next request gets this result, ahead of the handler. */
   enqueue(...results: TransportResult[]): this {
@@ -24,8 +35,17 @@ export class MockTransport implements BankTransport {
     return this;
   }
 
-  async send(req: TransportRequest): Promise<TransportResult> {
+  async send(input: TransportRequest): Promise<TransportResult> {
     if (this.closed) return { kind: 'not_sent', reason: 'transport closed' };
+    let req = input;
+    if (this.opts.sign && input.body !== undefined) {
+      // As the HTTP transport does: the hook sees the content-type, and may replace headers and body.
+      const bytes = typeof input.body === 'string' ? new TextEncoder().encode(input.body) : input.body;
+      const signed = await applySigning(this.opts.sign, bytes, { ...input.headers, 'content-type': input.contentType ?? DEFAULT_CONTENT_TYPE });
+      if (!signed.ok) return { kind: 'not_sent', reason: signed.reason };
+      const { 'content-type': contentType, ...headers } = signed.headers;
+      req = { ...input, body: signed.body, headers, ...(contentType !== undefined ? { contentType } : {}) };
+    }
     const bodyText = req.body === undefined ? '' : typeof req.body === 'string' ? req.body : new TextDecoder().decode(req.body);
     const recorded = { ...req, bodyText };
     this.requests.push(recorded);
@@ -37,11 +57,11 @@ export class MockTransport implements BankTransport {
   }
 }
 
-/** A reply result, for tests. */
-export const replyWith = (body: string, status = 200, headers: Record<string, string> = {}): TransportResult => ({
+/** A reply result, for tests; a binary body (a CMS blob) is kept as `raw` as the HTTP transport does. */
+export const replyWith = (body: string | Uint8Array, status = 200, headers: Record<string, string> = {}): TransportResult => ({
   kind: 'reply',
   status,
   headers: { 'content-type': 'application/xml', ...headers },
-  body,
+  ...(typeof body === 'string' ? { body } : { body: Buffer.from(body).toString('utf8'), raw: body }),
   ms: 0,
 });

@@ -7,9 +7,17 @@ export type Headers = Record<string, string>;
 
 /**
  * Runs just before the request leaves, over the exact body bytes: returns the headers to send
- * (e.g. a detached CMS signature). A hook that throws stops the request before anything is sent.
+ * (e.g. a detached CMS signature), or headers and a replacement body (e.g. an enveloped CMS
+ * SignedData carrying the body inside, for banks that take one blob). A hook that throws stops
+ * the request before anything is sent.
  */
-export type SignRequest = (body: Uint8Array, headers: Headers) => Promise<Headers>;
+export type SignRequest = (body: Uint8Array, headers: Headers) => Promise<Headers | SignedRequest>;
+
+/** What an enveloping hook sends instead: these exact headers (content-type included) and bytes. */
+export interface SignedRequest {
+  headers: Headers;
+  body: Uint8Array;
+}
 
 export interface TransportRequest {
   /** Path (and query) under the transport's base URL, e.g. `/payments`. */
@@ -27,13 +35,15 @@ export interface TransportRequest {
 
 /**
  * - `reply`: the bank answered with this HTTP status (any status: reading it is the connector's job).
+ *   `body` is the reply read as UTF-8; `raw` its exact bytes (always set by the HTTP transport),
+ *   which a binary reply such as a CMS blob needs: UTF-8 decoding would mangle it.
  * - `not_sent`: proof the bank never received the request (connection refused, DNS, TLS handshake,
  *   signing failed). Safe to send again.
  * - `unknown`: the request may have reached the bank (timeout, reset, aborted after connecting).
  *   Never resend it blindly: ask the bank (pacs.028 or its status resource).
  */
 export type TransportResult =
-  | { kind: 'reply'; status: number; headers: Headers; body: string; ms: number }
+  | { kind: 'reply'; status: number; headers: Headers; body: string; ms: number; raw?: Uint8Array }
   | { kind: 'not_sent'; reason: string; code?: string }
   | { kind: 'unknown'; reason: string; code?: string };
 
