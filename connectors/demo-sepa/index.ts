@@ -18,7 +18,8 @@ import {
 } from '../../src/iso20022/index.js';
 import { createHttpTransport, type BankTransport } from '../../src/iso20022/transport/index.js';
 import { loadCertificates, loadCredential } from '../../src/trust/keys.js';
-import { ReplyVerifier, requestSigner, withEvidence } from './evidence.js';
+import { EnvelopedReplyOpener, envelopingSigner } from './enveloped.js';
+import { ReplyVerifier, requestSigner, withEvidence, type ReplyCheck } from './evidence.js';
 import { DEFAULT_MAX_FINDINGS, schemaEvidence, withFindings, type FindingsOptions } from './findings.js';
 import { reportsFromInbound } from './inbound.js';
 import {
@@ -75,6 +76,24 @@ export interface DemoSepaSettings {
   signing?: { certificate: string; privateKey: string };
   /** The bank's certificates or CA (PEM paths): replies must carry a signature that verifies. */
   bankCertificates?: string[];
+  /**
+   * `detached` (default): the XML travels as it is, signatures in headers. `enveloped`: requests,
+   * replies and pushes are DER CMS SignedData with the XML inside; needs `signing` and `bankCertificates`.
+   */
+  signatureMode: SignatureMode;
+}
+
+export type SignatureMode = 'detached' | 'enveloped';
+
+function signatureModeOf(s: Record<string, unknown>, signing: boolean, bankCertificates: boolean): SignatureMode {
+  const mode = s.signatureMode ?? 'detached';
+  // A typo must not quietly fall back to another evidence format: this is a bank's protocol.
+  if (mode !== 'detached' && mode !== 'enveloped') throw new Error(`demo-sepa: signatureMode must be detached or enveloped, not ${String(mode)}`);
+  // Enveloped bodies are unreadable to a bank without our signature, and ours without the bank's certificates.
+  if (mode === 'enveloped' && !(signing && bankCertificates)) {
+    throw new Error('demo-sepa: signatureMode enveloped needs signingCertificate, signingKey and bankCertificates');
+  }
+  return mode;
 }
 
 const str = (s: Record<string, unknown>, key: string): string | undefined => (typeof s[key] === 'string' ? (s[key] as string) : undefined);
@@ -87,7 +106,9 @@ export function readSettings(s: Record<string, unknown>): DemoSepaSettings {
   const signingCertificate = str(s, 'signingCertificate');
   const signingKey = str(s, 'signingKey');
   const bankCertificates = Array.isArray(s.bankCertificates) ? s.bankCertificates.filter((c): c is string => typeof c === 'string') : undefined;
+  const signatureMode = signatureModeOf(s, Boolean(signingCertificate && signingKey), Boolean(bankCertificates && bankCertificates.length > 0));
   return {
+    signatureMode,
     ...(signingCertificate && signingKey ? { signing: { certificate: signingCertificate, privateKey: signingKey } } : {}),
     ...(bankCertificates && bankCertificates.length > 0 ? { bankCertificates } : {}),
     id: str(s, 'id') ?? 'demo-sepa',
@@ -125,7 +146,7 @@ export function createDemoSepaConnector(env: ConnectorEnv): DemoSepaConnector {
     timeoutMs: settings.requestTimeoutMs,
     ...(settings.tls ? { tls: settings.tls } : {}),
     ...(settings.headers ? { headers: settings.headers } : {}),
-    ...(signer ? { sign: requestSigner(signer) } : {}),
+    ...(signer ? { sign: settings.signatureMode === 'enveloped' ? envelopingSigner(signer) : requestSigner(signer) } : {}),
   });
   return demoSepaConnector(env, transport, settings);
 }
@@ -139,7 +160,19 @@ export function createDemoSepaConnector(env: ConnectorEnv): DemoSepaConnector {
  */
 export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, settings: DemoSepaSettings = readSettings(env.settings)): DemoSepaConnector {
   const ctx = (): MessageContext => ({ messageId: newMessageId(), now: env.clock.now() });
-  const replies = settings.bankCertificates ? new ReplyVerifier(loadCertificates(settings.bankCertificates)) : undefined;
+  const bankCertificates = settings.bankCertificates ? loadCertificates(settings.bankCertificates) : undefined;
+  const enveloped = settings.signatureMode === 'enveloped' && bankCertificates ? new EnvelopedReplyOpener(bankCertificates) : undefined;
+  const replies = !enveloped && bankCertificates ? new ReplyVerifier(bankCertificates) : undefined;
+
+  /**
+   * The XML to read from a bank reply or push (`bytes` as received, `text` the caller's reading of
+   * them, kept as the detached path always read them), and what its signature check said (none
+   * when signatures are off). An enveloped message is verified before anything in it is parsed.
+   */
+  const openBankMessage = async (bytes: Uint8Array, text: string, headers: Record<string, string>): Promise<{ xml: string | null; check?: ReplyCheck }> => {
+    if (enveloped) return enveloped.open(bytes);
+    return replies ? { xml: text, check: await replies.check(text, headers) } : { xml: text };
+  };
 
   /** Builds (rules + XSD gate), sends once, reads the reply into one outcome; never throws. */
   async function exchange<T extends BuildableType, R extends MessageType>(
@@ -166,15 +199,17 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
     if (r.kind === 'unknown') return unknown(true, r.reason);
     if (r.status === 408 || r.status === 429 || r.status >= 500) return unknown(true, `bank answered HTTP ${r.status}`);
     if (r.status >= 400) return declined(r.status === 400 || r.status === 422 ? 'FF01' : `http_${r.status}`, `the bank refused the request (HTTP ${r.status})`);
+    const { xml: replyXml, check } = await openBankMessage(r.raw ?? Buffer.from(r.body, 'utf8'), r.body, r.headers);
+    if (replyXml === null) return unknown(true, `unreadable ${replyType} reply: ${check && !check.ok ? check.reason : 'no content'}`);
     let outcome: Outcome;
     try {
-      outcome = read(parseAs(replyType, r.body));
+      outcome = read(parseAs(replyType, replyXml));
     } catch (err) {
       return unknown(true, `unreadable ${replyType} reply: ${err instanceof Iso20022Error ? err.code : 'not XML'}`);
     }
-    if (replies) outcome = withEvidence(outcome, await replies.check(r.body, r.headers));
+    if (check) outcome = withEvidence(outcome, check);
     // Findings last: whatever the signature check made of the outcome, they go with it.
-    return withFindings(outcome, schemaEvidence(r.body, replyType, settings.inboundFindings));
+    return withFindings(outcome, schemaEvidence(replyXml, replyType, settings.inboundFindings));
   }
 
   const accountOr = (req: FlowRequest) => bankAccountOf(req);
@@ -237,13 +272,11 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
 
   const inbound = async (req: { body: Uint8Array; headers: Record<string, string> }): Promise<InboundResult> => {
     try {
-      const xml = new TextDecoder().decode(req.body);
-      let reports = reportsFromInbound(xml);
       // A pushed status is bank evidence like a reply: checked the same way when signatures are on.
-      if (replies) {
-        const check = await replies.check(xml, req.headers);
-        reports = reports.map((r) => ({ ...r, outcome: withEvidence(r.outcome, check) }));
-      }
+      const { xml, check } = await openBankMessage(req.body, new TextDecoder().decode(req.body), req.headers);
+      if (xml === null) throw new Error(check && !check.ok ? check.reason : 'no content');
+      let reports = reportsFromInbound(xml);
+      if (check) reports = reports.map((r) => ({ ...r, outcome: withEvidence(r.outcome, check) }));
       // Read, so applied even if it breaks the schema; what it breaks goes to each payment's timeline.
       const findings = reports.length > 0 ? schemaEvidence(xml, undefined, settings.inboundFindings) : undefined;
       reports = reports.map((r) => ({ ...r, outcome: withFindings(r.outcome, findings) }));

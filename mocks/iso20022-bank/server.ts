@@ -1,7 +1,7 @@
-import { REPLY_SIGNATURE_HEADER, REQUEST_SIGNATURE_HEADER } from '../../connectors/demo-sepa/evidence.js';
+import { REQUEST_SIGNATURE_HEADER } from '../../connectors/demo-sepa/evidence.js';
 import type { Credential } from '../../src/trust/keys.js';
-import { signDetached } from '../../src/trust/sign.js';
 import type { SignatureVerifier } from '../../src/trust/verify.js';
+import { requestXml, signedReply, type BankSignatureMode, type SignatureChecks } from './signatures.js';
 import { serve, type ServerType } from '@hono/node-server';
 import { Hono } from 'hono';
 import type { AddressInfo } from 'node:net';
@@ -17,6 +17,8 @@ import { BankLedger, type BankFlow, type LedgerEntry } from './ledger.js';
  * - slow_reply: executed at once, answered after `slowReplyMs`.
  * - duplicate_push: executed and answered, then the same status report is pushed to the callback.
  * - invalid_xml: executed, answered with a body that is not XML.
+ * - bad_signature (with `signer`): a real signature that does not cover what is sent (detached:
+ *   over other bytes; enveloped: the embedded XML changed by one byte after signing).
  * - unreachable: the bank stops accepting connections (whatever the flow: a refused connection
  *   happens before the bank could know what was asked) for `unreachableMs` or until `clearFaults()`.
  */
@@ -44,18 +46,19 @@ export interface Iso20022BankOptions {
   duplicatePushDelayMs?: number;
   /** Keep the ledger in this file (JSON lines) so the bank outlives a restart of Railyard's process. */
   journalPath?: string;
-  /** The bank signs its replies (`x-bank-signature`: detached CMS over the body) with this. */
+  /** The bank signs its replies and pushes with this (detached: `x-bank-signature`, CMS over the body). */
   signer?: Credential;
-  /** Checks Railyard's request signatures (`x-railyard-signature`); results in `signatureChecks`. */
+  /** Checks Railyard's request signatures (detached: `x-railyard-signature`); results in `signatureChecks`. */
   requestVerifier?: SignatureVerifier;
+  /**
+   * `enveloped`: requests are taken as DER CMS SignedData with the XML inside (verified with
+   * `requestVerifier` when given), and replies and pushes are sent that way (when `signer` is
+   * given). Default `detached`.
+   */
+  signatureMode?: BankSignatureMode;
 }
 
-/** How the bank found Railyard's request signatures. */
-export interface SignatureChecks {
-  verified: number;
-  failed: number;
-  missing: number;
-}
+export type { BankSignatureMode, SignatureChecks };
 
 export interface Iso20022Bank {
   url: string;
@@ -96,6 +99,7 @@ const XML = { 'content-type': 'application/xml; charset=utf-8' };
 
 export async function startIso20022Bank(opts: Iso20022BankOptions = {}): Promise<Iso20022Bank> {
   const host = opts.host ?? '127.0.0.1';
+  const mode = opts.signatureMode ?? 'detached';
   const ledger = new BankLedger(opts.journalPath);
   const bank = new SimulatedBank(ledger, { settleAfterMs: opts.settleAfterMs ?? 2_000, now: () => Date.now() });
   const faults = new Map<BankFlow, BankFault[]>();
@@ -118,11 +122,9 @@ export async function startIso20022Bank(opts: Iso20022BankOptions = {}): Promise
   const push = (e: LedgerEntry): void => {
     const url = callbackUrl;
     if (!url || closing) return;
-    const body = bank.statusReport(e);
+    const report = bank.statusReport(e);
     const p = (async () => {
-      const headers = opts.signer
-        ? { ...XML, [REPLY_SIGNATURE_HEADER]: Buffer.from(await signDetached(Buffer.from(body, 'utf8'), opts.signer)).toString('base64') }
-        : XML;
+      const { body, headers } = opts.signer ? await signedReply(report, opts.signer, mode) : { body: report, headers: XML };
       for (let attempt = 0; attempt < 3 && !closing; attempt++) {
         try {
           const res = await fetch(url, { method: 'POST', headers, body, signal: AbortSignal.timeout(2_000) });
@@ -168,23 +170,12 @@ export async function startIso20022Bank(opts: Iso20022BankOptions = {}): Promise
   app.get('/_control/ledger', (c) => c.json(ledger.entries().map(({ source: _s, ...e }) => e)));
 
   const signatureChecks: SignatureChecks = { verified: 0, failed: 0, missing: 0 };
-  const checkRequestSignature = async (xml: string, header: string | undefined): Promise<void> => {
-    if (!opts.requestVerifier) return;
-    if (!header) {
-      signatureChecks.missing++;
-      return;
-    }
-    try {
-      await opts.requestVerifier.verify(Buffer.from(header, 'base64'), Buffer.from(xml, 'utf8'));
-      signatureChecks.verified++;
-    } catch {
-      signatureChecks.failed++;
-    }
-  };
 
   for (const [path, types] of Object.entries(BANK_PATHS)) {
     app.post(path, async (c) => {
-      const xml = await c.req.text();
+      const body = new Uint8Array(await c.req.arrayBuffer());
+      const xml = await requestXml(body, c.req.header(REQUEST_SIGNATURE_HEADER), mode, opts.requestVerifier, signatureChecks);
+      if (xml === null) return c.text('unreadable request: no CMS SignedData with content', 400);
       let inc: Incoming;
       try {
         inc = readIncoming(xml);
@@ -193,7 +184,6 @@ export async function startIso20022Bank(opts: Iso20022BankOptions = {}): Promise
         throw err;
       }
       if (!types.includes(inc.type)) return c.text(`${path} takes ${types.join(' or ')}, not ${inc.type}`, 400);
-      if (opts.requestVerifier) await checkRequestSignature(xml, c.req.header(REQUEST_SIGNATURE_HEADER));
       const fault = faults.get(inc.flow)?.shift();
       bank.arrive(inc, fault !== 'no_reply');
       if (fault === 'no_reply') {
@@ -207,10 +197,8 @@ export async function startIso20022Bank(opts: Iso20022BankOptions = {}): Promise
       if (fault === 'invalid_xml') return c.body('<Document><not-closed', 200, XML);
       if (fault === 'duplicate_push') later(opts.duplicatePushDelayMs ?? 50, () => done.touched.forEach(push));
       if (!opts.signer) return c.body(done.reply, 200, XML);
-      // a bad signature is a real signature over other bytes: only checking it reveals the problem
-      const signedBytes = Buffer.from(fault === 'bad_signature' ? `${done.reply} ` : done.reply, 'utf8');
-      const signature = Buffer.from(await signDetached(signedBytes, opts.signer)).toString('base64');
-      return c.body(done.reply, 200, { ...XML, [REPLY_SIGNATURE_HEADER]: signature });
+      const signed = await signedReply(done.reply, opts.signer, mode, fault === 'bad_signature');
+      return c.body(signed.body, 200, signed.headers);
     });
   }
 
