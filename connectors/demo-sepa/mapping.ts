@@ -204,14 +204,17 @@ export function toPacs028(req: FlowRequest, about: { flow: 'transfer' | 'refund'
 
 // ---- reverse: camt.056 -> camt.029 ----------------------------------------------------------
 
+/** Who asks whom to cancel: both cancellation requests open with the same assignment. */
+const cancellationAssignment = (parties: Parties, ctx: MessageContext): Camt056v08['assignment'] => ({
+  id: ctx.messageId,
+  assigner: { party: { name: parties.creditor.name } },
+  assignee: { agent: { bicfi: parties.bankBic } },
+  creationDateTime: dateTime(ctx.now),
+});
+
 export function toCamt056(req: FlowRequest, original: string, parties: Parties, ctx: MessageContext): Camt056v08 {
   return {
-    assignment: {
-      id: ctx.messageId,
-      assigner: { party: { name: parties.creditor.name } },
-      assignee: { agent: { bicfi: parties.bankBic } },
-      creationDateTime: dateTime(ctx.now),
-    },
+    assignment: cancellationAssignment(parties, ctx),
     underlying: [
       {
         transactions: [
@@ -235,12 +238,7 @@ export function toCamt056(req: FlowRequest, original: string, parties: Parties, 
  */
 export function toCamt055(req: FlowRequest, original: string, parties: Parties, ctx: MessageContext): Camt055v08 {
   return {
-    assignment: {
-      id: ctx.messageId,
-      assigner: { party: { name: parties.creditor.name } },
-      assignee: { agent: { bicfi: parties.bankBic } },
-      creationDateTime: dateTime(ctx.now),
-    },
+    assignment: cancellationAssignment(parties, ctx),
     underlying: [
       {
         payments: [
