@@ -1,76 +1,16 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runConnectorConformance, type BankFlow, type ConformanceBank, type Fault } from '../../src/connector/conformance.js';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { runConnectorConformance, type ConformanceBank } from '../../src/connector/conformance.js';
 import { createHarness, type Harness } from '../../src/connector/harness.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { newId } from '../../src/domain/ids.js';
 import { Secret } from '../../src/domain/secret.js';
-import { startIso8583Host, HOST_TEST_CARDS, type HostFault, type HostTxnKind, type Iso8583Host } from '../../mocks/iso8583-host/index.js';
+import { startIso8583Host, HOST_TEST_CARDS } from '../../mocks/iso8583-host/index.js';
 import { createDemoCardConnector, type DemoCardConnector } from './index.js';
+import { card, hostBank, kinds, payAndSettle, policy, settingsFor, useHost } from './test-host.js';
 
-const CALL_TIMEOUT_MS = 400;
-const LATE_BY_MS = 300;
-
-let host: Iso8583Host;
-
-beforeAll(async () => {
-  host = await startIso8583Host({ port: 0, lateReplyMs: CALL_TIMEOUT_MS + LATE_BY_MS });
-});
-afterAll(async () => {
-  await host.close();
-});
-// Runs before the kit's own beforeEach: each test meets a host that accepts connections.
-beforeEach(() => host.reset());
-
-const settings = (extra: Record<string, unknown> = {}) => ({
-  port: host.port,
-  callTimeoutMs: CALL_TIMEOUT_MS,
-  echoIntervalMs: 0,
-  reconnect: { initialMs: 50, maxMs: 200 },
-  ...extra,
-});
-const policy = { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 }, pollIntervalMs: 50 };
-
-const card = (number: string) => ({ type: 'card' as const, card: { number, exp_month: 12, exp_year: 2031 } });
-
-const FLOW_OF: Record<HostTxnKind, BankFlow> = { verify: 'verify', authorize: 'authorize', complete: 'transfer', purchase: 'transfer', reverse: 'reverse', refund: 'refund' };
-const KIND_OF: Record<'dual' | 'single', Record<BankFlow, HostTxnKind | undefined>> = {
-  dual: { verify: 'verify', authorize: 'authorize', transfer: 'complete', reverse: 'reverse', refund: 'refund', inquire: undefined },
-  single: { verify: 'verify', authorize: undefined, transfer: 'purchase', reverse: 'reverse', refund: 'refund', inquire: undefined },
-};
-const FAULT_OF: Record<Exclude<Fault, 'unreachable'>, HostFault> = {
-  no_reply: 'no_reply',
-  late_reply: 'late_reply',
-  duplicate_reply: 'answer_twice',
-  malformed_reply: 'garbage_frame',
-};
-
-const executed = (paymentId: string) =>
-  host.ledger.entries(paymentId).map((e) => ({
-    flow: FLOW_OF[e.kind],
-    reference: e.reference,
-    ok: e.approved,
-    reversed: e.reversed,
-    received: host.ledger.received(e.reference),
-  }));
-
-const bank = (c: DemoCardConnector, mode: 'dual' | 'single' = 'dual'): ConformanceBank => ({
-  currency: 'EUR',
-  methods: {
-    approved: card(HOST_TEST_CARDS.approved),
-    declinedAtVerify: card(HOST_TEST_CARDS.declinedDoNotHonour),
-    declinedAtTransfer: card(HOST_TEST_CARDS.declinedInsufficientFunds),
-  },
-  inject(fault, flow) {
-    if (fault === 'unreachable') {
-      // The host goes away: connections are closed and refused, so nothing can be sent.
-      host.dropConnections({ refuse: true });
-      c.client.drop();
-      return;
-    }
-    host.inject(FAULT_OF[fault], KIND_OF[mode][flow]);
-  },
-  executed,
-});
+const host = useHost();
+const settings = (extra: Record<string, unknown> = {}) => settingsFor(host(), extra);
+const bank = (c: DemoCardConnector, mode: 'dual' | 'single' = 'dual'): ConformanceBank => hostBank(host(), c, mode);
 
 runConnectorConformance({
   name: 'demo-card (ISO 8583 to mocks/iso8583-host)',
@@ -105,16 +45,7 @@ describe('the card test values through the engine, demo-card and the simulated h
   });
   afterEach(() => h.close());
 
-  const run = async (number: string) => {
-    const p = await h.settle((await h.pay({ payment_method: card(number) })).id);
-    // late replies land; nothing may change a final answer wrongly
-    await h.advance(CALL_TIMEOUT_MS + LATE_BY_MS + 200);
-    const final = await h.store.getPayment(p.id);
-    if (!final) throw new Error('payment vanished');
-    const flows = (await h.store.listCommands(p.id)).filter((c) => c.kind === 'bank').map((c) => c.name);
-    return { p: final, flows, books: host.ledger.entries(p.id) };
-  };
-  const kinds = (books: { kind: string; responseCode: string }[]) => books.map((e) => `${e.kind}:${e.responseCode}`);
+  const run = (number: string) => payAndSettle(h, host(), number);
 
   it('any other Luhn-valid card is approved, authorised then completed at the host', async () => {
     const { p, books } = await run(HOST_TEST_CARDS.approved);
@@ -122,7 +53,7 @@ describe('the card test values through the engine, demo-card and the simulated h
     expect(kinds(books)).toEqual(['verify:00', 'authorize:00', 'complete:00']);
     const auth = books.find((e) => e.kind === 'authorize');
     expect(auth).toMatchObject({ completed: true, reversed: false, amount: p.amount, currency: 'EUR', last4: '4242' });
-    expect(books.every((e) => host.ledger.received(e.reference) === 1)).toBe(true);
+    expect(books.every((e) => host().ledger.received(e.reference) === 1)).toBe(true);
   });
 
   it('...0002 is declined 05 at verification', async () => {
@@ -145,7 +76,7 @@ describe('the card test values through the engine, demo-card and the simulated h
     expect(flows).toEqual(['verify', 'authorize', 'reverse']);
     // the host never acted on the authorisation, so the reversal finds nothing (25, accepted)
     expect(kinds(books)).toEqual(['verify:00', 'reverse:25']);
-    expect(host.ledger.summary().authorised).toBe(0);
+    expect(host().ledger.summary().authorised).toBe(0);
   });
 
   it('...0259 answers after the timeout: the late approval is reversed, nothing stays authorised', async () => {
@@ -169,15 +100,15 @@ describe('the card test values through the engine, demo-card and the simulated h
     const { p, books } = await run(HOST_TEST_CARDS.approved);
     await h.engine.payments.refund(h.merchant, p.id, { amount: 300 });
     await h.advance(300);
-    const refund = host.ledger.entries(p.id).find((e) => e.kind === 'refund');
+    const refund = host().ledger.entries(p.id).find((e) => e.kind === 'refund');
     expect(refund).toMatchObject({ mti: '0200', amount: 300, responseCode: '00' });
     const completion = books.find((e) => e.kind === 'complete');
     expect(refund?.original).toBe(completion?.reference);
-    expect(host.ledger.get(completion?.reference ?? '')?.refunded).toBe(300);
+    expect(host().ledger.get(completion?.reference ?? '')?.refunded).toBe(300);
   });
 
   it('a completion that never reached the host: reversing it finds nothing, so the authorisation is released instead', async () => {
-    host.inject('no_reply', 'complete');
+    host().inject('no_reply', 'complete');
     const { p, flows, books } = await run(HOST_TEST_CARDS.approved);
     expect(flows).toEqual(['verify', 'authorize', 'transfer', 'reverse']);
     expect(['reversed', 'failed']).toContain(p.status);
@@ -187,7 +118,7 @@ describe('the card test values through the engine, demo-card and the simulated h
 
   it('the ledger agrees with Railyard: no money authorised without a completion or reversal', async () => {
     for (const n of [HOST_TEST_CARDS.approved, HOST_TEST_CARDS.noReply, HOST_TEST_CARDS.lateReply, '4111111111111111']) await run(n);
-    const open = host.ledger.entries().filter((e) => e.kind === 'authorize' && e.approved && !e.reversed && !e.completed);
+    const open = host().ledger.entries().filter((e) => e.kind === 'authorize' && e.approved && !e.reversed && !e.completed);
     // only the bad-MAC card (manual review, from an earlier test) may leave one standing
     expect(open.every((e) => e.last4 === HOST_TEST_CARDS.badMac.slice(-4))).toBe(true);
   });
@@ -209,15 +140,7 @@ describe('single-message mode: the card test values through one 0200 financial r
   });
   afterEach(() => h.close());
 
-  const run = async (number: string) => {
-    const p = await h.settle((await h.pay({ payment_method: card(number) })).id);
-    await h.advance(CALL_TIMEOUT_MS + LATE_BY_MS + 200);
-    const final = await h.store.getPayment(p.id);
-    if (!final) throw new Error('payment vanished');
-    const flows = (await h.store.listCommands(p.id)).filter((c) => c.kind === 'bank').map((c) => c.name);
-    return { p: final, flows, books: host.ledger.entries(p.id) };
-  };
-  const kinds = (books: { kind: string; responseCode: string }[]) => books.map((e) => `${e.kind}:${e.responseCode}`);
+  const run = (number: string) => payAndSettle(h, host(), number);
 
   it('declares no separate authorisation', () => {
     expect(connector.capabilities.methods.card).toMatchObject({ authorize: false, verify: true });
@@ -231,7 +154,7 @@ describe('single-message mode: the card test values through one 0200 financial r
     expect(flows).toEqual(['verify', 'transfer']);
     expect(kinds(books)).toEqual(['verify:00', 'purchase:00']);
     expect(books[1]).toMatchObject({ mti: '0200', amount: p.amount, completed: true, reversed: false });
-    expect(host.ledger.received(books[1]?.reference ?? '')).toBe(1);
+    expect(host().ledger.received(books[1]?.reference ?? '')).toBe(1);
   });
 
   it('...9995 is declined 51 by the 0200', async () => {
@@ -266,10 +189,10 @@ describe('single-message mode: the card test values through one 0200 financial r
     const { p, books } = await run(HOST_TEST_CARDS.approved);
     await h.engine.payments.refund(h.merchant, p.id, { amount: 300 });
     await h.advance(300);
-    const refund = host.ledger.entries(p.id).find((e) => e.kind === 'refund');
+    const refund = host().ledger.entries(p.id).find((e) => e.kind === 'refund');
     const purchase = books.find((e) => e.kind === 'purchase');
     expect(refund).toMatchObject({ mti: '0200', amount: 300, responseCode: '00', original: purchase?.reference });
-    expect(host.ledger.get(purchase?.reference ?? '')?.refunded).toBe(300);
+    expect(host().ledger.get(purchase?.reference ?? '')?.refunded).toBe(300);
   });
 });
 
@@ -329,7 +252,7 @@ describe('the connector on its own', () => {
       const second = await c.flows.authorize?.(req, ctx);
       expect(second).toMatchObject({ kind: 'not_sent' });
       expect(await first).toMatchObject({ kind: 'unknown', retryable: true });
-      expect(host.ledger.received(req.reference)).toBe(1);
+      expect(host().ledger.received(req.reference)).toBe(1);
       const bank = await c.flows.verify?.({ ...req, method: { type: 'bank_account', iban: new Secret('DE89370400440532013000'), name: 'M' } }, ctx);
       expect(bank).toMatchObject({ kind: 'not_sent' });
     } finally {

@@ -1,36 +1,17 @@
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { runConnectorConformance, type BankFlow, type ConformanceBank } from '../../src/connector/conformance.js';
+import { afterEach, describe, expect, it } from 'vitest';
+import { runConnectorConformance, type ConformanceBank } from '../../src/connector/conformance.js';
 import { createHarness, type Harness } from '../../src/connector/harness.js';
 import { newId } from '../../src/domain/ids.js';
 import { Secret } from '../../src/domain/secret.js';
 import { loadDialect } from '../../src/iso8583/index.js';
-import { startIso8583Host, HOST_TEST_CARDS, type HostFault, type HostTxnKind, type Iso8583Host } from '../../mocks/iso8583-host/index.js';
+import { HOST_TEST_CARDS } from '../../mocks/iso8583-host/index.js';
 import { createDemoCardConnector, type DemoCardConnector } from './index.js';
+import { card, hostBank, kinds, payAndSettle, policy, settingsFor, useHost } from './test-host.js';
 import { buildInquiry, readInquiryReply, STATUS_INQUIRY_CODE } from './inquiry.js';
 import { stanOf, transmissionOf, type MappingConfig } from './mapping.js';
 
-const CALL_TIMEOUT_MS = 400;
-const LATE_BY_MS = 300;
-let host: Iso8583Host;
-
-beforeAll(async () => {
-  host = await startIso8583Host({ port: 0, lateReplyMs: CALL_TIMEOUT_MS + LATE_BY_MS });
-});
-afterAll(async () => {
-  await host.close();
-});
-beforeEach(() => host.reset());
-
-const settings = (extra: Record<string, unknown> = {}) => ({
-  port: host.port,
-  callTimeoutMs: CALL_TIMEOUT_MS,
-  echoIntervalMs: 0,
-  reconnect: { initialMs: 50, maxMs: 200 },
-  inquiry: true,
-  ...extra,
-});
-const policy = { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 }, pollIntervalMs: 50 };
-const card = (number: string) => ({ type: 'card' as const, card: { number, exp_month: 12, exp_year: 2031 } });
+const host = useHost();
+const settings = (extra: Record<string, unknown> = {}) => settingsFor(host(), { inquiry: true, ...extra });
 
 const cfg: MappingConfig = { terminalId: 'RLYD0001', acquirerId: '470011', reversalMti: '0400', acceptedReversalCodes: ['00', '25'] };
 const at = Date.UTC(2026, 10, 27, 10, 15, 30);
@@ -75,31 +56,10 @@ describe('the inquiry message', () => {
   });
 });
 
-const FLOW_OF: Record<HostTxnKind, BankFlow> = { verify: 'verify', authorize: 'authorize', complete: 'transfer', purchase: 'transfer', reverse: 'reverse', refund: 'refund' };
-const KIND_OF: Record<BankFlow, HostTxnKind | undefined> = { verify: 'verify', authorize: 'authorize', transfer: 'complete', reverse: 'reverse', refund: 'refund', inquire: undefined };
-const FAULT_OF = { no_reply: 'no_reply', late_reply: 'late_reply', duplicate_reply: 'answer_twice', malformed_reply: 'garbage_frame' } as const satisfies Record<string, HostFault>;
-
 runConnectorConformance({
   name: 'demo-card with status inquiry (0800/370)',
   newConnector: (env) => createDemoCardConnector({ ...env, settings: settings() }),
-  bank: (c: DemoCardConnector): ConformanceBank => ({
-    currency: 'EUR',
-    methods: {
-      approved: card(HOST_TEST_CARDS.approved),
-      declinedAtVerify: card(HOST_TEST_CARDS.declinedDoNotHonour),
-      declinedAtTransfer: card(HOST_TEST_CARDS.declinedInsufficientFunds),
-    },
-    inject(fault, flow) {
-      if (fault === 'unreachable') {
-        host.dropConnections({ refuse: true });
-        c.client.drop();
-        return;
-      }
-      host.inject(FAULT_OF[fault], KIND_OF[flow]);
-    },
-    executed: (paymentId) =>
-      host.ledger.entries(paymentId).map((e) => ({ flow: FLOW_OF[e.kind], reference: e.reference, ok: e.approved, reversed: e.reversed, received: host.ledger.received(e.reference) })),
-  }),
+  bank: (c: DemoCardConnector): ConformanceBank => hostBank(host(), c),
   realTime: true,
   policy,
 });
@@ -119,15 +79,7 @@ describe('an unknown outcome is asked about instead of reversed', () => {
   };
   afterEach(() => h.close());
 
-  const run = async (number: string) => {
-    const p = await h.settle((await h.pay({ payment_method: card(number) })).id);
-    await h.advance(CALL_TIMEOUT_MS + LATE_BY_MS + 200);
-    const final = await h.store.getPayment(p.id);
-    if (!final) throw new Error('payment vanished');
-    const flows = (await h.store.listCommands(p.id)).filter((c) => c.kind === 'bank').map((c) => c.name);
-    return { p: final, flows, books: host.ledger.entries(p.id) };
-  };
-  const kinds = (books: { kind: string; responseCode: string }[]) => books.map((e) => `${e.kind}:${e.responseCode}`);
+  const run = (number: string) => payAndSettle(h, host(), number);
 
   it('declares inquiry only when the setting is on', async () => {
     await start();
@@ -140,15 +92,15 @@ describe('an unknown outcome is asked about instead of reversed', () => {
 
   it('approved at the host, reply lost: the inquiry finds the approval, the payment completes', async () => {
     await start();
-    const before = host.networkMessages.inquiry;
-    host.inject('lose_reply', 'authorize');
+    const before = host().networkMessages.inquiry;
+    host().inject('lose_reply', 'authorize');
     const { p, flows, books } = await run(HOST_TEST_CARDS.approved);
     expect(p.status).toBe('succeeded');
     expect(flows).toEqual(['verify', 'authorize', 'inquire', 'transfer']);
-    expect(host.networkMessages.inquiry).toBe(before + 1);
+    expect(host().networkMessages.inquiry).toBe(before + 1);
     expect(kinds(books)).toEqual(['verify:00', 'authorize:00', 'complete:00']);
     expect(books.find((e) => e.kind === 'authorize')).toMatchObject({ completed: true, reversed: false, amount: p.amount });
-    expect(books.every((e) => host.ledger.received(e.reference) === 1)).toBe(true);
+    expect(books.every((e) => host().ledger.received(e.reference) === 1)).toBe(true);
   });
 
   it('never reached the host (...0119): the inquiry says not found, failed, nothing authorised, no reversal needed', async () => {
@@ -172,11 +124,11 @@ describe('an unknown outcome is asked about instead of reversed', () => {
 
   it('single-message mode: a lost 0200 reply is resolved by the inquiry, completed once at the host', async () => {
     await start({ messageMode: 'single' });
-    host.inject('lose_reply', 'purchase');
+    host().inject('lose_reply', 'purchase');
     const { p, flows, books } = await run(HOST_TEST_CARDS.approved);
     expect(p.status).toBe('succeeded');
     expect(flows).toEqual(['verify', 'transfer', 'inquire']);
     expect(kinds(books)).toEqual(['verify:00', 'purchase:00']);
-    expect(host.ledger.summary().authorised).toBe(0);
+    expect(host().ledger.summary().authorised).toBe(0);
   });
 });
