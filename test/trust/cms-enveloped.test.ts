@@ -1,22 +1,14 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadCertificates, loadCredential, signDetached, signEnveloped, SignatureVerifier, TrustError, type CmsReader } from '../../src/trust/index.js';
-import { createTestPki, openssl, opensslSign, type Leaf, type TestPki } from './pki.js';
+import { loadCertificates, loadCredential, signDetached, signEnveloped, SignatureVerifier, type CmsReader } from '../../src/trust/index.js';
+import { createTestPki, openssl, opensslSign, signersOf, trustErrorCode, type Leaf, type TestPki } from './pki.js';
 
 let pki: TestPki;
 let caVerifier: SignatureVerifier;
 const body = Buffer.from('<?xml version="1.0"?><Document><CstmrCdtTrfInitn>Zahlung an Müller, 19.99 EUR</CstmrCdtTrfInitn></Document>\n');
 const readers: CmsReader[] = ['fast', 'pkijs'];
 
-const code = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof TrustError) return err.code;
-    throw err;
-  }
-  return 'no error';
-};
+const code = trustErrorCode;
 
 /** `openssl cms -sign -nodetach`: the content travels inside the signature. */
 const opensslEnveloped = (leaf: Leaf, data: Buffer, extra: string[] = []) => opensslSign(pki, leaf, data, ['-nodetach', ...extra]);
@@ -43,13 +35,7 @@ beforeAll(() => {
 }, 60_000);
 afterAll(() => pki?.cleanup());
 
-const signers = (): [string, Leaf, string[]][] => [
-  ['RSA PKCS#1 v1.5', pki.rsa, []],
-  ['RSA-PSS', pki.pss, ['-keyopt', 'rsa_padding_mode:pss']],
-  ['ECDSA P-256', pki.ec256, []],
-  ['ECDSA P-384', pki.ec384, []],
-  ['RSA-PSS-only key', pki.pssOnly, ['-keyopt', 'rsa_padding_mode:pss']],
-];
+const signers = (): [string, Leaf, string[]][] => signersOf(pki);
 
 describe('OpenSSL enveloped signatures (-nodetach) verify in Railyard and yield the content', () => {
   it.each([0, 1, 2, 3, 4])('signer #%i, both readers, through the CA and pinned', async (i) => {

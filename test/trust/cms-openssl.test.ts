@@ -12,22 +12,14 @@ import {
   TrustError,
   type Credential,
 } from '../../src/trust/index.js';
-import { createTestPki, openssl, opensslSign, type Leaf, type TestPki } from './pki.js';
+import { createTestPki, openssl, opensslSign, signersOf, trustErrorCode, type Leaf, type TestPki } from './pki.js';
 
 let pki: TestPki;
 let caVerifier: SignatureVerifier;
 const outerVerifier = () => caVerifier;
 const body = Buffer.from(JSON.stringify({ amount: 1999, currency: 'EUR', order_id: 'order-1' }));
 
-const code = async (p: Promise<unknown>): Promise<string> => {
-  try {
-    await p;
-  } catch (err) {
-    if (err instanceof TrustError) return err.code;
-    throw err;
-  }
-  return 'no error';
-};
+const code = trustErrorCode;
 
 beforeAll(() => {
   pki = createTestPki();
@@ -35,13 +27,7 @@ beforeAll(() => {
 }, 60_000);
 afterAll(() => pki?.cleanup());
 
-const signers = (): [string, Leaf, string[]][] => [
-  ['RSA PKCS#1 v1.5', pki.rsa, []],
-  ['RSA-PSS', pki.pss, ['-keyopt', 'rsa_padding_mode:pss']],
-  ['ECDSA P-256', pki.ec256, []],
-  ['ECDSA P-384', pki.ec384, []],
-  ['RSA-PSS-only key', pki.pssOnly, ['-keyopt', 'rsa_padding_mode:pss']],
-];
+const signers = (): [string, Leaf, string[]][] => signersOf(pki);
 
 describe('OpenSSL-signed data verifies in Railyard', () => {
   it.each([0, 1, 2, 3, 4])('signer #%i against the CA and against the pinned certificate', async (i) => {

@@ -1,3 +1,4 @@
+import { TrustError } from '../../src/trust/index.js';
 import { execFileSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -104,4 +105,24 @@ export function opensslSign(pki: TestPki, signer: Leaf, data: Buffer, extra: str
   const input = pki.path(`in-${Math.random().toString(36).slice(2)}.bin`);
   writeFileSync(input, data);
   return openssl(['cms', '-sign', '-binary', '-md', 'sha256', '-outform', 'DER', '-in', input, '-signer', signer.cert, '-inkey', signer.key, ...extra]);
+}
+
+/** The signer keys every interop test runs through, with the OpenSSL options each needs. */
+export const signersOf = (pki: TestPki): [string, Leaf, string[]][] => [
+  ['RSA PKCS#1 v1.5', pki.rsa, []],
+  ['RSA-PSS', pki.pss, ['-keyopt', 'rsa_padding_mode:pss']],
+  ['ECDSA P-256', pki.ec256, []],
+  ['ECDSA P-384', pki.ec384, []],
+  ['RSA-PSS-only key', pki.pssOnly, ['-keyopt', 'rsa_padding_mode:pss']],
+];
+
+/** The TrustError code a verification ends with, or 'no error'. */
+export async function trustErrorCode(p: Promise<unknown>): Promise<string> {
+  try {
+    await p;
+  } catch (err) {
+    if (err instanceof TrustError) return err.code;
+    throw err;
+  }
+  return 'no error';
 }
