@@ -8,7 +8,7 @@ import { TransportError, type FileTransport, type RemoteEntry } from '../transpo
 import { UniqueViolation } from '../../store/types.js';
 import type { PublishEvent } from './publish.js';
 import { applyReturns } from './returns.js';
-import { applyStatement } from './statement.js';
+import { asStatementEvents, reconcileItems, recordStatement, type Reconciled } from './statement.js';
 import { applyStatusReport } from './status-report.js';
 
 export interface PollContext {
@@ -142,10 +142,16 @@ export class InboundPoller {
     try {
       // Every applier is idempotent, so a file sent twice under two names is applied again (the
       // engine records repeated statuses as notes) and only marked as the duplicate it is.
+      // A statement is read against our records before the transaction (it may take seconds);
+      // only its writes hold the store.
+      const family: '053' | '054' | undefined = message?.startsWith('camt.053') ? '053' : message?.startsWith('camt.054') ? '054' : undefined;
+      const prepared = family
+        ? { family, reconciled: await reconcileItems({ profile, calendar: this.ctx.calendar }, records.itemsForReconciliation(), asStatementEvents(xml, family), now) }
+        : undefined;
       const touched = await records.transaction(async (db, dialect) => {
         const again = await records.sameContent(db, sha256);
         await records.insertInbound(db, { ...record, outcome: again ? 'duplicate' : 'applied' }, bytes);
-        const applied = await this.apply(db, dialect, message, xml, record, now);
+        const applied = await this.apply(db, dialect, message, xml, record, now, prepared);
         // what the file did, kept beside its bytes (a DU01 refusal, counts of settlements and breaks)
         if (applied.detail) await records.setInboundDetail(db, record.id, applied.detail);
         return again ? { ...applied, duplicate: true } : applied;
@@ -180,6 +186,7 @@ export class InboundPoller {
     xml: Uint8Array,
     record: InboundRecord,
     now: number,
+    prepared: { family: '053' | '054'; reconciled: Reconciled } | undefined,
   ): Promise<{ items: BatchItem[]; duplicate: boolean; detail?: string }> {
     const { records, profile, calendar, publish } = this.ctx;
     const text = (): string => Buffer.from(xml).toString('utf8');
@@ -194,8 +201,8 @@ export class InboundPoller {
       }
       case 'camt.053':
       case 'camt.054': {
-        const family = message.startsWith('camt.053') ? '053' : '054';
-        const effect = await applyStatement(db, dialect, { records, profile, calendar, publish }, xml, family, record.id, now);
+        if (!prepared) throw new UnreadableFile(`${message} was not read before its transaction`);
+        const effect = await recordStatement(db, dialect, { records, profile, calendar, publish }, prepared.reconciled, prepared.family, record.id, now);
         return {
           items: [],
           duplicate: effect.duplicate,

@@ -39,7 +39,7 @@ export function expectedOf(item: BatchItem): ExpectedPayment | null {
 }
 
 /** camt.054 notifications carry the same entries as a statement: read them with one vocabulary. */
-async function* asStatementEvents(xml: Uint8Array, family: '053' | '054'): AsyncGenerator<Camt053StreamEvent> {
+export async function* asStatementEvents(xml: Uint8Array, family: '053' | '054'): AsyncGenerator<Camt053StreamEvent> {
   const source = (async function* () {
     yield xml;
   })();
@@ -97,25 +97,12 @@ export async function reconcileItems(
 }
 
 /**
- * A statement (camt.053) or notification (camt.054) applied: reconciled against every item we
- * filed, settlements written, breaks stored by key (a statement applied twice, even under another
- * file name, creates nothing twice) and each new break of a payment published as a
- * `reconciliation.break` event to its merchant.
+ * The second half of applying a statement (camt.053) or notification (camt.054), after
+ * `reconcileItems` read it against every item we filed: settlements written, breaks stored by key
+ * (a statement applied twice, even under another file name, creates nothing twice) and each new
+ * break of a payment published as a `reconciliation.break` event to its merchant. Reading a large
+ * statement takes seconds, so it happens before the transaction; only these writes hold it.
  */
-export async function applyStatement(
-  db: SqlExecutor,
-  dialect: Dialect,
-  ctx: StatementContext,
-  xml: Uint8Array,
-  family: '053' | '054',
-  inboundId: string,
-  at: number,
-): Promise<StatementEffect> {
-  const reconciled = await reconcileItems(ctx, ctx.records.itemsForReconciliation(db), asStatementEvents(xml, family), at);
-  return recordStatement(db, dialect, ctx, reconciled, family, inboundId, at);
-}
-
-/** The second half: settlements, breaks (by key, once) and their events, in the caller's transaction. */
 export async function recordStatement(
   db: SqlExecutor,
   dialect: Dialect,
