@@ -57,7 +57,9 @@ export async function request(pool: Pool, method: 'GET' | 'POST', path: string, 
  * never shares the server's event loop; the script prints `listening <port>` once ready.
  */
 export async function spawnServer(script: URL, args: string[]): Promise<{ port: number; stop: () => Promise<void> }> {
-  const child = spawn(process.execPath, ['--import', 'tsx', script.pathname, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  // BENCH_PROFILE_DIR=dir: the server writes a V8 CPU profile there (open it in Chrome DevTools)
+  const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
+  const child = spawn(process.execPath, [...profile, '--import', 'tsx', script.pathname, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
   const port = await new Promise<number>((resolve, reject) => {
     let out = '';
     child.stdout.on('data', (d: Buffer) => {

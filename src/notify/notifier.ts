@@ -48,7 +48,10 @@ export interface SandboxNotificationView {
  * for the gateway developer to finish a flow. Bounded so a long-running sandbox cannot grow it forever.
  */
 export class MemoryNotifier implements Notifier {
-  private readonly items: { n: Notification; at: number }[] = [];
+  // By payment, in the order payments first appeared: a lookup is one payment's few entries, not a
+  // scan of the whole inbox, and the oldest payments go first when the inbox is full.
+  private readonly byPayment = new Map<string, { n: Notification; at: number }[]>();
+  private count = 0;
 
   constructor(
     private readonly now: () => number,
@@ -56,26 +59,34 @@ export class MemoryNotifier implements Notifier {
   ) {}
 
   async send(n: Notification): Promise<void> {
-    this.items.push({ n, at: this.now() });
-    if (this.items.length > this.max) this.items.splice(0, this.items.length - this.max);
+    const list = this.byPayment.get(n.paymentId) ?? [];
+    if (list.length === 0) this.byPayment.set(n.paymentId, list);
+    list.push({ n, at: this.now() });
+    this.count++;
+    while (this.count > this.max) {
+      const oldest = this.byPayment.keys().next();
+      if (oldest.done) break;
+      this.count -= this.byPayment.get(oldest.value)?.length ?? 0;
+      this.byPayment.delete(oldest.value);
+    }
   }
 
   list(paymentId?: string): SandboxNotificationView[] {
-    return this.items
-      .filter((i) => paymentId === undefined || i.n.paymentId === paymentId)
-      .map(({ n, at }) => {
-        const base = { payment_id: n.paymentId, kind: n.kind, to: n.to, created_at: new Date(at).toISOString(), amount: n.amount, currency: n.currency };
-        return n.kind === 'otp'
-          ? { ...base, otp: n.code.reveal() }
-          : { ...base, status: n.status, ...(n.refundId ? { refund_id: n.refundId } : {}) };
-      });
+    const items = paymentId === undefined ? [...this.byPayment.values()].flat() : (this.byPayment.get(paymentId) ?? []);
+    return items.map(({ n, at }) => {
+      const base = { payment_id: n.paymentId, kind: n.kind, to: n.to, created_at: new Date(at).toISOString(), amount: n.amount, currency: n.currency };
+      return n.kind === 'otp'
+        ? { ...base, otp: n.code.reveal() }
+        : { ...base, status: n.status, ...(n.refundId ? { refund_id: n.refundId } : {}) };
+    });
   }
 
   /** The newest one-time code sent for a payment (tests and the sandbox helper use it). */
   latestOtp(paymentId: string): string | undefined {
-    for (let i = this.items.length - 1; i >= 0; i--) {
-      const n = this.items[i]?.n;
-      if (n && n.kind === 'otp' && n.paymentId === paymentId) return n.code.reveal();
+    const list = this.byPayment.get(paymentId) ?? [];
+    for (let i = list.length - 1; i >= 0; i--) {
+      const n = list[i]?.n;
+      if (n && n.kind === 'otp') return n.code.reveal();
     }
     return undefined;
   }
