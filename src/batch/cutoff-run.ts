@@ -1,6 +1,6 @@
 import { newMessageId } from '../iso20022/index.js';
 import { localDate, rollToBusinessDay, type CalendarSpec } from './calendar/index.js';
-import { planBatchFiles, renderFileName, type QueuedTransfer } from './outbound/index.js';
+import { partitionQueuedTransfers, planBatchFiles, renderFileName, type QueuedTransfer } from './outbound/index.js';
 import type { BatchProfile } from './profile.js';
 import { protectOutbound, type OutboundProtection } from './protect/index.js';
 import { sha256Hex, type BatchFile, type BatchItem, type BatchRecords } from './records.js';
@@ -25,6 +25,8 @@ export interface CutoffRun {
   at: number;
   files: CutoffFileSummary[];
   items: number;
+  /** Items no file could carry (checked again at the cut-off: a profile may have changed since): failed, not left to block the queue. */
+  rejected: BatchItem[];
 }
 
 /** More than one cut-off's worth is claimed per transaction only up to this many items. */
@@ -38,7 +40,7 @@ const CLAIM_LIMIT = 50_000;
  */
 export async function runCutoff(ctx: CutoffContext, now: number, opts: { all?: boolean } = {}): Promise<CutoffRun> {
   const { records, profile } = ctx;
-  const run: CutoffRun = { at: now, files: [], items: 0 };
+  const run: CutoffRun = { at: now, files: [], items: 0, rejected: [] };
   await records.transaction(async (db, dialect) => {
     // `all`: every queued item now, whatever cut-off it waits for (an operator's early run)
     const items = await records.claimDue(db, dialect, opts.all ? Number.MAX_SAFE_INTEGER : now, CLAIM_LIMIT);
@@ -60,8 +62,19 @@ export async function runCutoff(ctx: CutoffContext, now: number, opts: { all?: b
         executionDate: item.executionDate < earliest ? earliest : item.executionDate,
       };
     });
+    // One item the file cannot carry must not hold back every other item of the cut-off.
+    const { valid, rejected } = partitionQueuedTransfers(transfers, profile.rules);
+    const byAggregate = new Map(items.map((i) => [i.aggregateId, i]));
+    for (const problem of rejected) {
+      const item = byAggregate.get(problem.paymentId);
+      if (!item) continue;
+      const reason = `${problem.field}: ${problem.message}`;
+      await records.updateItem(db, item.reference, { status: 'rejected', reasonCode: 'invalid_transfer', reason }, now);
+      run.rejected.push({ ...item, status: 'rejected', reasonCode: 'invalid_transfer', reason });
+    }
+    if (valid.length === 0) return;
     const messageIds: string[] = [];
-    const plans = planBatchFiles(transfers, {
+    const plans = planBatchFiles(valid, {
       messageIdFor: (i) => (messageIds[i] ??= newMessageId()),
       now,
       initiatingParty: profile.initiatingParty ?? { name: profile.account.name },

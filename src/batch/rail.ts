@@ -98,7 +98,9 @@ export class BatchRail {
   }
 
   async runCutoff(now = this.o.clock.now(), opts: { all?: boolean } = {}): Promise<CutoffRun> {
-    return runCutoff({ records: this.records, profile: this.o.profile, calendar: this.calendar, protection: this.protection.outbound }, now, opts);
+    const run = await runCutoff({ records: this.records, profile: this.o.profile, calendar: this.calendar, protection: this.protection.outbound }, now, opts);
+    this.tell(run.rejected);
+    return run;
   }
 
   async upload(now = this.o.clock.now()): Promise<UploadResult> {

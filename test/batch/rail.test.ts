@@ -315,6 +315,22 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
     expect(transport.names('out')).toEqual([]);
   });
 
+  it('fails an item the file can no longer carry at the cut-off, and files the others', async () => {
+    const generic = newRail({ rules: 'generic' });
+    const usd = request({ currency: 'USD' });
+    const eur = request();
+    expect(await generic.enqueue(usd, 'transfer')).toEqual({ kind: 'pending' });
+    await generic.enqueue(eur, 'transfer');
+    await clock.advance(1_000);
+    // the bank profile changed to SEPA since: USD no longer fits a file
+    const run = await rail.runCutoff();
+    expect(run.items).toBe(1);
+    expect(run.rejected.map((i) => i.reference)).toEqual([usd.reference]);
+    expect((await rail.records.item(usd.reference))?.status).toBe('rejected');
+    expect((await rail.records.item(eur.reference))?.status).toBe('filed');
+    expect(reports).toEqual([{ flow: 'transfer', reference: usd.reference, outcome: expect.objectContaining({ kind: 'declined', code: 'invalid_transfer' }) }]);
+  });
+
   it('refuses a transfer the file could not carry, naming the field', async () => {
     const outcome = await rail.enqueue(request({ currency: 'USD' }), 'transfer');
     expect(outcome).toMatchObject({ kind: 'declined', code: 'invalid_transfer' });
