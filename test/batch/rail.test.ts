@@ -446,6 +446,28 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
     });
   });
 
+  it('keeps a statement of another account without reconciling it against this account', async () => {
+    const { a } = await twoAccepted();
+    const other: CamtDocument = {
+      groupHeader: { messageId: 'NTF-X', creationDateTime: '2026-11-26T16:00:00+01:00' },
+      reports: [
+        {
+          id: 'NTF-X-1',
+          account: { iban: 'DE89370400440532013000', currency: 'EUR' },
+          balances: [],
+          entries: [{ amount: { amount: 1_000, currency: 'EUR' }, creditDebit: 'CRDT', status: 'BOOK', transactions: [{ references: { endToEndId: a.reference.replace('_', '-') } }] }],
+        },
+      ],
+    };
+    transport.seed('out', 'camt054_other.xml', build('camt.054.001.08', other));
+    await rail.poll();
+    await rail.poll();
+    expect((await rail.records.item(a.reference))?.settlement).toBe('batched');
+    const row = (await rail.records.listInbound()).find((f) => f.name === 'camt054_other.xml');
+    expect(row?.detail).toMatch(/statement of account DE89\*+3000, not DE75\*+6199: kept, not reconciled/);
+    expect(await breaksOn(store, '2026-11-26')).toEqual([]);
+  });
+
   it('a pacs.004 return marks the settlement returned and records one RETURNED break, also when the file comes twice', async () => {
     const { a } = await twoAccepted();
     const e2e = a.reference.replace('_', '-');

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { Iso20022Error, parse, type Pacs004v09, type Pain002v10 } from '../../iso20022/index.js';
+import { maskIban } from '../../domain/payment-method.js';
 import { localDate, type CalendarSpec } from '../calendar/index.js';
 import type { BatchProfile } from '../profile.js';
 import { unprotectInbound, type InboundProtection } from '../protect/index.js';
@@ -202,6 +203,11 @@ export class InboundPoller {
       case 'camt.053':
       case 'camt.054': {
         if (!prepared) throw new UnreadableFile(`${message} was not read before its transaction`);
+        // A channel may carry statements of several accounts; this connector reconciles its own only.
+        const account = prepared.reconciled.result.statement.account.replace(/\s+/g, '');
+        if (account !== profile.account.iban.replace(/\s+/g, '')) {
+          return { items: [], duplicate: false, detail: `statement of account ${maskIban(account)}, not ${maskIban(profile.account.iban)}: kept, not reconciled` };
+        }
         const effect = await recordStatement(db, dialect, { records, profile, calendar, publish }, prepared.reconciled, prepared.family, record.id, now);
         return {
           items: [],
