@@ -114,6 +114,7 @@ export class BatchRail {
     this.lastPoll = now;
     const result = await this.poller.poll(now);
     this.tell(result.touched);
+    for (const f of result.problems) this.noteError(now, f.detail?.split(':')[0] ?? 'inbound', `bank file ${f.name} left in place (${f.detail ?? ''})`);
     return result;
   }
 
@@ -126,7 +127,7 @@ export class BatchRail {
       out.cutoff = await this.runCutoff(now);
       out.upload = await this.upload(now);
       if (now - this.lastPoll >= this.o.profile.pollIntervalMs) out.poll = await this.poll(now);
-      if (out.upload.failed.length === 0) this.lastError = null;
+      if (out.upload.failed.length === 0 && out.poll !== null && out.poll.problems.length === 0) this.lastError = null;
     } catch (err) {
       this.noteError(now, errorKind(err), err instanceof Error ? err.message : String(err));
     }

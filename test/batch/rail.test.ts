@@ -516,6 +516,27 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
     expect(transport.names('out')).toEqual(['pain002_a.xml']);
   });
 
+  it('leaves a bank file too large to take where it is, says so in health, and takes the others', async () => {
+    rail = newRail({ maxInboundBytes: 1024 });
+    const r = request();
+    await rail.enqueue(r, 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    await rail.upload();
+    const original = uploadedPain001(uploaded()[0] as string);
+    transport.seed('out', 'a_huge.xml', 'x'.repeat(4_096));
+    const report = statusReport(original, { [r.reference.replace('_', '-')]: { status: 'ACSC' } });
+    rail = newRail({ maxInboundBytes: Math.max(1024, report.byteLength + 1) });
+    transport.seed('out', 'pain002_a.xml', report);
+    await rail.tick();
+    await clock.advance(1_000);
+    const round = await rail.tick();
+    expect(round.poll?.problems.map((f) => f.name)).toEqual(['a_huge.xml']);
+    expect((await rail.records.item(r.reference))?.status).toBe('accepted');
+    expect(transport.names('out')).toEqual(['a_huge.xml']);
+    expect(rail.health()).toMatchObject({ ok: false, detail: expect.stringContaining('too_large') });
+  });
+
   it('moves applied files to the processed directory when the profile says so', async () => {
     rail = newRail({ directories: { afterIngest: 'move', processed: 'done' } });
     await twoAccepted();

@@ -30,6 +30,8 @@ export interface PolledFile {
 
 export interface PollResult {
   files: PolledFile[];
+  /** Files left where they are because the rail cannot take them (too large, gone meanwhile). */
+  problems: PolledFile[];
   /** Items whose bank status changed or was repeated: the engine is told about each. */
   touched: BatchItem[];
 }
@@ -62,12 +64,21 @@ export class InboundPoller {
     const dir = profile.directories.inbound;
     const listing = await transport.list(dir);
     const names = new Set(listing.map((e) => e.name));
-    const result: PollResult = { files: [], touched: [] };
+    const result: PollResult = { files: [], touched: [], problems: [] };
     const present = new Set<string>();
     for (const entry of listing) {
       present.add(entry.name);
       if (!this.complete(entry, names, now)) continue;
-      const polled = await this.take(entry, now, result);
+      let polled: PolledFile | null;
+      try {
+        polled = await this.take(entry, now, result);
+      } catch (err) {
+        // One file the rail cannot take (too large, gone meanwhile) must not hold back the others;
+        // a broken connection stops the round.
+        if (!(err instanceof TransportError) || (err.kind !== 'too_large' && err.kind !== 'not_found')) throw err;
+        polled = { name: entry.name, message: null, outcome: 'skipped', detail: `${err.kind}: ${err.message}` };
+        result.problems.push(polled);
+      }
       if (polled) result.files.push(polled);
     }
     for (const name of this.seen.keys()) if (!present.has(name)) this.seen.delete(name);
