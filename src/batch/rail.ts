@@ -92,11 +92,6 @@ export class BatchRail {
     return itemOutcome(item);
   }
 
-  /** The batch records of a payment, for the API (which cut-off it waits for, its file, its settlement). */
-  itemsOf(paymentId: string): Promise<BatchItem[]> {
-    return this.records.itemsOfPayment(paymentId);
-  }
-
   async runCutoff(now = this.o.clock.now(), opts: { all?: boolean } = {}): Promise<CutoffRun> {
     const run = await runCutoff({ records: this.records, profile: this.o.profile, calendar: this.calendar, protection: this.protection.outbound }, now, opts);
     this.tell(run.rejected);

@@ -222,11 +222,6 @@ export class BatchRecords {
     return rows[0] ? decodeItem(rows[0]) : null;
   }
 
-  async itemsOfPayment(paymentId: string): Promise<BatchItem[]> {
-    const rows = await this.store.sqlQuery('SELECT * FROM batch_items WHERE payment_id = ? ORDER BY queued_at', [paymentId]);
-    return rows.map(decodeItem);
-  }
-
   /** Queued items whose cut-off has come, locked against other nodes running the same cut-off. */
   async claimDue(db: SqlExecutor, dialect: Dialect, now: number, limit: number): Promise<BatchItem[]> {
     const rows = await db.all(
@@ -309,22 +304,9 @@ export class BatchRecords {
     return rows.map(decodeFile);
   }
 
-  async file(id: string): Promise<BatchFile | null> {
-    const rows = await this.store.sqlQuery('SELECT * FROM batch_files WHERE id = ?', [id]);
-    return rows[0] ? decodeFile(rows[0]) : null;
-  }
-
   async fileByMessageId(db: SqlExecutor, messageId: string): Promise<BatchFile | null> {
     const rows = await db.all('SELECT * FROM batch_files WHERE connector = ? AND message_id = ?', [this.connector, messageId]);
     return rows[0] ? decodeFile(rows[0]) : null;
-  }
-
-  async listFiles(limit = 100): Promise<Omit<BatchFile, 'content' | 'plain' | 'sidecar'>[]> {
-    const rows = await this.store.sqlQuery(`SELECT * FROM batch_files WHERE connector = ? ORDER BY created_at DESC, id DESC LIMIT ?`, [this.connector, limit]);
-    return rows.map((r) => {
-      const { content: _c, plain: _p, sidecar: _s, ...rest } = decodeFile(r);
-      return rest;
-    });
   }
 
   /**
