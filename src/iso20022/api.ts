@@ -17,6 +17,7 @@ import { parseHead001v02 } from './head001/v02/parse.js';
 import { assertXsdValid, validateXsd } from './xsd.js';
 import { parseXml, type ParseXmlOptions } from './xml/parse.js';
 import { Reader } from './xml/reader.js';
+import { writeTo } from './xml/writer.js';
 
 export type ParseOutput = ParsedMessage & {
   warnings: Finding[];
@@ -79,6 +80,20 @@ export function build<T extends BuildableType>(type: T, model: BuildableModels[T
   const xml = (serializers[type] as (x: BuildableModels[T]) => string)(m);
   if (options.xsd !== false) assertXsdValid(xml, type);
   return xml;
+}
+
+/**
+ * `build` for large documents: the XML goes to `sink` in ~64 kB pieces, in order, and is never
+ * held whole (write them to a file or a socket as they come). Profile rules apply as in `build`;
+ * the XSD gate cannot (it needs the whole document): validate the written file when it matters.
+ */
+export function buildTo<T extends BuildableType>(
+  type: T,
+  model: BuildableModels[T],
+  sink: (piece: string) => void,
+  options: Omit<BuildOptions, 'xsd'> = {},
+): void {
+  writeTo(sink, () => build(type, model, { ...options, xsd: false }));
 }
 
 export interface ValidationResult {

@@ -138,6 +138,9 @@ class Lines {
   private lines: string[] = [];
   private size = 0;
 
+  /** With a sink, each flat piece goes out as soon as it is full and nothing is kept. */
+  constructor(private readonly sink: ((piece: string) => void) | undefined) {}
+
   add(line: string): void {
     this.lines.push(line);
     this.size += line.length + 1;
@@ -146,7 +149,9 @@ class Lines {
 
   private flush(): void {
     this.lines.push(''); // the last line's newline
-    this.parts.push(this.lines.join('\n'));
+    const piece = this.lines.join('\n');
+    if (this.sink) this.sink(piece);
+    else this.parts.push(piece);
     this.lines = [];
     this.size = 0;
   }
@@ -154,6 +159,26 @@ class Lines {
   text(): string {
     if (this.lines.length > 0) this.flush();
     return this.parts.join('');
+  }
+}
+
+/**
+ * Where the serializer running now writes, when a caller streams (`writeTo`). Serializers are
+ * synchronous, so no other serialization can run while this is set; it is always reset.
+ */
+let currentSink: ((piece: string) => void) | undefined;
+
+/**
+ * Runs `serialize` with its output going to `sink` in ~64 kB pieces instead of into one string: a
+ * 100k-transaction file never exists whole in memory (its pieces and the joined string would).
+ */
+export function writeTo(sink: (piece: string) => void, serialize: () => string): void {
+  if (currentSink) throw new Error('writeTo: a streamed serialization is already running');
+  currentSink = sink;
+  try {
+    serialize();
+  } finally {
+    currentSink = undefined;
   }
 }
 
@@ -184,7 +209,7 @@ function write(e: XmlElement, depth: number, where: () => string, out: Lines): v
 /** Serialises a root element carrying the message namespace. Output ends with a newline. */
 export function serializeRoot(namespace: string, root: XmlElement): string {
   const top: XmlElement = { ...root, attrs: [['xmlns', namespace], ...root.attrs] };
-  const out = new Lines();
+  const out = new Lines(currentSink);
   out.add('<?xml version="1.0" encoding="UTF-8"?>');
   write(top, 0, () => top.name, out);
   return out.text();
