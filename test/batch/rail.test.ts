@@ -120,6 +120,18 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
   const uploaded = (): string[] => transport.names('in').filter((n) => !n.startsWith('.'));
   const uploadedPain001 = (name: string): Pain001v09 => parse(transport.readText('in', name) ?? '').model as Pain001v09;
 
+  /** One transfer filed, uploaded and accepted by a pain.002 now waiting in the bank's out/. */
+  const sentAndAccepted = async (): Promise<FlowRequest> => {
+    const r = request();
+    await rail.enqueue(r, 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    await rail.upload();
+    const original = uploadedPain001(uploaded()[0] as string);
+    transport.seed('out', 'pain002_a.xml', statusReport(original, { [r.reference.replace('_', '-')]: { status: 'ACSC' } }));
+    return r;
+  };
+
   it('queues a transfer one second before the cut-off into that cut-off, and one at the cut-off into the next', async () => {
     const before = request();
     expect(await rail.enqueue(before, 'transfer')).toEqual({ kind: 'pending' });
@@ -256,13 +268,7 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
   });
 
   it('processes a file once across a crash between download and commit', async () => {
-    const r = request();
-    await rail.enqueue(r, 'transfer');
-    await clock.advance(1_000);
-    await rail.runCutoff();
-    await rail.upload();
-    const original = uploadedPain001(uploaded()[0] as string);
-    transport.seed('out', 'pain002_a.xml', statusReport(original, { [r.reference.replace('_', '-')]: { status: 'ACSC' } }));
+    const r = await sentAndAccepted();
     await rail.poll();
     // the crash: the store refuses the commit once, after the download
     const real = store.sqlTransaction.bind(store);
@@ -281,13 +287,7 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
   });
 
   it('skips a file already in the ledger when a crash came before the remote clean-up', async () => {
-    const r = request();
-    await rail.enqueue(r, 'transfer');
-    await clock.advance(1_000);
-    await rail.runCutoff();
-    await rail.upload();
-    const original = uploadedPain001(uploaded()[0] as string);
-    transport.seed('out', 'pain002_a.xml', statusReport(original, { [r.reference.replace('_', '-')]: { status: 'ACSC' } }));
+    const r = await sentAndAccepted();
     await rail.poll();
     transport.failNext('connection', 'remove');
     await rail.poll().catch(() => undefined);
@@ -302,13 +302,7 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
 
   it('honours done files: a bank file counts only once its trigger file is beside it', async () => {
     rail = newRail({ inboundDoneSuffix: '.done', stableMs: 60_000 });
-    const r = request();
-    await rail.enqueue(r, 'transfer');
-    await clock.advance(1_000);
-    await rail.runCutoff();
-    await rail.upload();
-    const original = uploadedPain001(uploaded()[0] as string);
-    transport.seed('out', 'pain002_a.xml', statusReport(original, { [r.reference.replace('_', '-')]: { status: 'ACSC' } }));
+    const r = await sentAndAccepted();
     expect((await rail.poll()).files).toEqual([]);
     transport.seed('out', 'pain002_a.xml.done', '');
     expect((await rail.poll()).files.map((f) => f.outcome)).toEqual(['applied']);
