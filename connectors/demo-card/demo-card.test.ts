@@ -1,12 +1,12 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runConnectorConformance, type ConformanceBank } from '../../src/connector/conformance.js';
-import { createHarness, type Harness } from '../../src/connector/harness.js';
+import type { Harness } from '../../src/connector/harness.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { newId } from '../../src/domain/ids.js';
 import { Secret } from '../../src/domain/secret.js';
 import { startIso8583Host, HOST_TEST_CARDS } from '../../mocks/iso8583-host/index.js';
 import { createDemoCardConnector, type DemoCardConnector } from './index.js';
-import { card, hostBank, kinds, payAndSettle, policy, settingsFor, useHost } from './test-host.js';
+import { card, hostBank, kinds, payAndSettle, policy, settingsFor, useHost, cardHarness } from './test-host.js';
 
 const host = useHost();
 const settings = (extra: Record<string, unknown> = {}) => settingsFor(host(), extra);
@@ -34,14 +34,7 @@ describe('the card test values through the engine, demo-card and the simulated h
   let connector: DemoCardConnector;
 
   beforeEach(async () => {
-    h = await createHarness({
-      realTime: true,
-      policy,
-      newConnector: (env) => {
-        connector = createDemoCardConnector({ ...env, settings: settings() });
-        return connector;
-      },
-    });
+    ({ h, connector } = await cardHarness(settings()));
   });
   afterEach(() => h.close());
 
@@ -129,14 +122,7 @@ describe('single-message mode: the card test values through one 0200 financial r
   let connector: DemoCardConnector;
 
   beforeEach(async () => {
-    h = await createHarness({
-      realTime: true,
-      policy,
-      newConnector: (env) => {
-        connector = createDemoCardConnector({ ...env, settings: settings({ messageMode: 'single' }) });
-        return connector;
-      },
-    });
+    ({ h, connector } = await cardHarness(settings({ messageMode: 'single' })));
   });
   afterEach(() => h.close());
 

@@ -1,12 +1,12 @@
 import { afterEach, describe, expect, it } from 'vitest';
 import { runConnectorConformance, type ConformanceBank } from '../../src/connector/conformance.js';
-import { createHarness, type Harness } from '../../src/connector/harness.js';
+import type { Harness } from '../../src/connector/harness.js';
 import { newId } from '../../src/domain/ids.js';
 import { Secret } from '../../src/domain/secret.js';
 import { loadDialect } from '../../src/iso8583/index.js';
 import { HOST_TEST_CARDS } from '../../mocks/iso8583-host/index.js';
 import { createDemoCardConnector, type DemoCardConnector } from './index.js';
-import { card, hostBank, kinds, payAndSettle, policy, settingsFor, useHost } from './test-host.js';
+import { card, hostBank, kinds, payAndSettle, policy, settingsFor, useHost, cardHarness } from './test-host.js';
 import { buildInquiry, readInquiryReply, STATUS_INQUIRY_CODE } from './inquiry.js';
 import { stanOf, transmissionOf, type MappingConfig } from './mapping.js';
 
@@ -68,14 +68,7 @@ describe('an unknown outcome is asked about instead of reversed', () => {
   let h: Harness;
   let connector: DemoCardConnector;
   const start = async (extra: Record<string, unknown> = {}) => {
-    h = await createHarness({
-      realTime: true,
-      policy,
-      newConnector: (env) => {
-        connector = createDemoCardConnector({ ...env, settings: settings(extra) });
-        return connector;
-      },
-    });
+    ({ h, connector } = await cardHarness(settings(extra)));
   };
   afterEach(() => h.close());
 

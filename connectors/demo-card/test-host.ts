@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
 import type { BankFlow, ConformanceBank, Fault } from '../../src/connector/conformance.js';
-import type { Harness } from '../../src/connector/harness.js';
+import { createHarness, type Harness } from '../../src/connector/harness.js';
 import { startIso8583Host, HOST_TEST_CARDS, type HostFault, type HostTxnKind, type Iso8583Host } from '../../mocks/iso8583-host/index.js';
-import type { DemoCardConnector } from './index.js';
+import { createDemoCardConnector, type DemoCardConnector } from './index.js';
 
 /**
  * What every demo-card test file shares: the card host simulator (one per file, reset before each
@@ -87,3 +87,15 @@ export async function payAndSettle(h: Harness, host: Iso8583Host, number: string
 }
 
 export const kinds = (books: { kind: string; responseCode: string }[]): string[] => books.map((e) => `${e.kind}:${e.responseCode}`);
+
+/** The engine on real time with a demo-card connector built from `settings`. */
+export async function cardHarness(settings: Record<string, unknown>): Promise<{ h: Harness; connector: DemoCardConnector }> {
+  let built: DemoCardConnector | undefined;
+  const h = await createHarness({
+    realTime: true,
+    policy,
+    newConnector: (env) => (built = createDemoCardConnector({ ...env, settings })),
+  });
+  if (!built) throw new Error('the harness built no connector');
+  return { h, connector: built };
+}
