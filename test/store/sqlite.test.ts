@@ -156,4 +156,78 @@ describe('SqliteStore on a shared file', () => {
       probe.close();
     }
   });
+
+  describe('group commit (transactions of one event-loop turn share a COMMIT)', () => {
+    const versionOnDisk = (id: string): unknown => {
+      const probe = new Database(path, { readonly: true });
+      try {
+        return probe.prepare('SELECT version FROM payments WHERE id = ?').pluck().get(id) ?? null;
+      } finally {
+        probe.close();
+      }
+    };
+
+    it('a failing transaction rolls back alone; its batch-mates commit and see each other in order', async () => {
+      const store = open();
+      const p = await seeded(store);
+      const q = payment();
+      const seen: number[] = [];
+      const results = await Promise.allSettled([
+        store.transaction((tx) => tx.updatePayment(p.id, { ...p, version: 2, updatedAt: T0 + 1 })),
+        store.transaction(async (tx) => {
+          await tx.insertPayment(q);
+          throw new Error('business rule refused it');
+        }),
+        store.transaction(async (tx) => {
+          seen.push((await tx.lockPayment(p.id))?.version ?? -1);
+          await tx.updatePayment(p.id, { ...p, version: 3, updatedAt: T0 + 2 });
+        }),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['fulfilled', 'rejected', 'fulfilled']);
+      expect(seen).toEqual([2]);
+      expect(versionOnDisk(p.id)).toBe(3);
+      expect(await store.getPayment(q.id)).toBeNull();
+    });
+
+    it('a statement error inside one transaction does not poison the others', async () => {
+      const store = open();
+      const p = await seeded(store);
+      const results = await Promise.allSettled([
+        store.transaction((tx) => tx.insertPayment(p)), // duplicate key
+        store.transaction((tx) => tx.updatePayment(p.id, { ...p, version: 5, updatedAt: T0 + 1 })),
+      ]);
+      expect(results[0]?.status).toBe('rejected');
+      expect(results[1]?.status).toBe('fulfilled');
+      expect(versionOnDisk(p.id)).toBe(5);
+    });
+
+    it('a caller hears of success only once another connection can read the write', async () => {
+      const store = open();
+      const p = await seeded(store);
+      const versions = await Promise.all(
+        [2, 3, 4].map((v) => store.transaction((tx) => tx.updatePayment(p.id, { ...p, version: v, updatedAt: T0 + v })).then(() => versionOnDisk(p.id))),
+      );
+      // each caller resolves after the shared COMMIT, so every one of them already sees the last write
+      expect(versions).toEqual([4, 4, 4]);
+    });
+
+    it('when SQLite ends the whole transaction, batch-mates that ran cleanly are told they were not committed', async () => {
+      const store = open();
+      const p = await seeded(store);
+      const results = await Promise.allSettled([
+        store.transaction((tx) => tx.updatePayment(p.id, { ...p, version: 7, updatedAt: T0 + 1 })),
+        // stands in for an I/O or disk-full error, after which SQLite rolls back by itself
+        store.sqlTransaction(async (db) => {
+          await db.run('ROLLBACK');
+          throw new Error('disk I/O error');
+        }),
+      ]);
+      expect(results[0]).toMatchObject({ status: 'rejected', reason: { name: 'BatchAborted' } });
+      expect(results[1]).toMatchObject({ status: 'rejected', reason: { message: 'disk I/O error' } });
+      expect(versionOnDisk(p.id)).toBe(1);
+      // the store carries on
+      await store.transaction((tx) => tx.updatePayment(p.id, { ...p, version: 8, updatedAt: T0 + 2 }));
+      expect(versionOnDisk(p.id)).toBe(8);
+    });
+  });
 });

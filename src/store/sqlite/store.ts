@@ -9,6 +9,7 @@ import type { Store, StoreTx } from '../types.js';
 import { BUSY_TIMEOUT_MS, SqliteExecutor, openConnection, type Connection } from './connection.js';
 import { isBusy } from './errors.js';
 import { applySqliteMigrations } from './migrate.js';
+import { GroupCommit } from './group-commit.js';
 import { AsyncMutex } from './mutex.js';
 
 /** SQLite has no row locks: BEGIN IMMEDIATE already makes each transaction the only writer. */
@@ -35,6 +36,7 @@ export class SqliteStore extends SqlStoreBase implements Store {
   private readonly reader: SqliteExecutor;
   protected readonly reads: SqlReads;
   private readonly mutex = new AsyncMutex();
+  private readonly group: GroupCommit;
 
   constructor(options: SqliteStoreOptions) {
     super();
@@ -45,6 +47,7 @@ export class SqliteStore extends SqlStoreBase implements Store {
       ? this.writer
       : new SqliteExecutor(openConnection({ path: options.path, readOnly: true, busyTimeoutMs: BUSY_TIMEOUT_MS }));
     this.reads = new SqlReads(this.reader);
+    this.group = new GroupCommit(writerDb, this.mutex, () => this.begin(writerDb));
   }
 
   async migrate(): Promise<void> {
@@ -52,7 +55,9 @@ export class SqliteStore extends SqlStoreBase implements Store {
   }
 
   async close(): Promise<void> {
-    // Let queued transactions finish; closing under them would fail them midway.
+    // Let queued transactions finish; closing under them would fail them midway. An empty
+    // transaction queued now runs after every one queued before it.
+    await this.group.run(async () => undefined).catch(() => undefined);
     await this.mutex.run(async () => {
       if (this.reader !== this.writer && this.reader.db.open) this.reader.db.close();
       if (this.writer.db.open) this.writer.db.close();
@@ -63,8 +68,9 @@ export class SqliteStore extends SqlStoreBase implements Store {
     return this.sqlTransaction((db, dialect) => fn(new SqlStoreTx(db, dialect)));
   }
 
+  /** Transactions of one event-loop turn commit together (see GroupCommit), each in a savepoint. */
   sqlTransaction<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
-    return this.exclusive(async () => {
+    return this.group.run(async () => {
       const guarded = new GuardedExecutor(this.writer);
       try {
         const result = await fn(guarded, sqliteDialect);
@@ -85,8 +91,8 @@ export class SqliteStore extends SqlStoreBase implements Store {
   }
 
   /**
-   * Runs `fn` as the only writer: mutex in-process, BEGIN IMMEDIATE across processes.
-   * A transaction opened inside another would wait on the mutex forever; callers pass the open
+   * Runs `fn` alone as the only writer (migrations): mutex in-process, BEGIN IMMEDIATE across
+   * processes. A transaction opened inside another would wait forever; callers pass the open
    * `StoreTx` down instead. (Detecting it needs AsyncLocalStorage, whose promise hooks slow every
    * await in the process on Node 20, so it is not done here.)
    */
