@@ -6,32 +6,37 @@
  * machine's cores, as they do for the baseline.
  */
 import { Pool } from 'undici';
-import { BENCH_KEY, closedLoop, percentiles, request, round, spawnServer } from './lib.js';
+import { BENCH_KEY, closedLoop, percentiles, processCpuMs, request, round, spawnServer } from './lib.js';
 
 const SECONDS = Number(process.env.BENCH_SECONDS ?? 10);
 const CLIENTS = 50;
 const KEY = BENCH_KEY;
 
-async function startServer(kind: 'bare' | 'railyard'): Promise<{ url: string; stop: () => Promise<void> }> {
+async function startServer(kind: 'bare' | 'railyard'): Promise<{ url: string; pid: number; stop: () => Promise<void> }> {
   const server = await spawnServer(new URL('./engine-server.ts', import.meta.url), [kind]);
-  return { url: `http://127.0.0.1:${server.port}`, stop: server.stop };
+  return { url: `http://127.0.0.1:${server.port}`, pid: server.pid, stop: server.stop };
 }
 
-async function bareBaseline(): Promise<number> {
+async function bareBaseline(): Promise<{ rate: number; cpuUsPerRequest: number }> {
   const server = await startServer('bare');
   const pool = new Pool(server.url, { connections: CLIENTS });
+  const cpuBefore = processCpuMs(server.pid);
   const r = await closedLoop(CLIENTS, SECONDS, async () => {
     const res = await request(pool, 'GET', '/ping', {});
     if (res.status !== 200) throw new Error(String(res.status));
   });
+  const cpu = processCpuMs(server.pid) - cpuBefore;
   await pool.close();
   await server.stop();
-  return r.done / r.elapsed;
+  return { rate: r.done / r.elapsed, cpuUsPerRequest: (cpu * 1000) / Math.max(1, r.done) };
 }
 
 export interface EngineBenchResult {
   bareRequestsPerSecond: number;
+  /** Server CPU time per request or payment: steadier than rates on a shared machine. */
+  bareServerCpuUsPerRequest: number;
   paymentsPerSecond: number;
+  serverCpuMsPerPayment: number;
   requestsPerPayment: number;
   railyardRequestsPerSecond: number;
   ratio: number;
@@ -84,11 +89,13 @@ export async function runEngineBench(): Promise<EngineBenchResult> {
   };
 
   let requestsTotal = 0;
+  const cpuBefore = processCpuMs(running.pid);
   const peak = await closedLoop(CLIENTS, SECONDS, async () => {
     const made = await onePayment(true);
     requestsTotal += made;
   });
   const paymentsPerSecond = peak.done / peak.elapsed;
+  const serverCpuMsPerPayment = (processCpuMs(running.pid) - cpuBefore) / Math.max(1, peak.done);
   const requestsPerPayment = peak.done > 0 ? requestsTotal / peak.done : 0;
 
   // Open loop at half the peak rate: a new payment every 1/rate seconds, whatever the others do.
@@ -111,11 +118,13 @@ export async function runEngineBench(): Promise<EngineBenchResult> {
   await running.stop();
   const railyardRps = paymentsPerSecond * requestsPerPayment;
   return {
-    bareRequestsPerSecond: round(bare, 0),
+    bareRequestsPerSecond: round(bare.rate, 0),
+    bareServerCpuUsPerRequest: round(bare.cpuUsPerRequest, 1),
     paymentsPerSecond: round(paymentsPerSecond, 1),
+    serverCpuMsPerPayment: round(serverCpuMsPerPayment, 2),
     requestsPerPayment: round(requestsPerPayment, 2),
     railyardRequestsPerSecond: round(railyardRps, 0),
-    ratio: round(railyardRps / bare, 3),
+    ratio: round(railyardRps / bare.rate, 3),
     errors: peak.errors,
     halfRate: { paymentsPerSecond: round(launched / halfElapsed, 1), createLatencyMs: percentiles(createLatencies) },
   };

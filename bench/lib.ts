@@ -1,4 +1,5 @@
 import { execFile, spawn } from 'node:child_process';
+import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Pool } from 'undici';
@@ -56,7 +57,7 @@ export async function request(pool: Pool, method: 'GET' | 'POST', path: string, 
  * Starts a bench server script (`tsx <script> ...args`) in its own process, so the load generator
  * never shares the server's event loop; the script prints `listening <port>` once ready.
  */
-export async function spawnServer(script: URL, args: string[]): Promise<{ port: number; stop: () => Promise<void> }> {
+export async function spawnServer(script: URL, args: string[]): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
   // BENCH_PROFILE_DIR=dir: the server writes a V8 CPU profile there (open it in Chrome DevTools)
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', script.pathname, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
@@ -71,6 +72,7 @@ export async function spawnServer(script: URL, args: string[]): Promise<{ port: 
   });
   return {
     port,
+    pid: child.pid ?? 0,
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -108,3 +110,14 @@ export async function runJob(script: string, name: string, args: string[]): Prom
     return { job: name, error: (lines[0] ?? e.message ?? 'failed').slice(0, 300) };
   }
 }
+
+/** CPU time (user + system, ms) a process has used so far, from /proc (Linux). */
+export function processCpuMs(pid: number): number {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').replace(/^.*\) /s, '').split(' ');
+  // after the command name: state is field 3, utime 14 and stime 15 (1-based), in clock ticks
+  const ticks = Number(fields[11]) + Number(fields[12]);
+  return (ticks * 1000) / CLOCK_TICKS_PER_SECOND;
+}
+
+/** USER_HZ is 100 on every Linux architecture Node ships for. */
+const CLOCK_TICKS_PER_SECOND = 100;
