@@ -13,28 +13,43 @@ const TRANSIENT = new Set(['processing', 'authorized', 'pending']);
 
 /**
  * Waits (in real time) until the aggregate reaches a status that needs the client (confirmation)
- * or is final, or the time is up. It listens to the runner's committed changes, then reads the
- * status once more: a change committed before the listener existed must not be waited through.
+ * or is final, or the time is up.
  */
 export function waitWhileProcessing(runner: Runner, id: string, seconds: number, readStatus: () => Promise<string | undefined>): Promise<void> {
-  if (seconds <= 0) return Promise.resolve();
+  return waitForNews(runner, 'change', (a: Applied) => a.id === id && !TRANSIENT.has(a.status), seconds * 1000, async () => {
+    const status = await readStatus();
+    return status === undefined || !TRANSIENT.has(status);
+  });
+}
+
+/** Waits until the payment's one-time code has left the outbox (`stillSending` false), or the time is up. */
+export function waitForCodeSent(runner: Runner, paymentId: string, ms: number, stillSending: () => Promise<boolean>): Promise<void> {
+  return waitForNews(runner, 'code-sent', (sentFor: string) => sentFor === paymentId, ms, async () => !(await stillSending()));
+}
+
+/**
+ * Resolves on the first `event` that `matches`, or when `ms` have passed. It listens first and
+ * then asks `alreadyThere` once: news committed before the listener existed is not waited through.
+ */
+function waitForNews<A>(runner: Runner, event: 'change' | 'code-sent', matches: (arg: A) => boolean, ms: number, alreadyThere: () => Promise<boolean>): Promise<void> {
+  if (ms <= 0) return Promise.resolve();
   return new Promise((resolve) => {
     let finished = false;
     const done = () => {
       if (finished) return;
       finished = true;
       clearTimeout(timer);
-      runner.changes.off('change', onChange);
+      runner.changes.off(event, onNews);
       resolve();
     };
-    const onChange = (a: Applied) => {
-      if (a.id === id && !TRANSIENT.has(a.status)) done();
+    const onNews = (arg: A) => {
+      if (matches(arg)) done();
     };
-    const timer = setTimeout(done, seconds * 1000);
-    runner.changes.on('change', onChange);
-    readStatus().then(
-      (status) => {
-        if (status === undefined || !TRANSIENT.has(status)) done();
+    const timer = setTimeout(done, ms);
+    runner.changes.on(event, onNews);
+    alreadyThere().then(
+      (there) => {
+        if (there) done();
       },
       () => done(),
     );

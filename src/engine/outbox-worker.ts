@@ -249,6 +249,8 @@ export class OutboxWorker {
       currency: payment.currency,
       expiresAt,
     });
+    // a client waiting for "requires_confirmation" waits for the code to be out (src/api/wait.ts)
+    this.d.runner.changes.emit('code-sent', payment.id);
   }
 }
 

@@ -69,7 +69,8 @@ function eventSummary(event: EngineEvent): Json {
 /**
  * Applies events to aggregates durably. Per event: lock the row, compute the pure transition,
  * and in the same store transaction write snapshot + status + history + outbox + timers + API event.
- * Committed changes are announced on `changes` so in-process waiters and workers react at once.
+ * Committed changes are announced on `changes` ('change', with the Applied) so in-process waiters
+ * and workers react at once; the outbox adds 'code-sent' (the payment id) once a one-time code is out.
  */
 export class Runner {
   readonly changes = new EventEmitter();

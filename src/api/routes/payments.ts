@@ -22,7 +22,7 @@ import {
   TimelineEntry,
 } from '../schemas.js';
 import { paymentView, refundView, timelineView } from '../views.js';
-import { preferWaitSeconds, waitWhileProcessing } from '../wait.js';
+import { preferWaitSeconds, waitForCodeSent, waitWhileProcessing } from '../wait.js';
 
 const problems = (...codes: number[]) =>
   Object.fromEntries(
@@ -185,9 +185,7 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
       const deadline = Date.now() + seconds * 1000;
       await waitWhileProcessing(engine.runner, id, seconds, read);
       // "Needs the client" means the customer has their code: wait for it to leave the outbox too.
-      while (Date.now() < deadline && (await read()) === 'requires_confirmation' && (await codeOnItsWay(id))) {
-        await new Promise((r) => setTimeout(r, 5));
-      }
+      if ((await read()) === 'requires_confirmation') await waitForCodeSent(engine.runner, id, deadline - Date.now(), () => codeOnItsWay(id));
     }
   };
 
