@@ -27,6 +27,8 @@ export function openConnection(o: OpenOptions): Connection {
   // NORMAL is durable against process crashes in WAL mode; only an OS crash can lose the last commits.
   db.pragma('synchronous = NORMAL');
   db.pragma('foreign_keys = ON');
+  // Group commit runs each transaction in a savepoint; its sub-journal stays in memory.
+  db.pragma('temp_store = MEMORY');
   db.pragma(`busy_timeout = ${o.busyTimeoutMs}`);
   if (o.readOnly) db.pragma('query_only = ON');
   return db;
