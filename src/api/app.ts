@@ -129,7 +129,7 @@ export function createApp(deps: AppDeps): RailyardApp {
   reconciliationRoutes(app, deps.store);
   if (deps.webhooks) webhookEndpointRoutes(app, deps.webhooks);
   connectorRoutes(app, deps.connectors);
-  if (deps.sandbox) sandboxRoutes(app, deps.sandbox.notifier, deps.store);
+  if (deps.sandbox) sandboxRoutes(app, deps.sandbox.notifier);
   docsRoutes(app);
 
   app.notFound((c) => problemResponse(c, problem(c.get('requestId') ?? newId('req'), 404, 'route_not_found', `no route for ${c.req.method} ${c.req.path}`)));

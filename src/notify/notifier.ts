@@ -71,9 +71,10 @@ export class MemoryNotifier implements Notifier {
     }
   }
 
-  list(paymentId?: string): SandboxNotificationView[] {
+  /** One merchant's notifications (a merchant sees only its own customers'), optionally of one payment. */
+  list(merchantId: string, paymentId?: string): SandboxNotificationView[] {
     const items = paymentId === undefined ? [...this.byPayment.values()].flat() : (this.byPayment.get(paymentId) ?? []);
-    return items.map(({ n, at }) => {
+    return items.filter(({ n }) => n.merchantId === merchantId).map(({ n, at }) => {
       const base = { payment_id: n.paymentId, kind: n.kind, to: n.to, created_at: new Date(at).toISOString(), amount: n.amount, currency: n.currency };
       return n.kind === 'otp'
         ? { ...base, otp: n.code.reveal() }

@@ -2,10 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { Secret } from '../../src/domain/secret.js';
 import { MemoryNotifier, type Notification } from '../../src/notify/notifier.js';
 
-const otp = (paymentId: string, code: string): Notification => ({
+const otp = (paymentId: string, code: string, merchantId = 'mch_test'): Notification => ({
   kind: 'otp',
   paymentId,
-  merchantId: 'mch_test',
+  merchantId,
   merchantName: 'Shop',
   to: 'c@example.test',
   code: new Secret(code),
@@ -22,8 +22,8 @@ describe('the sandbox inbox (MemoryNotifier)', () => {
     await inbox.send(otp('pay_a', '333333'));
     expect(inbox.latestOtp('pay_a')).toBe('333333');
     expect(inbox.latestOtp('pay_c')).toBeUndefined();
-    expect(inbox.list('pay_a').map((n) => (n as { otp?: string }).otp)).toEqual(['111111', '333333']);
-    expect(inbox.list()).toHaveLength(3);
+    expect(inbox.list('mch_test', 'pay_a').map((n) => (n as { otp?: string }).otp)).toEqual(['111111', '333333']);
+    expect(inbox.list('mch_test')).toHaveLength(3);
   });
 
   it('drops the oldest payments first when full', async () => {
@@ -33,6 +33,14 @@ describe('the sandbox inbox (MemoryNotifier)', () => {
     await inbox.send(otp('pay_c', '3'));
     await inbox.send(otp('pay_d', '4'));
     expect(inbox.latestOtp('pay_a')).toBeUndefined();
-    expect(inbox.list().map((n) => n.payment_id)).toEqual(['pay_b', 'pay_c', 'pay_d']);
+    expect(inbox.list('mch_test').map((n) => n.payment_id)).toEqual(['pay_b', 'pay_c', 'pay_d']);
+  });
+
+  it("shows a merchant only its own customers' notifications", async () => {
+    const inbox = new MemoryNotifier(() => 0);
+    await inbox.send(otp('pay_a', '111111', 'mch_one'));
+    await inbox.send(otp('pay_b', '222222', 'mch_two'));
+    expect(inbox.list('mch_one').map((n) => n.payment_id)).toEqual(['pay_a']);
+    expect(inbox.list('mch_two', 'pay_a')).toEqual([]);
   });
 });
