@@ -123,7 +123,7 @@ export function createApp(deps: AppDeps): RailyardApp {
 
   // before the payment routes: it must read the raw body ahead of their JSON validator
   if (deps.orderSignatures) orderSignatureCheck(app, deps.orderSignatures);
-  paymentRoutes(app, deps.engine, deps.store, idem);
+  paymentRoutes(app, deps.engine, deps.store, idem, deps.connectors);
   trustRoutes(app, deps.encryptionCertificatePem);
   eventRoutes(app, deps.store, deps.webhooks);
   reconciliationRoutes(app, deps.store);

@@ -13,13 +13,26 @@ const TRANSIENT = new Set(['processing', 'authorized', 'pending']);
 
 /**
  * Waits (in real time) until the aggregate reaches a status that needs the client (confirmation)
- * or is final, or the time is up.
+ * or is final, or the time is up. Resolves with the last status it learned (undefined: none).
  */
-export function waitWhileProcessing(runner: Runner, id: string, seconds: number, readStatus: () => Promise<string | undefined>): Promise<void> {
-  return waitForNews(runner, 'change', (a: Applied) => a.id === id && !TRANSIENT.has(a.status), seconds * 1000, async () => {
-    const status = await readStatus();
-    return status === undefined || !TRANSIENT.has(status);
-  });
+export async function waitWhileProcessing(runner: Runner, id: string, seconds: number, readStatus: () => Promise<string | undefined>): Promise<string | undefined> {
+  let status: string | undefined;
+  await waitForNews(
+    runner,
+    'change',
+    (a: Applied) => {
+      if (a.id !== id) return false;
+      status = a.status;
+      return !TRANSIENT.has(a.status);
+    },
+    seconds * 1000,
+    async () => {
+      const read = await readStatus();
+      status ??= read;
+      return read === undefined || !TRANSIENT.has(read);
+    },
+  );
+  return status;
 }
 
 /** Waits until the payment's one-time code has left the outbox (`stillSending` false), or the time is up. */
@@ -43,7 +56,7 @@ function waitForNews<A>(runner: Runner, event: 'change' | 'code-sent', matches: 
       resolve();
     };
     const onNews = (arg: A) => {
-      if (matches(arg)) done();
+      if (!finished && matches(arg)) done();
     };
     const timer = setTimeout(done, ms);
     runner.changes.on(event, onNews);

@@ -4,7 +4,8 @@ import type { Context } from 'hono';
 import { Secret } from '../../domain/secret.js';
 import type { Engine } from '../../engine/engine.js';
 import { EngineError } from '../../engine/errors.js';
-import type { Store } from '../../store/types.js';
+import type { ConnectorSet } from '../../connector/registry-types.js';
+import type { PaymentRecord, Store } from '../../store/types.js';
 import type { ApiEnv } from '../context.js';
 import { Idempotency, ReplayedResponse, requestHash } from '../idempotency.js';
 import { problem } from '../problem.js';
@@ -133,12 +134,15 @@ const routes = {
   }),
 };
 
-export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: Store, idem: Idempotency): void {
+export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: Store, idem: Idempotency, connectors: ConnectorSet): void {
   const payments = engine.payments;
+  /** Only a batch rail queues a payment for a file: other payments have no batch record to read. */
+  const batchItemOf = (p: PaymentRecord) => (connectors.get(p.connector)?.rail === 'batch' ? transferItemOf(store, p.id) : Promise.resolve(null));
+  const fullView = async (p: PaymentRecord) => paymentView(p, await store.listRefundsOf(p.id), await batchItemOf(p));
   const view = async (id: string) => {
     const p = await store.getPayment(id);
     if (!p) throw new EngineError(404, 'resource_missing', 'no such payment', 'id');
-    return paymentView(p, await store.listRefundsOf(id), await transferItemOf(store, id));
+    return fullView(p);
   };
 
   /**
@@ -183,9 +187,9 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
         ? async () => (await store.getRefund(id))?.status
         : async () => (await store.getPayment(id))?.status;
       const deadline = Date.now() + seconds * 1000;
-      await waitWhileProcessing(engine.runner, id, seconds, read);
+      const status = await waitWhileProcessing(engine.runner, id, seconds, read);
       // "Needs the client" means the customer has their code: wait for it to leave the outbox too.
-      if ((await read()) === 'requires_confirmation') await waitForCodeSent(engine.runner, id, deadline - Date.now(), () => codeOnItsWay(id));
+      if (status === 'requires_confirmation') await waitForCodeSent(engine.runner, id, deadline - Date.now(), () => codeOnItsWay(id));
     }
   };
 
@@ -219,7 +223,7 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
       ...(q.starting_after ? { startingAfter: q.starting_after } : {}),
       ...(q.status ? { status: q.status } : {}),
     });
-    const data = await Promise.all(page.items.map(async (p) => paymentView(p, await store.listRefundsOf(p.id), await transferItemOf(store, p.id))));
+    const data = await Promise.all(page.items.map(fullView));
     return c.json({ object: 'list' as const, data, has_more: page.hasMore }, 200);
   });
 
