@@ -1,4 +1,4 @@
-import { randomBytes } from 'node:crypto';
+import { randomFillSync } from 'node:crypto';
 
 /**
  * Prefixed, time-sortable identifiers: `pay_` + 26 Crockford base32 characters
@@ -52,12 +52,28 @@ function encodeRandom(bytes: Uint8Array): string {
   return s;
 }
 
+/**
+ * Random bytes drawn 4 kB at a time: one CSPRNG call per id cost more than the rest of making it.
+ * Each id takes fresh bytes; none is handed out twice.
+ */
+const pool = new Uint8Array(4096);
+let poolAt = pool.length;
+
+function random10(): Uint8Array {
+  if (poolAt + 10 > pool.length) {
+    randomFillSync(pool);
+    poolAt = 0;
+  }
+  poolAt += 10;
+  return pool.slice(poolAt - 10, poolAt);
+}
+
 export function newId(prefix: IdPrefix, nowMs: number = Date.now()): string {
   if (nowMs === lastTime) {
     lastRandom = incremented(lastRandom);
   } else {
     lastTime = nowMs;
-    lastRandom = new Uint8Array(randomBytes(10));
+    lastRandom = random10();
   }
   return `${prefix}_${encodeTime(nowMs)}${encodeRandom(lastRandom)}`;
 }
