@@ -24,6 +24,7 @@ import { connectorRoutes, inboundRoute } from './routes/connectors.js';
 import { eventRoutes } from './routes/events.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { paymentRoutes } from './routes/payments.js';
+import { RequestLog } from './request-log.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { trustRoutes } from './routes/trust.js';
 import { docsRoutes, sandboxRoutes, systemRoutes } from './routes/system.js';
@@ -74,7 +75,7 @@ export function createApp(deps: AppDeps): RailyardApp {
     const incoming = c.req.header('x-request-id');
     const rid = incoming && REQUEST_ID_RE.test(incoming) ? incoming : newId('req');
     c.set('requestId', rid);
-    const log = deps.log.child({ request_id: rid });
+    const log = new RequestLog(deps.log, { request_id: rid });
     c.set('log', log);
     const started = performance.now();
     // Set before the response exists: set after, hono rebuilds the response around its body
@@ -86,7 +87,7 @@ export function createApp(deps: AppDeps): RailyardApp {
     const seconds = (performance.now() - started) / 1000;
     metrics.requests.inc({ method: c.req.method, route, status: String(c.res.status) });
     metrics.duration.observe({ method: c.req.method, route }, seconds);
-    log.info({ method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
+    log.access({ method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
   });
 
   const limitBody = bodyLimit({
@@ -114,7 +115,7 @@ export function createApp(deps: AppDeps): RailyardApp {
       return problemResponse(c, problem(rid, 401, 'invalid_api_key', 'the API key is not valid', 'Authorization'));
     }
     c.set('merchant', merchant);
-    c.set('log', c.get('log').child({ merchant: merchant.id }));
+    c.get('log').bind('merchant', merchant.id);
     await next();
     return undefined;
   });
@@ -148,7 +149,7 @@ export function createApp(deps: AppDeps): RailyardApp {
       if (err.status === 400) return problemResponse(c, problem(rid, 400, 'invalid_json', 'the request body is not valid JSON', 'body'));
       return problemResponse(c, problem(rid, err.status, 'http_error', err.message));
     }
-    (c.get('log') ?? deps.log).error({ err: { name: err.name, message: err.message } }, 'unhandled error');
+    (c.get('log')?.logger ?? deps.log).error({ err: { name: err.name, message: err.message } }, 'unhandled error');
     return problemResponse(c, problem(rid, 500, 'internal_error', 'an internal error occurred; quote the request_id to support'));
   });
 

@@ -23,7 +23,7 @@ export function orderSignatureCheck(app: OpenAPIHono<ApiEnv>, signatures: OrderS
         if (note) c.set('orderSignature', note);
       } catch (err) {
         if (err instanceof OrderSignatureError) {
-          c.get('log').warn({ code: err.code }, 'order signature refused');
+          c.get('log').logger.warn({ code: err.code }, 'order signature refused');
           throw new EngineError(401, err.code, err.message, ORDER_SIGNATURE_HEADER);
         }
         throw err;
