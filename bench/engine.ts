@@ -42,6 +42,8 @@ export interface EngineBenchResult {
   ratio: number;
   errors: number;
   halfRate: { paymentsPerSecond: number; createLatencyMs: { p50: number; p99: number; max: number; n: number } };
+  /** `GET /healthz` on the Railyard server: the HTTP layer alone (request id, metrics, access log). */
+  apiFloor: { requestsPerSecond: number; serverCpuUsPerRequest: number };
 }
 
 export async function runEngineBench(): Promise<EngineBenchResult> {
@@ -114,6 +116,15 @@ export async function runEngineBench(): Promise<EngineBenchResult> {
   await Promise.all(inflight);
   const halfElapsed = (performance.now() - start) / 1000;
 
+  // The API's own floor: an unauthenticated GET through all of Railyard's middleware, same server
+  // and client. The gap between this and a payment's three requests is the durable engine work.
+  const floorCpuBefore = processCpuMs(running.pid);
+  const floor = await closedLoop(CLIENTS, SECONDS, async () => {
+    const res = await request(pool, 'GET', '/healthz', {});
+    if (res.status !== 200) throw new Error(String(res.status));
+  });
+  const floorCpuUs = ((processCpuMs(running.pid) - floorCpuBefore) * 1000) / Math.max(1, floor.done);
+
   await pool.close();
   await running.stop();
   const railyardRps = paymentsPerSecond * requestsPerPayment;
@@ -127,6 +138,7 @@ export async function runEngineBench(): Promise<EngineBenchResult> {
     ratio: round(railyardRps / bare.rate, 3),
     errors: peak.errors,
     halfRate: { paymentsPerSecond: round(launched / halfElapsed, 1), createLatencyMs: percentiles(createLatencies) },
+    apiFloor: { requestsPerSecond: round(floor.done / floor.elapsed, 0), serverCpuUsPerRequest: round(floorCpuUs, 1) },
   };
 }
 
