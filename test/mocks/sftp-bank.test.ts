@@ -84,8 +84,10 @@ function pain001(msgId: string, payouts: Tx[], incoming: Tx[] = []): string {
 }
 const nextId = (): string => `MSG${Date.now()}${++seq}`;
 
+/** As a client must: under a temporary name, then renamed, so a bank polling the inbox never reads half a file. */
 async function upload(c: SftpClient, name: string, xml: string): Promise<void> {
-  await c.put(Buffer.from(xml), `/in/${name}`);
+  await c.put(Buffer.from(xml), `/in/.${name}.part`);
+  await c.rename(`/in/.${name}.part`, `/in/${name}`);
 }
 
 async function outNames(c: SftpClient): Promise<string[]> {
