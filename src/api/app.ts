@@ -1,5 +1,4 @@
 import { OpenAPIHono } from '@hono/zod-openapi';
-import { bodyLimit } from 'hono/body-limit';
 import { createMiddleware } from 'hono/factory';
 import { HTTPException } from 'hono/http-exception';
 import { routePath } from 'hono/route';
@@ -24,6 +23,7 @@ import { connectorRoutes, inboundRoute } from './routes/connectors.js';
 import { eventRoutes } from './routes/events.js';
 import { webhookEndpointRoutes } from './routes/webhook-endpoints.js';
 import { paymentRoutes } from './routes/payments.js';
+import { readBody } from './body.js';
 import { RequestLog } from './request-log.js';
 import { reconciliationRoutes } from './routes/reconciliation.js';
 import { trustRoutes } from './routes/trust.js';
@@ -90,13 +90,8 @@ export function createApp(deps: AppDeps): RailyardApp {
     log.access({ method: c.req.method, route, status: c.res.status, ms: Math.round(seconds * 1000) }, 'request');
   });
 
-  const limitBody = bodyLimit({
-    maxSize: deps.maxBodyBytes ?? 1024 * 1024,
-    onError: (c) => problemResponse(c, problem(c.get('requestId'), 413, 'body_too_large', `the request body exceeds ${deps.maxBodyBytes ?? 1024 * 1024} bytes`)),
-  });
-  // GET and HEAD carry no body, and asking for one builds the whole fetch Request of the node
-  // adapter (headers, abort signal): a measurable share of a small GET's cost.
-  app.use('*', (c, next) => (c.req.method === 'GET' || c.req.method === 'HEAD' ? next() : limitBody(c, next)));
+  const maxBody = deps.maxBodyBytes ?? 1024 * 1024;
+  app.use('*', readBody(maxBody, (c) => problemResponse(c, problem(c.get('requestId'), 413, 'body_too_large', `the request body exceeds ${maxBody} bytes`))));
 
   systemRoutes(app, { store: deps.store, connectors: deps.connectors, metrics, isStopping: () => stopping });
   inboundRoute(app, deps.engine);
