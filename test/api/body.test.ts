@@ -39,6 +39,12 @@ describe('readBody over a real HTTP server', () => {
     expect(await r.json()).toEqual({ sha256: sha(text), json: { amount: 1999, name: 'Zoë' } });
   });
 
+  it('JSON behind a byte order mark parses, as fetch decodes it', async () => {
+    const body = Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('{"a":2}')]);
+    const r = await fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/json; charset=utf-8' }, body });
+    expect(await r.json()).toEqual({ sha256: sha(body), json: { a: 2 } });
+  });
+
   it('malformed JSON still reaches the handler as bytes, and parsing them fails there', async () => {
     const r = await fetch(`${base}/echo`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: '{"amount": ' });
     expect(r.status).toBe(400);
