@@ -21,10 +21,10 @@ export interface SqliteStoreOptions {
 }
 
 /**
- * The embedded store. One writer connection runs transactions one at a time (an in-process async
- * mutex, and BEGIN IMMEDIATE against other processes); a second, query-only connection serves reads
- * outside transactions, so WAL gives them the last committed state, never another task's
- * half-written one.
+ * The embedded store. One writer connection runs transactions, several per COMMIT (GroupCommit;
+ * BEGIN IMMEDIATE against other processes). Reads outside transactions see the last committed
+ * state, never another task's half-written one: on the writer while it has no transaction open,
+ * else on a second, query-only connection (CommittedReads).
  *
  * ':memory:' uses ONE connection for both, because every in-memory connection is a separate
  * database. The trade-off: reads outside a transaction may then see a concurrent transaction's
@@ -46,7 +46,7 @@ export class SqliteStore extends SqlStoreBase implements Store {
     this.reader = memory
       ? this.writer
       : new SqliteExecutor(openConnection({ path: options.path, readOnly: true, busyTimeoutMs: BUSY_TIMEOUT_MS }));
-    this.reads = new SqlReads(this.reader);
+    this.reads = new SqlReads(memory ? this.writer : new CommittedReads(this.writer, this.reader));
     this.group = new GroupCommit(writerDb, this.mutex, () => this.begin(writerDb));
   }
 
@@ -141,5 +141,28 @@ export class SqliteStore extends SqlStoreBase implements Store {
         pause = Math.min(pause * 2, 25);
       }
     }
+  }
+}
+
+/**
+ * Reads outside transactions go to the writer connection whenever it has no transaction open:
+ * it then sees exactly the committed state, and its page cache is warm. Otherwise (a group commit
+ * is open across an await) they go to the query-only reader, which sees only committed data. Why:
+ * in WAL mode a connection drops its page cache when another one has written since its last read,
+ * so the reader alone re-read its pages after nearly every commit (about 20 us against 15 us per
+ * payment lookup under the engine benchmark's load).
+ */
+class CommittedReads implements SqlExecutor {
+  constructor(
+    private readonly writer: SqliteExecutor,
+    private readonly reader: SqliteExecutor,
+  ) {}
+
+  all(sql: string, params?: readonly SqlValue[]): Promise<Row[]> {
+    return (this.writer.db.inTransaction ? this.reader : this.writer).all(sql, params);
+  }
+
+  run(sql: string, params?: readonly SqlValue[]): Promise<number> {
+    return this.reader.run(sql, params);
   }
 }
