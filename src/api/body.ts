@@ -5,7 +5,7 @@ import { bodyLimit } from 'hono/body-limit';
 /**
  * Reads a request body once, refusing it past `maxBytes` (`onTooLarge` answers). On Node's HTTP
  * server the bytes come straight from the socket's IncomingMessage and are handed to hono's body
- * cache (the raw bytes, and the text of a JSON or text body): the adapter would otherwise build a whole
+ * cache (the raw bytes, and the text of a JSON, XML or text body): the adapter would otherwise build a whole
  * fetch Request with a web stream around the same socket for every POST, which costs more than
  * the rest of the request's HTTP handling. Anything else (app.fetch in tests, other runtimes) goes
  * through hono's own body limit. GET and HEAD carry no body and pass untouched.
@@ -31,10 +31,10 @@ export function readBody(maxBytes: number, onTooLarge: (c: Context) => Response)
     // its json() reads the "text" entry, so a JSON body is decoded once here, as fetch would (BOM dropped)
     const cache = c.req.bodyCache as unknown as Record<'arrayBuffer' | 'text', Promise<unknown>>;
     cache.arrayBuffer = Promise.resolve(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
-    if (isText(c.req.header('content-type'))) cache.text = Promise.resolve(utf8.decode(bytes));
+    if (isJson(c.req.header('content-type'))) cache.text = Promise.resolve(utf8.decode(bytes));
     return next();
   };
 }
 
 const utf8 = new TextDecoder();
-const isText = (type: string | undefined): boolean => type !== undefined && /^(text\/|application\/([a-z-.]+\+)?json(;|$))/i.test(type.trim());
+const isJson = (type: string | undefined): boolean => type !== undefined && /^application\/([a-z-.]+\+)?json(;|$)/i.test(type.trim());
