@@ -5,9 +5,9 @@ import { bodyLimit } from 'hono/body-limit';
 /**
  * Reads a request body once, refusing it past `maxBytes` (`onTooLarge` answers). On Node's HTTP
  * server the bytes come straight from the socket's IncomingMessage and are handed to hono's body
- * cache (the raw bytes, and the text of a JSON, XML or text body): the adapter would otherwise build a whole
- * fetch Request with a web stream around the same socket for every POST, which costs more than
- * the rest of the request's HTTP handling. Anything else (app.fetch in tests, other runtimes) goes
+ * cache (the raw bytes, and the decoded text of a JSON body): the adapter would otherwise build a
+ * whole fetch Request with a web stream around the same socket for every POST, which costs more
+ * than the rest of the request's HTTP handling. Anything else (app.fetch in tests, other runtimes) goes
  * through hono's own body limit. GET and HEAD carry no body and pass untouched.
  */
 export function readBody(maxBytes: number, onTooLarge: (c: Context) => Response): MiddlewareHandler {
