@@ -67,24 +67,37 @@ export class GroupCommit {
       return;
     }
     const ran: { job: Job; value: unknown }[] = [];
+    // taken from the queue but neither in `ran` nor told yet: a failing SAVEPOINT or RELEASE must reach it
+    let current: Job | undefined;
     try {
       for (let n = 0; n < this.maxJobs && this.queue.length > 0; n++) {
         const job = this.queue.shift() as Job;
+        current = job;
         this.statement('SAVEPOINT job').run();
+        let value: unknown;
         try {
-          ran.push({ job, value: await job.run() });
-          this.statement('RELEASE job').run();
+          value = await job.run();
         } catch (err) {
+          current = undefined;
           job.reject(err);
           // Some errors (disk full, I/O) make SQLite roll the whole transaction back itself.
           if (!this.db.inTransaction) throw new BatchAborted('the transaction was rolled back by an error in another one committed with it', { cause: err });
           this.statement('ROLLBACK TO job').run();
           this.statement('RELEASE job').run();
+          continue;
         }
+        this.statement('RELEASE job').run();
+        current = undefined;
+        ran.push({ job, value });
       }
       this.statement('COMMIT').run();
     } catch (err) {
-      if (this.db.inTransaction) this.statement('ROLLBACK').run();
+      current?.reject(err);
+      try {
+        if (this.db.inTransaction) this.statement('ROLLBACK').run();
+      } catch {
+        // the connection is broken: the next BEGIN fails and tells its own callers
+      }
       for (const r of ran) r.job.reject(err);
       // the jobs not yet started get a batch of their own
       if (this.queue.length > 0) this.schedule();
