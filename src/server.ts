@@ -24,6 +24,7 @@ import { teeNotifier } from './notify/tee.js';
 import { createWebhooks } from './notify/webhooks/create.js';
 import { publishWith } from './batch/inbound/publish.js';
 import { createStore } from './store/index.js';
+import { disableXsdGate, xsdDirectory, xsdDirectoryUsable } from './iso20022/xsd.js';
 import type { EventRecord, Store, StoreTx } from './store/types.js';
 import { loadTrust } from './trust/runtime.js';
 import { loadCredential } from './trust/keys.js';
@@ -85,6 +86,21 @@ const droppingNotifier = (log: Logger): Notifier => ({
   },
 });
 
+/**
+ * The sandbox must run from a clone of the repository alone, where the official schemas may be
+ * absent: then it runs without the outbound XSD gate and says so on stderr and in the log, so
+ * nobody mistakes its messages for checked ones. Production never does this (a connector that
+ * needs the schemas refuses to start without them).
+ */
+function sandboxXsdGate(log: Logger): void {
+  if (xsdDirectoryUsable()) return;
+  const reason = `no ISO 20022 schemas in ${xsdDirectory()}`;
+  disableXsdGate(reason);
+  const line = `WARNING: ${reason}; the sandbox sends ISO 20022 messages WITHOUT the XSD gate. Set RAILYARD_ISO20022_XSD_DIR to a directory of the official XSDs to check them.`;
+  process.stderr.write(`railyard: ${line}\n`);
+  log.warn({ xsd_dir: xsdDirectory() }, line);
+}
+
 export async function createRailyard(config: RailyardConfig, options: RailyardOptions = {}): Promise<Railyard> {
   const log = options.log ?? createLogger();
   const clock = options.clock ?? systemClock;
@@ -96,6 +112,7 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
   let simulators: SandboxSimulators | undefined;
   try {
     await store.migrate();
+    if (config.mode === 'sandbox') sandboxXsdGate(log);
     // The simulators must listen before the connectors dial them; their ports are known only now.
     if (config.sandbox?.rails === 'simulators') {
       const { startSandboxSimulators } = await import('./sandbox-simulators.js');

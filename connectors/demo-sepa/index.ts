@@ -15,6 +15,7 @@ import {
   type MessageType,
   type Profile,
   xsdDirectory,
+  xsdGateOffReason,
 } from '../../src/iso20022/index.js';
 import { createHttpTransport, type BankTransport } from '../../src/iso20022/transport/index.js';
 import { loadCertificates, loadCredential } from '../../src/trust/keys.js';
@@ -309,7 +310,8 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
     },
     // Without the schemas every send would fail; say so at start, not in the middle of a payment.
     start: async () => {
-      if (!settings.xsd) return;
+      // Off in a sandbox that runs without schemas (it said so at start).
+      if (!settings.xsd || xsdGateOffReason() !== undefined) return;
       const missing = EMITTED.filter((t) => !existsSync(join(xsdDirectory(), `${t}.xsd`)));
       if (missing.length > 0) {
         throw new Error(`demo-sepa: no XSD for ${missing.join(', ')} in ${xsdDirectory()} (set RAILYARD_ISO20022_XSD_DIR, or xsd: false to send unchecked)`);

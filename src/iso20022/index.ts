@@ -33,7 +33,18 @@ export {
   Iso20022UnknownMessageError,
   type Finding,
 } from './errors.js';
-export { assertXsdValid, disposeXsdCache, setXsdDirectory, validateXsd, xsdDirectory, type XsdResult } from './xsd.js';
+export {
+  assertXsdValid,
+  disableXsdGate,
+  disposeXsdCache,
+  enableXsdGate,
+  setXsdDirectory,
+  validateXsd,
+  xsdDirectory,
+  xsdDirectoryUsable,
+  xsdGateOffReason,
+  type XsdResult,
+} from './xsd.js';
 export { controlSum, type Amount } from './money.js';
 export { DEFAULT_MAX_BYTES, type ParseXmlOptions } from './xml/parse.js';
 export {

@@ -15,9 +15,38 @@ import { XSD_WORKER_SOURCE } from './xsd-worker.js';
  * caller decides (banks do send slightly off files that are still worth reading).
  * The schemas are not part of the package: they are read from `RAILYARD_ISO20022_XSD_DIR`, or from
  * `setXsdDirectory()`, or from `../shared/iso20022/xsd` next to the project root.
+ * Where none of those holds them, the sandbox turns the gate off (`disableXsdGate`) and says so
+ * loudly at start; production refuses to start a connector that needs schemas it cannot find.
  */
 
 let xsdDir: string | undefined;
+let gateOffReason: string | undefined;
+
+/**
+ * Turns the outbound gate off for this process: `build()` then emits unchecked XML and inbound
+ * validation reports every document as unchecked. Only the sandbox does this, and only when the
+ * schemas are missing, so that a clone of the repository alone still runs.
+ */
+export function disableXsdGate(reason: string): void {
+  gateOffReason = reason;
+}
+
+/** Turns the gate back on (tests). */
+export function enableXsdGate(): void {
+  gateOffReason = undefined;
+}
+
+/** Why the gate is off, or undefined while it is on. */
+export function xsdGateOffReason(): string | undefined {
+  return gateOffReason;
+}
+
+/** Whether the schema directory exists and holds every one of `types` (or any schema when none is named). */
+export function xsdDirectoryUsable(types: readonly string[] = []): boolean {
+  const dir = xsdDirectory();
+  if (!existsSync(dir)) return false;
+  return types.every((t) => existsSync(join(dir, `${t}.xsd`)));
+}
 
 export function setXsdDirectory(dir: string | undefined): void {
   xsdDir = dir;
@@ -133,6 +162,11 @@ export function validateXsd(xml: string, messageType?: string): XsdResult {
   } catch (e) {
     return { messageType: messageType ?? '', valid: false, findings: [finding('doctype_forbidden', (e as Error).message)] };
   }
+  // The gate is off (a sandbox without schemas): nothing can be checked, and saying "invalid"
+  // would make the simulators refuse every message; the finding says it went unchecked.
+  if (gateOffReason !== undefined) {
+    return { messageType: messageType ?? '', valid: true, findings: [{ severity: 'warning', code: 'no_schema', message: gateOffReason, path: '' }] };
+  }
   return askEngine(new TextEncoder().encode(xml), messageType);
 }
 
@@ -140,8 +174,9 @@ function finding(code: string, message: string): Finding {
   return { severity: 'error', code, message, path: '' };
 }
 
-/** Outbound gate: throws `Iso20022SchemaError` listing every finding. */
+/** Outbound gate: throws `Iso20022SchemaError` listing every finding. A no-op while the gate is off. */
 export function assertXsdValid(xml: string, messageType: string): void {
+  if (gateOffReason !== undefined) return;
   const r = validateXsd(xml, messageType);
   if (!r.valid) throw new Iso20022SchemaError(messageType, r.findings);
 }
