@@ -8,7 +8,7 @@ import { spawnSync } from 'node:child_process';
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-const ALL = ['engine', 'iso8583-codec', 'iso8583-fuzz', 'iso8583-link', 'iso20022', 'trust', 'batch'];
+const ALL = ['engine', 'iso8583-codec', 'iso8583-fuzz', 'iso8583-link', 'iso8583-framing', 'iso20022', 'trust', 'batch'];
 const only = process.argv.slice(2);
 const names = only.length > 0 ? only : ALL;
 const here = new URL('.', import.meta.url).pathname;

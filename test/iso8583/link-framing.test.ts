@@ -59,6 +59,53 @@ describe('stream decoding', () => {
     }
   });
 
+  it('any chunking of a stream gives the same frames (seeded random cuts, TPDU and each header kind)', () => {
+    let seed = 7;
+    const next = (n: number): number => {
+      seed = (seed * 1103515245 + 12345) % 2 ** 31;
+      return seed % n;
+    };
+    for (const header of ['binary2', 'ascii4', 'bcd2', 'binary4'] as const) {
+      for (const tpdu of [false, true]) {
+        const f = { header, tpdu };
+        const s = Buffer.concat(frames.map((m) => encodeFrame(f, m)));
+        for (let round = 0; round < 50; round++) {
+          const d = new FrameDecoder(f);
+          const got: Uint8Array[] = [];
+          for (let at = 0; at < s.length; ) {
+            const n = 1 + next(round % 2 === 0 ? 4 : 400);
+            got.push(...d.push(s.subarray(at, at + n)).map((x) => Uint8Array.from(x.message)));
+            at += n;
+          }
+          expect(got).toEqual(frames);
+          expect(d.buffered).toBe(0);
+        }
+      }
+    }
+  });
+
+  it('a held partial frame is a copy: the socket reusing its chunk memory changes nothing', () => {
+    const d = new FrameDecoder(framing);
+    const frame = encodeFrame(framing, msg(40, 9));
+    const chunk = Buffer.from(frame.subarray(0, 10));
+    expect(d.push(chunk)).toEqual([]);
+    chunk.fill(0xee);
+    const second = Buffer.from(frame.subarray(10, 20));
+    expect(d.push(second)).toEqual([]);
+    second.fill(0xee);
+    const [f] = d.push(frame.subarray(20));
+    expect(Uint8Array.from(f?.message ?? [])).toEqual(msg(40, 9));
+  });
+
+  it('a bad header arriving one byte at a time is refused once complete, before any body is held', () => {
+    const d = new FrameDecoder({ header: 'ascii4' });
+    expect(d.push(Buffer.from('0'))).toEqual([]);
+    expect(d.push(Buffer.from('0'))).toEqual([]);
+    expect(d.push(Buffer.from('x'))).toEqual([]);
+    expect(() => d.push(Buffer.from('1'))).toThrow(/BAD_LENGTH_HEADER/);
+    expect(d.buffered).toBe(0);
+  });
+
   it('an oversize length header fails before the body is buffered', () => {
     const d = new FrameDecoder({ header: 'binary4', maxFrameBytes: 1024 });
     // four bytes announcing 4 GiB - 1: no allocation of that size may follow
