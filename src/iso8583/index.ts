@@ -6,6 +6,9 @@ import { MessageCodec } from './codec.js';
 import type { CompiledDialect } from './compile.js';
 import { describeFields } from './describe.js';
 import type { DialectDefinition, IsoVersion, ReversalMti } from './dialect-types.js';
+import type { EbcdicCodePage } from './ebcdic.js';
+
+export type { EbcdicCodePage } from './ebcdic.js';
 import type { FieldMap } from './fields.js';
 import { compileDefinition, readDialectFile, resolveDialectPath } from './loader.js';
 
@@ -54,16 +57,27 @@ const build = (c: CompiledDialect): Dialect => {
 
 const cache = new Map<string, Dialect>();
 
+export interface LoadDialectOptions {
+  /**
+   * The EBCDIC code page of this host, over the dialect file's own (`iso87-ebcdic` ships cp037;
+   * z/OS hosts often use cp1047). The same field table serves both: only [ ] ^ differ.
+   */
+  ebcdicCodePage?: EbcdicCodePage;
+}
+
 /**
  * A dialect by name (`iso87-ascii` -> `schemas/iso8583/iso87-ascii.json` in this package) or by
  * file path. Checked against `dialect.schema.json`; throws DialectError listing every problem.
  */
-export const loadDialect = (nameOrPath: string): Dialect => {
-  const hit = cache.get(resolveDialectPath(nameOrPath));
+export const loadDialect = (nameOrPath: string, options: LoadDialectOptions = {}): Dialect => {
+  const page = options.ebcdicCodePage;
+  const key = `${resolveDialectPath(nameOrPath)}${page ? `#${page}` : ''}`;
+  const hit = cache.get(key);
   if (hit !== undefined) return hit;
   const { path, doc } = readDialectFile(nameOrPath);
-  const d = build(compileDefinition(doc, path));
-  cache.set(path, d);
+  const withPage = page && typeof doc === 'object' && doc !== null ? { ...doc, ebcdicCodePage: page } : doc;
+  const d = build(compileDefinition(withPage, path));
+  cache.set(key, d);
   return d;
 };
 
