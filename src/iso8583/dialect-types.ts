@@ -84,6 +84,8 @@ export interface DialectDefinition {
   };
   /** Which messages carry a MAC and how; absent: the dialect defines no MAC. */
   readonly mac?: MacSpecDefinition;
+  /** Network management as this host spells it; absent: the standard's for `version` (see network.ts). */
+  readonly network?: NetworkDefinition;
   readonly fields: Readonly<Record<string, FieldDefinition>>;
 }
 
@@ -99,4 +101,17 @@ export interface MacSpecDefinition {
   readonly messages: readonly string[];
   /** DE70 codes of network management messages (x8xx) that carry a MAC. */
   readonly networkCodes?: readonly string[];
+}
+
+/** Overrides of the version's standard network management (any subset). */
+export interface NetworkDefinition {
+  readonly requestMti?: string;
+  readonly responseMti?: string;
+  /** The field carrying the function code: `70` (1987) or `24` (1993). */
+  readonly codeField?: string;
+  readonly codes?: Partial<Readonly<Record<'signOn' | 'signOff' | 'echo' | 'keyChange', string>>>;
+  /** DE39 of an approved network request. */
+  readonly approved?: string;
+  /** DE39 answering a request the link does not support. */
+  readonly notSupported?: string;
 }

@@ -23,13 +23,13 @@ const mtiMatches = (pattern: string, mti: string): boolean => {
 
 /**
  * Whether a message carries a MAC under `spec`. Network management messages (x8xx) are link
- * control and carry one only for the DE70 codes listed, since some of them (a status inquiry)
+ * control and carry one only for the codes listed (DE70 in 1987, DE24 in 1993), since some of them (a status inquiry)
  * decide where money goes while sign-on and echo do not.
  */
-export function macCovers(spec: Pick<MacSpecDefinition, 'messages' | 'networkCodes'>, fields: Readonly<FieldMap>): boolean {
+export function macCovers(spec: Pick<MacSpecDefinition, 'messages' | 'networkCodes'>, fields: Readonly<FieldMap>, networkCodeField = '70'): boolean {
   const mti = typeof fields['0'] === 'string' ? fields['0'] : '';
   if (mti[1] === '8') {
-    const code = fields['70'];
+    const code = fields[networkCodeField];
     return typeof code === 'string' && (spec.networkCodes ?? []).includes(code);
   }
   return spec.messages.some((p) => mtiMatches(p, mti));

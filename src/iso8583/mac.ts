@@ -20,6 +20,8 @@ import { createCipheriv, timingSafeEqual } from 'node:crypto';
 import { desSchedule, retailMacDes } from './des.js';
 import type { FieldMap } from './fields.js';
 import { macCovers, type MacSpecDefinition } from './mac-spec.js';
+import type { DialectDefinition } from './dialect-types.js';
+import { networkProfile } from './network.js';
 
 export type MacAlgorithm = 'retail-3des' | 'aes-cmac';
 
@@ -162,6 +164,8 @@ export interface MacPlacement {
   field: '64' | '128' | '64-or-128';
   messages: readonly string[];
   networkCodes?: readonly string[];
+  /** The field holding a network message's function code: DE70 (1987, the default) or DE24 (1993). */
+  networkCodeField?: string;
 }
 
 // Every message but network management (x8xx, which macCovers leaves to networkCodes).
@@ -183,7 +187,7 @@ export function createMessageMac(config: MacConfig, placement: MacPlacement = DE
   compute(new Uint8Array(1));
   return {
     algorithm: config.algorithm,
-    covers: (fields) => macCovers(placement, fields),
+    covers: (fields) => macCovers(placement, fields, placement.networkCodeField),
     withPlaceholder(fields) {
       // Copied key by key rather than spread-then-delete: `delete` turns the object into a slow
       // dictionary that the codec then walks on every pack.
@@ -223,7 +227,7 @@ export function createMessageMac(config: MacConfig, placement: MacPlacement = DE
  * configuration-only behaviour: `config` (if any) on every message but x8xx.
  */
 export function createDialectMac(
-  dialect: { readonly definition: { readonly mac?: MacSpecDefinition } },
+  dialect: { readonly definition: Pick<DialectDefinition, 'mac' | 'version' | 'network'> },
   keys: Readonly<Record<string, string>>,
   config?: MacConfig,
 ): MessageMac | undefined {
@@ -234,6 +238,11 @@ export function createDialectMac(
   if (keyHex === undefined) throw new MacError(`the dialect's MAC key "${spec.key}" is not in the configuration`);
   return createMessageMac(
     { algorithm: spec.algorithm, keyHex, ...(spec.padding !== undefined ? { padding: spec.padding } : {}) },
-    { field: spec.field, messages: spec.messages, ...(spec.networkCodes ? { networkCodes: spec.networkCodes } : {}) },
+    {
+      field: spec.field,
+      messages: spec.messages,
+      networkCodeField: networkProfile(dialect.definition).codeField,
+      ...(spec.networkCodes ? { networkCodes: spec.networkCodes } : {}),
+    },
   );
 }

@@ -1,6 +1,6 @@
 /** A scriptable card host for link tests: real sockets, frames in and out, no business logic. */
 import { createServer, type Server, type Socket } from 'node:net';
-import { loadDialect, type FieldMap } from '../../src/iso8583/index.js';
+import { loadDialect, type Dialect, type FieldMap } from '../../src/iso8583/index.js';
 import { FrameDecoder, encodeFrame, type FramingOptions } from '../../src/iso8583/link/framing.js';
 
 export const dialect = loadDialect('demo-card');
@@ -41,10 +41,10 @@ export const networkAware =
     onRequest(msg, peer, socket);
   };
 
-export async function startPeer(handler: Handler, framing: FramingOptions = { header: 'binary2' }, port = 0): Promise<Peer> {
+export async function startPeer(handler: Handler, framing: FramingOptions = { header: 'binary2' }, port = 0, peerDialect: Dialect = dialect): Promise<Peer> {
   const sockets: Socket[] = [];
   const received: FieldMap[] = [];
-  const frame = (fields: FieldMap): Uint8Array => encodeFrame(framing, dialect.pack(fields));
+  const frame = (fields: FieldMap): Uint8Array => encodeFrame(framing, peerDialect.pack(fields));
   let server: Server;
   const peer: Peer = {
     port: 0,
@@ -72,7 +72,7 @@ export async function startPeer(handler: Handler, framing: FramingOptions = { he
     const decoder = new FrameDecoder(framing);
     s.on('data', (chunk: Buffer) => {
       for (const f of decoder.push(chunk)) {
-        const msg = dialect.unpack(f.message);
+        const msg = peerDialect.unpack(f.message);
         received.push(msg);
         handler(msg, peer, s);
       }

@@ -1,8 +1,14 @@
 /**
  * One long-lived TCP (or TLS) connection to a card host: framing, sign-on before ready, echo when
- * idle, answers to the host's own network messages, request/response matching with per-request
- * timeouts, reconnect with capped exponential backoff. On link loss every request in flight fails
- * at once with LinkOutcomeUnknownError: the host may have acted on any of them.
+ * the host has been quiet, answers to the host's own network messages, request/response matching
+ * with per-request timeouts, reconnect with capped exponential backoff. On link loss every request
+ * in flight fails at once with LinkOutcomeUnknownError: the host may have acted on any of them.
+ *
+ * Liveness is judged by what the HOST sends, never by what we write: a host that stalls while we
+ * keep sending is probed with an echo after one echo interval without an inbound frame, or at
+ * once after `probeAfterTimeouts` consecutive request timeouts; an unanswered probe takes the link
+ * down (its requests become unknown) so that traffic moves to another link while this one
+ * reconnects. Network management follows the dialect's version (network.ts).
  */
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
@@ -14,6 +20,7 @@ import { corkedWrite } from './cork.js';
 import { LinkNotSentError, LinkOutcomeUnknownError } from './errors.js';
 import { DEFAULT_TPDU, FrameDecoder, FrameError, encodeFrame, replyTpdu, type FramingOptions } from './framing.js';
 import { DuplicateInFlightError, InFlightTable, RecentKeys, isResponseMti, matchKey, type MatchKeyRules } from './matcher.js';
+import { isNetworkRequest, networkFunctionOf, networkProfile, responseMtiOf, type NetworkFunction, type NetworkProfile } from '../network.js';
 
 export type LinkState = 'idle' | 'connecting' | 'signing_on' | 'ready' | 'backoff' | 'closed';
 export type Integrity = 'verified' | 'failed' | 'not_applicable';
@@ -42,9 +49,13 @@ export interface LinkOptions {
   /** Default per-request timeout; default 30 s. */
   requestTimeoutMs?: number;
   connectTimeoutMs?: number;
-  /** Send 0800/301 after this much silence; 0 turns echo off. Default 60 s. */
+  /** Probe with an echo after this long without a frame from the host; 0 turns echo off. Default 60 s. */
   echoIntervalMs?: number;
-  /** Sign on (0800/001) before accepting requests; default true. */
+  /** How long an echo probe may wait for its answer; default the smaller of the echo interval and the request timeout. */
+  echoTimeoutMs?: number;
+  /** Probe at once after this many consecutive request timeouts; default 3, 0 turns it off. */
+  probeAfterTimeouts?: number;
+  /** Sign on (0800/001, 1804/801) before accepting requests; default true. */
   signOn?: boolean;
   /** Extra fields on our network messages (e.g. DE41, DE32). */
   networkFields?: Readonly<FieldMap>;
@@ -55,6 +66,11 @@ export interface LinkOptions {
   onUnmatched?: (reply: UnmatchedReply) => void;
   /** Requests the host starts other than network management; a returned map is sent back. */
   onHostRequest?: (fields: FieldMap) => FieldMap | undefined;
+  /**
+   * A key change the host asks for (0800/161, 1804/811): true when the key store took the new
+   * key. Without this hook such a request is answered "function not supported", never approved.
+   */
+  onKeyChange?: (fields: FieldMap) => boolean;
   /** Frames that could not be decoded (logged by code only: a frame may hold card data). */
   onBadFrame?: (err: Error) => void;
   onStateChange?: (state: LinkState) => void;
@@ -89,13 +105,29 @@ export class IsoLink {
   private attempt = 0;
   private reconnectTimer: NodeJS.Timeout | null = null;
   private echoTimer: NodeJS.Timeout | null = null;
-  private lastTraffic = 0;
+  /** When the host last sent us a frame (any frame): the only evidence that it is alive. */
+  private lastInbound = 0;
+  private consecutiveTimeouts = 0;
+  private probing = false;
+  private lastEchoAtValue: number | undefined;
   private stan = 0;
+  private readonly net: NetworkProfile;
   private waiters: { resolve: () => void; reject: (e: Error) => void }[] = [];
   private readonly now: () => number;
 
   constructor(private readonly o: LinkOptions) {
     this.now = o.now ?? Date.now;
+    this.net = networkProfile(o.dialect.definition);
+  }
+
+  /** When an echo was last answered (epoch ms), for health and metrics. */
+  get lastEchoAt(): number | undefined {
+    return this.lastEchoAtValue;
+  }
+
+  /** When the host last sent a frame (epoch ms); 0 before the first. */
+  get lastInboundAt(): number {
+    return this.lastInbound;
   }
 
   get state(): LinkState {
@@ -193,7 +225,7 @@ export class IsoLink {
     });
     s.on('data', (chunk: Buffer) => {
       if (this.socket !== s) return;
-      this.lastTraffic = this.now();
+      this.lastInbound = this.now();
       let frames;
       try {
         frames = decoder.push(chunk);
@@ -214,12 +246,13 @@ export class IsoLink {
 
   private async onConnected(s: Socket): Promise<void> {
     if (this.socket !== s) return;
-    this.lastTraffic = this.now();
+    this.lastInbound = this.now();
+    this.consecutiveTimeouts = 0;
     if (this.o.signOn === false) return this.becomeReady();
     this.setState('signing_on');
     try {
-      const reply = await this.send(this.networkMessage('001'), this.o.requestTimeoutMs ?? 30_000);
-      if (reply.fields['39'] !== '00') throw new Error('sign-on refused');
+      const reply = await this.send(this.networkMessage('signOn'), this.o.requestTimeoutMs ?? 30_000);
+      if (reply.fields['39'] !== this.net.approved) throw new Error('sign-on refused');
       if (this.socket === s) this.becomeReady();
     } catch {
       if (this.socket === s) s.destroy();
@@ -261,15 +294,20 @@ export class IsoLink {
     return String(this.stan).padStart(6, '0');
   }
 
-  private networkMessage(code: string): FieldMap {
-    return { ...this.o.networkFields, '0': '0800', '7': transmissionTime(this.now()), '11': this.nextStan(), '70': code };
+  private networkMessage(fn: NetworkFunction): FieldMap {
+    const n = this.net;
+    return { ...this.o.networkFields, '0': n.requestMti, '7': transmissionTime(this.now()), '11': this.nextStan(), [n.codeField]: n.codes[fn] };
+  }
+
+  private get echoEvery(): number {
+    return this.o.echoIntervalMs ?? 60_000;
   }
 
   private scheduleEcho(): void {
-    const every = this.o.echoIntervalMs ?? 60_000;
+    const every = this.echoEvery;
     if (every <= 0) return;
     if (this.echoTimer) clearTimeout(this.echoTimer);
-    const wait = Math.max(1, this.lastTraffic + every - this.now());
+    const wait = Math.max(1, this.lastInbound + every - this.now());
     this.echoTimer = setTimeout(() => void this.echo(), wait);
     this.echoTimer.unref();
   }
@@ -278,22 +316,47 @@ export class IsoLink {
     this.echoTimer = null;
     if (this.stateValue !== 'ready') return;
     const s = this.socket;
-    if (this.now() - this.lastTraffic >= (this.o.echoIntervalMs ?? 60_000)) {
-      try {
-        const reply = await this.send(this.networkMessage('301'), this.o.requestTimeoutMs ?? 30_000);
-        if (reply.fields['39'] !== '00') throw new Error('echo refused');
-      } catch {
-        // An unanswered echo means the link is dead even if TCP has not noticed yet.
-        if (s && this.socket === s) s.destroy();
-        return;
-      }
-    }
+    // Our own writes say nothing about the host: only a frame from it resets this clock.
+    if (this.now() - this.lastInbound >= this.echoEvery && !(await this.probe())) return;
     if (this.socket === s) this.scheduleEcho();
+  }
+
+  /**
+   * Sends an echo and waits for it; an unanswered or refused echo means the link is dead even if
+   * TCP has not noticed yet: the connection is dropped (its requests become unknown) and rebuilt.
+   * Resolves false when it took the link down.
+   */
+  private async probe(): Promise<boolean> {
+    const s = this.socket;
+    if (this.probing || !s) return true;
+    this.probing = true;
+    const every = this.echoEvery > 0 ? this.echoEvery : Number.POSITIVE_INFINITY;
+    const timeout = this.o.echoTimeoutMs ?? Math.min(every, this.o.requestTimeoutMs ?? 30_000);
+    try {
+      const reply = await this.send(this.networkMessage('echo'), timeout);
+      if (reply.fields['39'] !== this.net.approved) throw new Error('echo refused');
+      this.lastEchoAtValue = this.now();
+      return true;
+    } catch {
+      if (this.socket === s) this.drop();
+      return false;
+    } finally {
+      this.probing = false;
+    }
+  }
+
+  /** A request timed out: after enough in a row, ask the host whether it is still there. */
+  private onRequestTimeout(): void {
+    this.consecutiveTimeouts++;
+    const limit = this.o.probeAfterTimeouts ?? 3;
+    if (limit > 0 && this.consecutiveTimeouts >= limit && this.stateValue === 'ready') {
+      this.consecutiveTimeouts = 0;
+      void this.probe();
+    }
   }
 
   private write(s: Socket, message: Uint8Array, tpdu?: Uint8Array): void {
     corkedWrite(s, encodeFrame(this.o.framing, message, tpdu ?? this.o.tpdu ?? DEFAULT_TPDU));
-    this.lastTraffic = this.now();
   }
 
   private send(fields: Readonly<FieldMap>, timeoutMs: number): Promise<LinkReply> {
@@ -319,6 +382,7 @@ export class IsoLink {
           if (this.inFlight.get(key) !== pending) return;
           this.inFlight.take(key);
           reject(new LinkOutcomeUnknownError('timeout', `no reply within ${timeoutMs} ms`));
+          this.onRequestTimeout();
         }, timeoutMs),
       };
       try {
@@ -362,6 +426,7 @@ export class IsoLink {
     const integrity: Integrity = checked ? (mac.verify(message, fields) ? 'verified' : 'failed') : 'not_applicable';
     if (pending) {
       clearTimeout(pending.timer);
+      this.consecutiveTimeouts = 0;
       this.answered.add(key);
       pending.resolve({ fields, integrity });
       return;
@@ -369,17 +434,31 @@ export class IsoLink {
     this.o.onUnmatched?.({ fields, integrity, duplicate: this.answered.has(key) });
   }
 
-  private onHostRequest(s: Socket, mti: string, fields: FieldMap, tpdu: Uint8Array | undefined): void {
-    let reply: FieldMap | undefined;
-    if (mti === '0800') {
-      reply = { '0': '0810', '39': '00' };
-      for (const f of ['7', '11', '41', '70']) {
-        const v = fields[f];
-        if (v !== undefined) reply[f] = v;
+  /**
+   * The host's network request: sign-on, sign-off and echo are approved; a key change only when
+   * the key store took the key; anything else gets the dialect's "function not supported".
+   */
+  private networkReply(mti: string, fields: FieldMap): FieldMap {
+    const n = this.net;
+    const fn = networkFunctionOf(n, fields);
+    let approved = fn === 'signOn' || fn === 'signOff' || fn === 'echo';
+    if (fn === 'keyChange') {
+      try {
+        approved = this.o.onKeyChange?.(fields) === true;
+      } catch {
+        approved = false;
       }
-    } else {
-      reply = this.o.onHostRequest?.(fields);
     }
+    const reply: FieldMap = { '0': responseMtiOf(mti), '39': approved ? n.approved : n.notSupported };
+    for (const f of ['7', '11', '41', '93', '94', n.codeField]) {
+      const v = fields[f];
+      if (v !== undefined) reply[f] = v;
+    }
+    return reply;
+  }
+
+  private onHostRequest(s: Socket, mti: string, fields: FieldMap, tpdu: Uint8Array | undefined): void {
+    const reply = isNetworkRequest(this.net, mti) ? this.networkReply(mti, fields) : this.o.onHostRequest?.(fields);
     if (!reply) return;
     try {
       this.write(s, this.o.dialect.pack(reply), tpdu ? replyTpdu(tpdu) : undefined);
