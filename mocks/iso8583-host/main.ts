@@ -16,7 +16,7 @@ const host = await startIso8583Host({
   host: arg('host') ?? '127.0.0.1',
   dialect: arg('dialect') ?? 'demo-card',
 });
-process.stdout.write(`iso8583-host (demo-card) listening on ${arg('host') ?? '127.0.0.1'}:${host.port}\n`);
+process.stdout.write(`iso8583-host (${arg('dialect') ?? 'demo-card'}) listening on ${arg('host') ?? '127.0.0.1'}:${host.port}\n`);
 const stop = (): void => void host.close().then(() => process.exit(0));
 process.once('SIGINT', stop);
 process.once('SIGTERM', stop);

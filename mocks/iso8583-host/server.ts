@@ -13,9 +13,17 @@ import { DEFAULT_TPDU, FrameDecoder, encodeFrame, replyTpdu, type FramingOptions
 import { decideAuthorize, decideVerify, type CardDecision } from './cards.js';
 import { answerInquiry, refuseInquiry, STATUS_INQUIRY_CODE } from './inquiry.js';
 import { HostLedger, type HostEntry, type HostTxnKind } from './ledger.js';
+import { isResponseMti } from '../../src/iso8583/link/matcher.js';
+import { isNetworkRequest, networkFunctionOf, networkProfile, responseMtiOf } from '../../src/iso8583/network.js';
 
-/** `no_reply`: the request is lost before the host acts on it. `lose_reply`: the host acts, its reply is lost. */
-export type HostFault = 'no_reply' | 'lose_reply' | 'late_reply' | 'answer_twice' | 'garbage_frame' | 'drop_connection' | 'stall';
+/**
+ * `no_reply`: the request is lost before the host acts on it. `lose_reply`: the host acts, its reply
+ * is lost. `bad_mac`: the host acts and its reply carries a broken MAC. `decline`: the host declines
+ * with the code given beside the fault (never executing the request).
+ */
+export type HostFault = 'no_reply' | 'lose_reply' | 'late_reply' | 'answer_twice' | 'garbage_frame' | 'drop_connection' | 'stall' | 'bad_mac' | 'decline';
+
+export const HOST_FAULTS: readonly HostFault[] = ['no_reply', 'lose_reply', 'late_reply', 'answer_twice', 'garbage_frame', 'drop_connection', 'stall', 'bad_mac', 'decline'];
 
 /** The demo network's published test key (retail MAC, 3DES K1||K2): for simulators only. */
 export const DEMO_MAC: MacConfig = { algorithm: 'retail-3des', keyHex: '0123456789ABCDEFFEDCBA9876543210' };
@@ -47,8 +55,15 @@ export interface Iso8583HostOptions {
 export interface Iso8583Host {
   port: number;
   ledger: HostLedger;
-  /** The next request of `on` (any kind when absent) meets `fault`. */
-  inject(fault: HostFault, on?: HostTxnKind): void;
+  /** The next request of `on` (any kind when absent) meets `fault`; `decline` takes its response code in `code`. */
+  inject(fault: HostFault, on?: HostTxnKind, code?: string): void;
+  /** Stops answering anything (network messages included) for `ms`, from now. */
+  stall(ms: number): void;
+  /**
+   * Sends a network management request of the dialect's version (DE70 or DE24 = `code`) to every
+   * connected acquirer and resolves with the replies that came back within `waitMs`.
+   */
+  networkRequest(code: string, waitMs?: number): Promise<FieldMap[]>;
   /** Closes every connection now, and with `refuse`, each new one as it arrives. */
   dropConnections(opts?: { refuse?: boolean }): void;
   /** Back to normal: no queued faults, connections accepted, no stall. The ledger is kept. */
@@ -63,6 +78,7 @@ export interface Iso8583Host {
 interface QueuedFault {
   fault: HostFault;
   on?: HostTxnKind;
+  code?: string;
 }
 
 const GARBAGE = Uint8Array.from([0x39, 0x39, 0x39, 0x39, 0xde, 0xad, 0xbe, 0xef]);
@@ -92,12 +108,15 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
   // After a replay, approval codes go on from where the journal left them rather than repeat.
   let authSeq = ledger.entries().filter((e) => e.authCode !== undefined).length;
 
-  const takeFault = (kind: HostTxnKind): HostFault | undefined => {
+  const takeFault = (kind: HostTxnKind): QueuedFault | undefined => {
     const i = faults.findIndex((f) => f.on === undefined || f.on === kind);
     if (i < 0) return undefined;
     const [f] = faults.splice(i, 1);
-    return f?.fault;
+    return f;
   };
+  const net = networkProfile(dialect.definition);
+  let hostStan = 900_000;
+  const awaitingReplies = new Map<string, (f: FieldMap) => void>();
 
   const later = (ms: number, fn: () => void): void => {
     const t = setTimeout(() => {
@@ -138,7 +157,7 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
   };
 
   /** Executes one transaction request against the ledger; returns the entry (new or already there). */
-  const execute = (kind: HostTxnKind, req: FieldMap, reference: string): { entry: HostEntry; decision: CardDecision } | null => {
+  const execute = (kind: HostTxnKind, req: FieldMap, reference: string, declineWith?: string): { entry: HostEntry; decision: CardDecision } | null => {
     const pan = str(req['2']);
     const amount = Number(str(req['4']) || '0');
     const base = {
@@ -159,7 +178,9 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
     };
     let decision: CardDecision;
     let original: HostEntry | undefined;
-    switch (kind) {
+    // An injected decline: booked as declined, nothing else moves.
+    if (declineWith !== undefined) decision = { code: declineWith, answer: 'normal' };
+    else switch (kind) {
       case 'verify':
         decision = decideVerify(pan);
         break;
@@ -239,18 +260,23 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
       return; // a host ignores what it cannot parse; the acquirer times out
     }
     const mti = str(req['0']);
+    // An acquirer's answer to a network request this host sent (networkRequest).
+    const waiting = isResponseMti(mti) ? awaitingReplies.get(str(req['11'])) : undefined;
+    if (waiting) return waiting(req);
     if (mti === '0800' && str(req['70']) === STATUS_INQUIRY_CODE) {
       network.inquiry++;
       // The answer decides where money goes: it is asked and answered under MAC.
       if (mac && mac.covers(req) && !mac.verify(message, req)) return send(pack(refuseInquiry(req, '63'), false));
       return send(pack(answerInquiry(req, ledger, numericCurrency), false));
     }
-    if (mti === '0800') {
-      const code = str(req['70']);
-      if (code === '001') network.signOn++;
-      if (code === '301') network.echo++;
-      const out: FieldMap = { '0': '0810', '39': '00' };
-      for (const f of ['7', '11', '41', '70']) if (req[f] !== undefined) out[f] = req[f];
+    if (isNetworkRequest(net, mti)) {
+      // Network management as the dialect's version spells it (0800/DE70, 1804/DE24).
+      const fn = networkFunctionOf(net, req);
+      if (fn === 'signOn') network.signOn++;
+      if (fn === 'echo') network.echo++;
+      const supported = fn === 'signOn' || fn === 'signOff' || fn === 'echo';
+      const out: FieldMap = { '0': responseMtiOf(mti), '39': supported ? net.approved : net.notSupported };
+      for (const f of ['7', '11', '41', '93', '94', net.codeField]) if (req[f] !== undefined) out[f] = req[f];
       send(dialect.pack(out));
       return;
     }
@@ -265,7 +291,8 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
     }
     const reference = sub(req['127'], '2') || `${mti}:${str(req['11'])}:${str(req['41'])}:${str(req['7'])}`;
     ledger.countReceived(reference);
-    const fault = takeFault(kind);
+    const queued = takeFault(kind);
+    const fault = queued?.fault;
     if (fault === 'drop_connection') {
       s.destroy();
       return;
@@ -282,9 +309,11 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
       return;
     }
     // A repeated reference (0401, 0221, a resend) is answered from the books, never executed twice.
-    const done = seen ? { entry: seen, decision: { code: seen.responseCode, answer: 'normal' as const } } : execute(kind, req, reference);
+    const done = seen
+      ? { entry: seen, decision: { code: seen.responseCode, answer: 'normal' as const } }
+      : execute(kind, req, reference, fault === 'decline' ? (queued?.code ?? '05') : undefined);
     if (!done || fault === 'lose_reply') return;
-    const reply = (): void => send(pack(replyFields(req, done.entry.responseCode, done.entry), done.decision.answer === 'bad_mac'));
+    const reply = (): void => send(pack(replyFields(req, done.entry.responseCode, done.entry), done.decision.answer === 'bad_mac' || fault === 'bad_mac'));
     if (fault === 'garbage_frame') return send(GARBAGE);
     if (fault === 'late_reply' || done.decision.answer === 'late') return later(lateReplyMs, reply);
     reply();
@@ -323,8 +352,27 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
   return {
     port,
     ledger,
-    inject(fault, on) {
-      faults.push(on === undefined ? { fault } : { fault, on });
+    inject(fault, on, code) {
+      faults.push({ fault, ...(on !== undefined ? { on } : {}), ...(code !== undefined ? { code } : {}) });
+    },
+    stall(ms) {
+      stalledUntil = Date.now() + ms;
+    },
+    async networkRequest(code, waitMs = 2_000) {
+      const replies: FieldMap[] = [];
+      const asked: string[] = [];
+      for (const s of sockets) {
+        hostStan = hostStan >= 999_999 ? 900_000 : hostStan + 1;
+        const stan = String(hostStan);
+        asked.push(stan);
+        awaitingReplies.set(stan, (f) => replies.push(f));
+        const msg: FieldMap = { '0': net.requestMti, '7': '1206000000', '11': stan, [net.codeField]: code };
+        if (!s.destroyed) corkedWrite(s, encodeFrame(framing, dialect.pack(msg), DEFAULT_TPDU));
+      }
+      const end = Date.now() + waitMs;
+      while (replies.length < asked.length && Date.now() < end) await new Promise((r) => setTimeout(r, 10));
+      for (const stan of asked) awaitingReplies.delete(stan);
+      return replies;
     },
     dropConnections(o = {}) {
       if (o.refuse) refusing = true;

@@ -9,6 +9,8 @@ export interface MockIo {
 
 interface Running {
   port: number;
+  /** More to say on the "listening" line (a control port). */
+  also?: string;
   close(): Promise<void>;
 }
 
@@ -19,10 +21,65 @@ const flag = (args: string[], name: string): string | undefined => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 
+/** Every value of a repeatable flag (`--fault a --fault b`). */
+const flags = (args: string[], name: string): string[] => args.flatMap((a, i) => (a === `--${name}` && args[i + 1] !== undefined ? [args[i + 1] as string] : []));
+
+/** A flag's integer value, or a usage error naming the flag. */
+const intFlag = (args: string[], name: string, min: number, max: number): number | undefined => {
+  const v = flag(args, name);
+  if (v === undefined) return undefined;
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min || n > max) throw new MockUsageError(`--${name} must be an integer from ${min} to ${max}`);
+  return n;
+};
+
+export class MockUsageError extends Error {
+  override readonly name = 'MockUsageError';
+}
+
 const STARTERS: Record<string, Starter> = {
+  /**
+   * `--dialect D` (default demo-card), `--mac on|off`, `--header binary2|ascii4|bcd2|binary4`,
+   * `--journal FILE`, `--late-ms N`, `--stall-ms N`, `--fault KIND[:ON[:CODE]]` (repeatable: queued
+   * faults for the first requests), `--admin-port N` (the control port; see mocks/README.md).
+   */
   'iso8583-host': async ({ port, host, args }) => {
     const { startIso8583Host } = await import('../../mocks/iso8583-host/server.js');
-    return startIso8583Host({ port, host, dialect: flag(args, 'dialect') ?? 'demo-card' });
+    const { startHostAdmin, parseFaultSpec, HostControlError } = await import('../../mocks/iso8583-host/admin.js');
+    const macFlag = flag(args, 'mac') ?? 'on';
+    if (macFlag !== 'on' && macFlag !== 'off') throw new MockUsageError('--mac must be on or off');
+    const header = flag(args, 'header') ?? 'binary2';
+    if (!['binary2', 'ascii4', 'bcd2', 'binary4'].includes(header)) throw new MockUsageError('--header must be one of binary2, ascii4, bcd2, binary4');
+    let faults: ReturnType<typeof parseFaultSpec>[];
+    try {
+      faults = flags(args, 'fault').map(parseFaultSpec);
+    } catch (err) {
+      throw new MockUsageError(`--fault: ${err instanceof HostControlError ? err.message : 'not a fault'}`);
+    }
+    const journalPath = flag(args, 'journal');
+    const lateReplyMs = intFlag(args, 'late-ms', 0, 3_600_000);
+    const stallMs = intFlag(args, 'stall-ms', 0, 3_600_000);
+    const adminPort = intFlag(args, 'admin-port', 0, 65_535);
+    const h = await startIso8583Host({
+      port,
+      host,
+      dialect: flag(args, 'dialect') ?? 'demo-card',
+      framing: { header: header as 'binary2' | 'ascii4' | 'bcd2' | 'binary4' },
+      ...(macFlag === 'off' ? { mac: false as const } : {}),
+      ...(journalPath ? { journalPath } : {}),
+      ...(lateReplyMs !== undefined ? { lateReplyMs } : {}),
+      ...(stallMs !== undefined ? { stallMs } : {}),
+    });
+    for (const f of faults) h.inject(f.fault, f.on, f.code);
+    const admin = adminPort === undefined ? undefined : await startHostAdmin(h, { port: adminPort, host });
+    return {
+      port: h.port,
+      ...(admin ? { also: `control on http://${host}:${admin.port}` } : {}),
+      close: async () => {
+        await admin?.close();
+        await h.close();
+      },
+    };
   },
   'iso20022-bank': async ({ port, host, args }) => {
     const { startIso20022Bank } = await import('../../mocks/iso20022-bank/server.js');
@@ -46,8 +103,15 @@ export async function runMock(name: string, args: string[], io: MockIo): Promise
     return 2;
   }
   const host = flag(args, 'host') ?? '127.0.0.1';
-  const running = await start({ port, host, args });
-  io.stdout(`${name} listening on ${host}:${running.port}\n`);
+  let running: Running;
+  try {
+    running = await start({ port, host, args });
+  } catch (err) {
+    if (!(err instanceof MockUsageError)) throw err;
+    io.stderr(`railyard mock ${name}: ${err.message}\n`);
+    return 2;
+  }
+  io.stdout(`${name} listening on ${host}:${running.port}${running.also ? `, ${running.also}` : ''}\n`);
   await new Promise<void>((resolve) => {
     process.once('SIGINT', resolve);
     process.once('SIGTERM', resolve);
