@@ -103,19 +103,24 @@ export async function runMock(name: string, args: string[], io: MockIo): Promise
     return 2;
   }
   const host = flag(args, 'host') ?? '127.0.0.1';
+  // Listen for the stop signals before anything can print "listening": a supervisor (or a test)
+  // that signals as soon as it reads that line must meet our handler, not the default that kills.
+  let onSignal: () => void = () => undefined;
+  const stopped = new Promise<void>((resolve) => (onSignal = resolve));
+  process.once('SIGINT', onSignal);
+  process.once('SIGTERM', onSignal);
   let running: Running;
   try {
     running = await start({ port, host, args });
   } catch (err) {
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
     if (!(err instanceof MockUsageError)) throw err;
     io.stderr(`railyard mock ${name}: ${err.message}\n`);
     return 2;
   }
   io.stdout(`${name} listening on ${host}:${running.port}${running.also ? `, ${running.also}` : ''}\n`);
-  await new Promise<void>((resolve) => {
-    process.once('SIGINT', resolve);
-    process.once('SIGTERM', resolve);
-  });
+  await stopped;
   await running.close();
   return 0;
 }
