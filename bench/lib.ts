@@ -57,12 +57,12 @@ export async function request(pool: Pool, method: 'GET' | 'POST', path: string, 
  * Starts a bench server script (`tsx <script> ...args`) in its own process, so the load generator
  * never shares the server's event loop; the script prints `listening <port>` once ready.
  */
-export async function spawnServer(script: URL, args: string[]): Promise<{ port: number; pid: number; stop: () => Promise<void> }> {
+export async function spawnServer(script: URL, args: string[]): Promise<{ port: number; pid: number; out: () => string; stop: () => Promise<void> }> {
   // BENCH_PROFILE_DIR=dir: the server writes a V8 CPU profile there (open it in Chrome DevTools)
   const profile = process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}`] : [];
   const child = spawn(process.execPath, [...profile, '--import', 'tsx', script.pathname, ...args], { stdio: ['ignore', 'pipe', 'inherit'] });
+  let out = '';
   const port = await new Promise<number>((resolve, reject) => {
-    let out = '';
     child.stdout.on('data', (d: Buffer) => {
       out += d.toString();
       const m = /listening (\d+)/.exec(out);
@@ -73,6 +73,7 @@ export async function spawnServer(script: URL, args: string[]): Promise<{ port: 
   return {
     port,
     pid: child.pid ?? 0,
+    out: () => out,
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));

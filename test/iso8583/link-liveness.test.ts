@@ -97,6 +97,27 @@ describe('a silent host is noticed while we keep sending', () => {
     expect(peer.connections).toBe(1);
   });
 
+  it('a host that answers the probe late but sends other frames meanwhile is alive: the link stays', async () => {
+    const held: FieldMap[] = [];
+    const peer = await peerOf((msg, p, s) => {
+      if (msg['0'] === '0800' && msg['70'] === '001') return p.send(answer(msg), s);
+      if (msg['0'] === '0800') {
+        // busy: the echo waits behind a backlog, but a late answer to an earlier request goes out first
+        const late = held.shift();
+        if (late) p.send(answer(late), s);
+        setTimeout(() => p.send(answer(msg), s), 600);
+        return;
+      }
+      held.push(msg);
+    });
+    const link = await linkTo(peer, { requestTimeoutMs: 60, echoIntervalMs: 0, echoTimeoutMs: 200, probeAfterTimeouts: 3 });
+    for (let i = 1; i <= 3; i++) await expect(link.request(auth(i))).rejects.toMatchObject({ reason: 'timeout' });
+    await until(() => peer.received.some((m) => m['70'] === '301'));
+    await new Promise((r) => setTimeout(r, 400));
+    expect(link.state).toBe('ready');
+    expect(peer.connections).toBe(1);
+  });
+
   it('an unanswered probe after consecutive timeouts takes the link down and it reconnects', async () => {
     const peer = await peerOf(networkAware(() => undefined, { answerEcho: false }));
     const link = await linkTo(peer, { requestTimeoutMs: 60, echoIntervalMs: 0, probeAfterTimeouts: 2 });

@@ -51,7 +51,7 @@ export interface LinkOptions {
   connectTimeoutMs?: number;
   /** Probe with an echo after this long without a frame from the host; 0 turns echo off. Default 60 s. */
   echoIntervalMs?: number;
-  /** How long an echo probe may wait for its answer; default the smaller of the echo interval and the request timeout. */
+  /** How long an echo probe may wait for its answer; default the smaller of half the echo interval and the request timeout. */
   echoTimeoutMs?: number;
   /** Probe at once after this many consecutive request timeouts; default 3, 0 turns it off. */
   probeAfterTimeouts?: number;
@@ -330,14 +330,21 @@ export class IsoLink {
     const s = this.socket;
     if (this.probing || !s) return true;
     this.probing = true;
-    const every = this.echoEvery > 0 ? this.echoEvery : Number.POSITIVE_INFINITY;
+    // Half an echo interval: a live host answers an echo at once, and silence plus the probe then
+    // takes the link down within two intervals of the host's last frame.
+    const every = this.echoEvery > 0 ? this.echoEvery / 2 : Number.POSITIVE_INFINITY;
     const timeout = this.o.echoTimeoutMs ?? Math.min(every, this.o.requestTimeoutMs ?? 30_000);
+    const sentAt = this.now();
     try {
       const reply = await this.send(this.networkMessage('echo'), timeout);
       if (reply.fields['39'] !== this.net.approved) throw new Error('echo refused');
       this.lastEchoAtValue = this.now();
       return true;
-    } catch {
+    } catch (err) {
+      // A host busy with a backlog answers the echo late but is plainly alive: any frame from it
+      // since the probe left counts (a timer can also fire after a stall of our own event loop,
+      // before the frames already waiting in the socket are read).
+      if (err instanceof LinkOutcomeUnknownError && err.reason === 'timeout' && this.lastInbound >= sentAt) return true;
       if (this.socket === s) this.drop();
       return false;
     } finally {
