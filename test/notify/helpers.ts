@@ -59,7 +59,17 @@ export async function notifyHarness(o: { notifier?: Notifier; store?: Store; sig
   const other: Merchant = { ...merchant, id: 'mch_other', name: 'Other', apiKeyHashes: [hashApiKey(OTHER_KEY)] };
   const merchants = new MerchantDirectory([merchant, other]);
   const vault = new Vault(Vault.generateKeys());
-  const webhooks = createWebhooks({ store, vault, clock, log, worker: { timeoutMs: 2_000, ...(o.signBody ? { signBody: o.signBody } : {}) } });
+  // Receivers listen on loopback, allowed here as an operator would list them; names never reach
+  // a real DNS server (the network rule): every *.test name is this machine.
+  const webhooks = createWebhooks({
+    store,
+    vault,
+    clock,
+    log,
+    allowPrivate: ['127.0.0.1'],
+    resolver: async (name) => (name.endsWith('.test') ? [{ address: '127.0.0.1', family: 4 }] : []),
+    worker: { timeoutMs: 2_000, ...(o.signBody ? { signBody: o.signBody } : {}) },
+  });
   const inbox = new MemoryNotifier(() => clock.now());
   const connectors = new ConnectorSet([connector]);
   const engine = new Engine({
