@@ -80,7 +80,8 @@ function refusedV4(n: number): RefusedClass | null {
 
 /** The 8 16-bit groups of an IPv6 address (a trailing dotted IPv4 part is folded in), or null. */
 export function ipv6Groups(ip: string): number[] | null {
-  if (!isIPv6(ip)) return null;
+  // a zone id (fe80::1%eth0) names an interface of this host: never a webhook destination
+  if (!isIPv6(ip) || ip.includes('%')) return null;
   let s = ip.toLowerCase();
   const dotted = /(\d+\.\d+\.\d+\.\d+)$/.exec(s);
   if (dotted?.[1]) {
@@ -89,7 +90,7 @@ export function ipv6Groups(ip: string): number[] | null {
     s = `${s.slice(0, -dotted[1].length)}${(n >>> 16).toString(16)}:${(n & 0xffff).toString(16)}`;
   }
   const [head = '', tail] = s.split('::');
-  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => parseInt(g, 16)));
+  const parse = (part: string): number[] => (part === '' ? [] : part.split(':').map((g) => (/^[0-9a-f]{1,4}$/.test(g) ? parseInt(g, 16) : NaN)));
   const left = parse(head);
   const right = tail === undefined ? [] : parse(tail);
   const missing = 8 - left.length - right.length;

@@ -8,3 +8,4 @@ export { asymmetricSignatures, generateSigningKey, publicKeyObject, publicKeyOf,
 export { createWebhooks, type Webhooks } from './create.js';
 export { DestinationPolicy, DestinationRefused, parseAllowEntry, pinnedDispatcher, systemResolver, type Destination, type Resolver } from './destination.js';
 export { refusedAddress, type RefusedClass } from './address-policy.js';
+export { postWebhook, MAX_RESPONSE_BODY_BYTES, type AttemptResult } from './send.js';

@@ -1,8 +1,8 @@
-import { request } from 'undici';
 import type { Clock } from '../../domain/clock.js';
 import type { Logger } from '../../log.js';
 import type { Store, WebhookAttemptUpdate, WebhookDeliveryRecord, WebhookEndpointRecord } from '../../store/types.js';
-import { DestinationPolicy, DestinationRefused, pinnedDispatcher } from './destination.js';
+import { DestinationPolicy } from './destination.js';
+import { postWebhook } from './send.js';
 import type { WebhookEndpoints } from './endpoints.js';
 import { eventBody } from './payload.js';
 import { DISABLE_AFTER_MS, retryDelay } from './schedule.js';
@@ -34,17 +34,10 @@ export interface WebhookWorkerOptions {
   destinations?: DestinationPolicy;
 }
 
-/** Bytes of a receiver's answer read at most: only its status matters, the rest is dropped. */
-export const MAX_RESPONSE_BODY_BYTES = 64 * 1024;
-
 /** The header carrying Railyard's own CMS signature over the event body. */
 export const NON_REPUDIATION_HEADER = 'railyard-signature';
 
-interface AttemptResult {
-  ok: boolean;
-  statusCode: number | null;
-  error: string | null;
-}
+type AttemptResult = Awaited<ReturnType<typeof postWebhook>>;
 
 /**
  * Claims due deliveries (one per endpoint and payment, in version order: the store's claim
@@ -118,42 +111,20 @@ export class WebhookWorker {
     // v1 entries first, then v1a, space separated: receivers try each until one verifies
     const signature = [signatureHeader(msgId, timestamp, body, secrets), ...asymmetricSignatures(msgId, timestamp, body, keys)].filter(Boolean).join(' ');
     const cms = this.o.signBody ? await this.o.signBody(endpoint.merchantId, body) : undefined;
-    let dest;
-    try {
-      dest = await this.destinations.check(endpoint.url);
-    } catch (err) {
-      // Refused before any socket exists: the same answer for every refused address, so the
-      // failure streak says nothing about what listens inside.
-      if (err instanceof DestinationRefused) return { ok: false, statusCode: null, error: 'destination_refused' };
-      throw err;
-    }
-    const dispatcher = pinnedDispatcher(dest, this.timeoutMs);
-    try {
-      const res = await request(dest.url, {
-        method: 'POST',
-        dispatcher,
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'railyard-webhooks/1',
-          'webhook-id': msgId,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signature,
-          ...(cms ? { [NON_REPUDIATION_HEADER]: cms } : {}),
-        },
-        body,
-        // one deadline for the whole exchange: a receiver trickling its answer byte by byte is cut
-        signal: AbortSignal.timeout(this.timeoutMs),
-        // undici 7's request follows no redirects (none is configured here): a 3xx is a failure,
-        // so a public URL answering "302 Location: http://127.0.0.1/…" cannot lead inside
-      });
-      await res.body.dump({ limit: MAX_RESPONSE_BODY_BYTES }).catch(() => undefined);
-      const ok = res.statusCode >= 200 && res.statusCode < 300;
-      return { ok, statusCode: res.statusCode, error: ok ? null : `HTTP ${res.statusCode}` };
-    } catch (err) {
-      return { ok: false, statusCode: null, error: networkError(err) };
-    } finally {
-      void dispatcher.destroy().catch(() => undefined);
-    }
+    return postWebhook({
+      url: endpoint.url,
+      destinations: this.destinations,
+      timeoutMs: this.timeoutMs,
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'railyard-webhooks/1',
+        'webhook-id': msgId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signature,
+        ...(cms ? { [NON_REPUDIATION_HEADER]: cms } : {}),
+      },
+    });
   }
 
   /** Writes the attempt and the endpoint's failure streak in one transaction. */
@@ -186,17 +157,6 @@ export class WebhookWorker {
       await tx.recordWebhookAttempt(d.id, update);
     });
   }
-}
-
-/**
- * Two answers only for a failure without an HTTP status: the deadline passed, or no answer. Finer
- * codes (refused, reset, unreachable) would tell a merchant which ports are open at an address.
- */
-function networkError(err: unknown): string {
-  const name = err instanceof Error ? err.name : '';
-  const code = err instanceof Error ? (err as { code?: unknown }).code : undefined;
-  if (name === 'TimeoutError' || name === 'AbortError' || (typeof code === 'string' && code.includes('TIMEOUT'))) return 'timeout';
-  return 'no_response';
 }
 
 /** Receivers' messages and URLs stay out of the logs; the error class is enough to diagnose. */
