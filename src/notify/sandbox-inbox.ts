@@ -59,7 +59,7 @@ export class SmtpSandboxInbox implements SandboxInbox {
     const capture = await startSmtpCapture({ host: '127.0.0.1', port: 0, journalPath: join(o.dataDir, SANDBOX_MAIL_JOURNAL) });
     // Plain SMTP on loopback to our own capture server: nothing crosses a network, so requireTLS
     // (on by default everywhere else) is off for this one transport only.
-    const notifier = new SmtpNotifier({ host: capture.host, port: capture.port, secure: false, requireTLS: false, from: SANDBOX_FROM, timeoutMs: 5_000 });
+    const notifier = new SmtpNotifier({ host: capture.host, port: capture.port, secure: false, requireTLS: false, from: SANDBOX_FROM, timeoutMs: 5_000, pool: true });
     return new SmtpSandboxInbox(capture, o.store, notifier);
   }
 

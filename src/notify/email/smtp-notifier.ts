@@ -34,6 +34,8 @@ export interface SmtpSettings {
   ca?: string;
   /** The name the certificate must carry when `host` is an address or an alias. */
   servername?: string;
+  /** Keep connections open and reuse them (nodemailer's pool) instead of one connection per mail. */
+  pool?: boolean;
   /**
    * Real milliseconds for connecting and for each SMTP step (default 10 s). Kept under the
    * outbox lease, so a hung server does not get the same mail sent twice by lease recovery.
@@ -81,6 +83,7 @@ export class SmtpNotifier implements Notifier {
     const timeout = settings.timeoutMs ?? 10_000;
     const requireTLS = settings.requireTLS ?? true;
     this.transport = nodemailer.createTransport({
+      ...(settings.pool ? { pool: true as const, maxConnections: 2 } : {}),
       host: settings.host,
       port: settings.port,
       secure: settings.secure,
