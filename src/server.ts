@@ -185,7 +185,10 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
     queueWebhooks = webhooks.endpoints.queue;
     const sandboxHook = config.sandbox?.webhook;
     if (sandboxHook) {
-      const endpoint = await webhooks.endpoints.ensure(config.merchants[0]?.id ?? SANDBOX_MERCHANT_ID, sandboxHook.url, sandboxHook.secret);
+      const endpoint = await webhooks.endpoints.ensure(config.merchants[0]?.id ?? SANDBOX_MERCHANT_ID, sandboxHook.url, sandboxHook.secret).catch((err: unknown) => {
+        // e.g. a host name that does not resolve: say which setting, not only what is wrong
+        throw err instanceof Error && err.name === 'WebhookEndpointError' ? new StartupError(`RAILYARD_SANDBOX_WEBHOOK_URL: ${err.message}`) : err;
+      });
       log.info({ endpoint: endpoint.id }, 'sandbox webhook endpoint ready');
     }
     const eng = new Engine({
