@@ -74,16 +74,6 @@ export class SmtpSandboxInbox implements SandboxInbox {
     return out;
   }
 
-  /** The newest one-time code received for a payment. */
-  latestOtp(paymentId: string): string | undefined {
-    for (let i = this.capture.messages.length - 1; i >= 0; i--) {
-      const m = this.capture.messages[i];
-      const view = m ? parseNotificationMail(m) : null;
-      if (view?.payment_id === paymentId && view.otp) return view.otp;
-    }
-    return undefined;
-  }
-
   async close(): Promise<void> {
     this.notifier.close();
     await this.capture.close();
