@@ -17,6 +17,8 @@ import { defaultPaymentPolicy, type PaymentPolicy } from './engine/machine-types
 import { hashApiKey, type Merchant } from './engine/merchants.js';
 import { SANDBOX_RAILS, simulatorConnectors, simulatorRoutes, type SandboxRails } from './sandbox-simulators.js';
 import type { SmtpSettings } from './notify/email/smtp-notifier.js';
+import { resolveSmtp, smtpFileSchema } from './notify/email/smtp-config.js';
+import { parseAllowEntry } from './notify/webhooks/destination.js';
 import { loadCertificates, loadCredential, TrustError, type OrderSignaturePolicy } from './trust/index.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -70,6 +72,11 @@ export interface RailyardConfig {
   sandbox?: SandboxSettings;
   /** Customer email (src/notify/email); absent: sandbox inbox in sandbox mode, dropped otherwise. */
   notifications?: { smtp?: SmtpSettings };
+  /**
+   * Webhook destinations allowed although private (`host:port` entries; none by default). The
+   * sandbox lists its own receiver here. See src/notify/webhooks/destination.ts.
+   */
+  webhooks?: { allowPrivate: string[] };
   /** Signed orders and encrypted account data (src/trust); absent: neither is configured. */
   trust?: TrustSettings;
 }
@@ -198,16 +205,10 @@ const engineSchema = z.strictObject({
   lease_ms: z.number().int().min(1_000).optional(),
 });
 
-const notificationsSchema = z.strictObject({
-  smtp: z
-    .strictObject({
-      host: z.string().min(1),
-      port: z.number().int().min(1).max(65535),
-      secure: z.boolean().optional(),
-      from: z.string().min(3),
-    })
-    .optional(),
-});
+const notificationsSchema = z.strictObject({ smtp: smtpFileSchema.optional() });
+
+const allowEntry = z.string().refine((e) => parseAllowEntry(e) !== null, { error: 'must be host:port (e.g. 127.0.0.1:9000 or [::1]:9000)' });
+const webhooksSchema = z.strictObject({ allow_private: z.array(allowEntry).optional() });
 
 const fileSchema = (registry: ConnectorRegistry) =>
   z.strictObject({
@@ -226,6 +227,7 @@ const fileSchema = (registry: ConnectorRegistry) =>
     merchants: z.array(merchantSchema).min(1, { error: 'needs at least one merchant' }),
     connectors: z.array(connectorSchema(registry)).min(1, { error: 'needs at least one connector' }),
     notifications: notificationsSchema.optional(),
+    webhooks: webhooksSchema.optional(),
   });
 
 type FileConfig = z.infer<ReturnType<typeof fileSchema>>;
@@ -267,6 +269,8 @@ interface EnvSettings {
   sandboxApiKey: string;
   sandboxWebhook?: { url: string; secret?: string };
   sandboxRails: SandboxRails;
+  /** RAILYARD_WEBHOOKS_ALLOW_PRIVATE (comma separated) plus the sandbox receiver's host:port. */
+  sandboxAllowPrivate: string[];
 }
 
 const envValue = (env: Env, name: string): string | undefined => {
@@ -276,7 +280,7 @@ const envValue = (env: Env, name: string): string | undefined => {
 
 /** Sandbox variables are only checked in sandbox mode: a production deployment may inherit stray ones. */
 function readEnv(env: Env, issues: string[], sandbox: boolean): EnvSettings {
-  const out: EnvSettings = { sandboxApiKey: envValue(env, 'RAILYARD_SANDBOX_API_KEY') ?? DEFAULTS.sandboxApiKey, sandboxRails: 'simulators' };
+  const out: EnvSettings = { sandboxApiKey: envValue(env, 'RAILYARD_SANDBOX_API_KEY') ?? DEFAULTS.sandboxApiKey, sandboxRails: 'simulators', sandboxAllowPrivate: [] };
   const host = envValue(env, 'HOST');
   if (host) out.host = host;
   const port = envValue(env, 'PORT');
@@ -297,10 +301,17 @@ function readEnv(env: Env, issues: string[], sandbox: boolean): EnvSettings {
       issues.push('RAILYARD_SANDBOX_WEBHOOK_URL: must be an http(s) URL');
     } else {
       out.sandboxWebhook = { url: hookUrl, ...(hookSecret ? { secret: hookSecret } : {}) };
+      // the sandbox's own receiver is usually on loopback: allowed by name, that port only
+      const u = new URL(hookUrl);
+      out.sandboxAllowPrivate.push(`${u.hostname}:${u.port || (u.protocol === 'https:' ? 443 : 80)}`);
     }
   }
   if (hookSecret && !hookSecret.startsWith('whsec_')) issues.push('RAILYARD_SANDBOX_WEBHOOK_SECRET: must start with whsec_');
   if (hookSecret && !hookUrl) issues.push('RAILYARD_SANDBOX_WEBHOOK_SECRET: set without RAILYARD_SANDBOX_WEBHOOK_URL');
+  for (const entry of (envValue(env, 'RAILYARD_WEBHOOKS_ALLOW_PRIVATE') ?? '').split(',').map((x) => x.trim()).filter(Boolean)) {
+    if (parseAllowEntry(entry)) out.sandboxAllowPrivate.push(entry);
+    else issues.push(`RAILYARD_WEBHOOKS_ALLOW_PRIVATE: "${entry}" must be host:port`);
+  }
   const rails = envValue(env, 'RAILYARD_SANDBOX_RAILS');
   if (rails !== undefined) {
     const known = SANDBOX_RAILS.find((r) => r === rails);
@@ -497,6 +508,7 @@ export function resolveConfig(data: unknown, opts: ResolveOptions = {}): Railyar
   if (issues.length > 0 || !security) throw new ConfigError(issues);
   const baseDir = opts.baseDir ?? process.cwd();
   const trust = resolveTrust(f, baseDir, issues);
+  const smtp = f.notifications?.smtp ? resolveSmtp(f.notifications.smtp, env, baseDir, issues) : undefined;
   if (issues.length > 0) throw new ConfigError(issues);
   const dataDir = fromEnv.dataDir ?? resolve(baseDir, f.data_dir ?? DEFAULTS.dataDir);
   const databaseUrl = fromEnv.databaseUrl ?? f.database?.url;
@@ -514,9 +526,8 @@ export function resolveConfig(data: unknown, opts: ResolveOptions = {}): Railyar
     refundWindowDays: f.refund_window_days ?? DEFAULTS.refundWindowDays,
     merchants,
     connectors,
-    ...(f.notifications?.smtp
-      ? { notifications: { smtp: { host: f.notifications.smtp.host, port: f.notifications.smtp.port, secure: f.notifications.smtp.secure ?? false, from: f.notifications.smtp.from } } }
-      : {}),
+    ...(smtp ? { notifications: { smtp } } : {}),
+    ...(f.webhooks?.allow_private?.length ? { webhooks: { allowPrivate: f.webhooks.allow_private } } : {}),
     ...(trust ? { trust } : {}),
   };
 }
@@ -704,6 +715,7 @@ export function sandboxConfig(env: Env = process.env): RailyardConfig {
         settings: { callTimeoutMs: 3_000, settleAfterMs: 5_000, journalPath: join(dataDir, 'sandbox-bank.jsonl') },
       },
     ],
+    ...(e.sandboxAllowPrivate.length > 0 ? { webhooks: { allowPrivate: e.sandboxAllowPrivate } } : {}),
     sandbox: { apiKey: e.sandboxApiKey, ...(e.sandboxWebhook ? { webhook: e.sandboxWebhook } : {}), ...(onSimulators ? { rails: e.sandboxRails } : {}) },
   };
 }

@@ -17,7 +17,8 @@ import { Vault } from './domain/vault.js';
 import { Engine } from './engine/engine.js';
 import { MerchantDirectory } from './engine/merchants.js';
 import { createLogger, type Logger } from './log.js';
-import { MemoryNotifier, type Notifier } from './notify/notifier.js';
+import type { Notifier } from './notify/notifier.js';
+import type { SmtpSandboxInbox } from './notify/sandbox-inbox.js';
 import type { SandboxSimulators } from './sandbox-simulators.js';
 import { SmtpNotifier } from './notify/email/smtp-notifier.js';
 import { teeNotifier } from './notify/tee.js';
@@ -54,8 +55,8 @@ export interface Railyard {
   connectors: ConnectorSet;
   log: Logger;
   clock: Clock;
-  /** The sandbox customer inbox (one-time codes in clear); sandbox mode only. */
-  sandboxNotifier?: MemoryNotifier;
+  /** The sandbox customer inbox (one-time codes in clear): what its SMTP capture server received; sandbox mode only. */
+  sandboxNotifier?: SmtpSandboxInbox;
   /** The in-process bank simulators; sandbox on `rails: 'simulators'` only. */
   simulators?: SandboxSimulators;
   /** Stops the workers, the connectors, the simulators (if any) and the store. Safe to call more than once. */
@@ -110,6 +111,7 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
   const started: Connector[] = [];
   let engine: Engine | null = null;
   let simulators: SandboxSimulators | undefined;
+  let inbox: SmtpSandboxInbox | undefined;
   try {
     await store.migrate();
     if (config.mode === 'sandbox') sandboxXsdGate(log);
@@ -151,11 +153,18 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       { orderSignatures: config.trust?.orderSignatures ?? {}, ...(encryptionFiles ? { encryption: encryptionFiles } : {}) },
       () => new Date(clock.now()),
     );
-    const sandboxNotifier = config.mode === 'sandbox' && !options.notifier ? new MemoryNotifier(() => clock.now()) : undefined;
-    // Customer email when configured (beside the sandbox inbox in sandbox mode); an injected notifier wins.
+    // The sandbox's customers get real mail, sent over SMTP to its own capture server (journaled
+    // in the data dir, read by /sandbox/notifications). An injected notifier wins.
+    if (config.mode === 'sandbox' && !options.notifier) {
+      const { SmtpSandboxInbox } = await import('./notify/sandbox-inbox.js');
+      inbox = await SmtpSandboxInbox.start({ dataDir: config.dataDir, store });
+    }
+    const sandboxNotifier = inbox;
+    // Customer email when configured (beside the sandbox inbox in sandbox mode).
     const smtpSettings = options.notifier ? undefined : config.notifications?.smtp;
     const smtp = smtpSettings ? new SmtpNotifier(smtpSettings) : undefined;
-    const notifier = options.notifier ?? (smtp && sandboxNotifier ? teeNotifier(sandboxNotifier, smtp) : (smtp ?? sandboxNotifier ?? droppingNotifier(log)));
+    const sandboxMail = inbox?.notifier;
+    const notifier = options.notifier ?? (smtp && sandboxMail ? teeNotifier(sandboxMail, smtp) : (smtp ?? sandboxMail ?? droppingNotifier(log)));
     // Webhooks: deliveries are queued in each event's transaction and sent by a worker of the engine loop.
     // Non-repudiation: Railyard signs the webhook bodies of merchants who ask (the sandbox signs with
     // a self-signed pair kept in the data dir, like its encryption pair).
@@ -165,11 +174,21 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       ? async (merchantId: string, body: string): Promise<string | undefined> =>
           merchants.get(merchantId)?.nonRepudiation ? Buffer.from(await signDetached(Buffer.from(body, 'utf8'), signer)).toString('base64') : undefined
       : undefined;
-    const webhooks = createWebhooks({ store, vault, clock, log, ...(signBody ? { worker: { signBody } } : {}) });
+    const webhooks = createWebhooks({
+      store,
+      vault,
+      clock,
+      log,
+      ...(config.webhooks ? { allowPrivate: config.webhooks.allowPrivate } : {}),
+      ...(signBody ? { worker: { signBody } } : {}),
+    });
     queueWebhooks = webhooks.endpoints.queue;
     const sandboxHook = config.sandbox?.webhook;
     if (sandboxHook) {
-      const endpoint = await webhooks.endpoints.ensure(config.merchants[0]?.id ?? SANDBOX_MERCHANT_ID, sandboxHook.url, sandboxHook.secret);
+      const endpoint = await webhooks.endpoints.ensure(config.merchants[0]?.id ?? SANDBOX_MERCHANT_ID, sandboxHook.url, sandboxHook.secret).catch((err: unknown) => {
+        // e.g. a host name that does not resolve: say which setting, not only what is wrong
+        throw err instanceof Error && err.name === 'WebhookEndpointError' ? new StartupError(`RAILYARD_SANDBOX_WEBHOOK_URL: ${err.message}`) : err;
+      });
       log.info({ endpoint: endpoint.id }, 'sandbox webhook endpoint ready');
     }
     const eng = new Engine({
@@ -208,7 +227,7 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
     if (options.startWorkers !== false) eng.start();
 
     let closing: Promise<void> | null = null;
-    const close = (): Promise<void> => (closing ??= shutdown(eng, started, store, log, simulators));
+    const close = (): Promise<void> => (closing ??= shutdown(eng, started, store, log, simulators, inbox));
     return {
       config,
       app,
@@ -223,12 +242,12 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       close,
     };
   } catch (err) {
-    await shutdown(engine, started, store, log, simulators);
+    await shutdown(engine, started, store, log, simulators, inbox);
     throw err;
   }
 }
 
-async function shutdown(engine: Engine | null, connectors: Connector[], store: Store, log: Logger, simulators?: SandboxSimulators): Promise<void> {
+async function shutdown(engine: Engine | null, connectors: Connector[], store: Store, log: Logger, simulators?: SandboxSimulators, inbox?: SmtpSandboxInbox): Promise<void> {
   const step = async (what: string, fn: () => Promise<void> | undefined): Promise<void> => {
     try {
       await fn();
@@ -241,6 +260,8 @@ async function shutdown(engine: Engine | null, connectors: Connector[], store: S
   for (const c of [...connectors].reverse()) await step(`connector ${c.id}`, () => c.stop?.());
   // The banks go after the connectors, so no connector meets a closed simulator while it stops.
   if (simulators) await step('simulators', () => simulators.close());
+  // after the engine: no notification is on its way to the capture server any more
+  if (inbox) await step('sandbox mail', () => inbox.close());
   await step('store', () => store.close());
 }
 

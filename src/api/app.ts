@@ -10,7 +10,7 @@ import type { Engine } from '../engine/engine.js';
 import { EngineError } from '../engine/errors.js';
 import type { MerchantDirectory } from '../engine/merchants.js';
 import type { Logger } from '../log.js';
-import type { MemoryNotifier } from '../notify/notifier.js';
+import type { SandboxInbox } from '../notify/sandbox-inbox.js';
 import type { WebhookEndpoints } from '../notify/webhooks/endpoints.js';
 import type { Store } from '../store/types.js';
 import type { OrderSignatures } from '../trust/order-signature.js';
@@ -38,7 +38,7 @@ export interface AppDeps {
   log: Logger;
   clock: Clock;
   /** Present only in sandbox mode: enables GET /sandbox/notifications. */
-  sandbox?: { notifier: MemoryNotifier };
+  sandbox?: { notifier: SandboxInbox };
   /** Webhook endpoints and redelivery (src/notify/webhooks); absent: redeliver answers 501. */
   webhooks?: WebhookEndpoints;
   maxBodyBytes?: number;

@@ -59,7 +59,7 @@ describe('SMTP notifier with the capture server', () => {
   });
 
   it('sends text and HTML parts that the capture server decodes', async () => {
-    const smtp = new SmtpNotifier({ host: capture.host, port: capture.port, secure: false, from: 'Railyard <payments@railyard.test>' });
+    const smtp = new SmtpNotifier({ host: capture.host, port: capture.port, secure: false, requireTLS: false, from: 'Railyard <payments@railyard.test>' });
     await smtp.send(otp());
     await smtp.send(result('failed', { currency: 'JPY', amount: 700 }));
     const [code, declined] = await capture.waitFor(2);
@@ -76,7 +76,7 @@ describe('SMTP notifier with the capture server', () => {
   describe('through the engine', () => {
     let h: NotifyHarness;
     beforeEach(async () => {
-      h = await notifyHarness({ notifier: new SmtpNotifier({ host: capture.host, port: capture.port, secure: false, from: 'payments@railyard.test' }) });
+      h = await notifyHarness({ notifier: new SmtpNotifier({ host: capture.host, port: capture.port, secure: false, requireTLS: false, from: 'payments@railyard.test' }) });
     });
     afterEach(async () => {
       await h.close();

@@ -9,6 +9,7 @@ import type { CreatePaymentInput } from '../../src/engine/payments.js';
 import { silentLogger } from '../../src/log.js';
 import { MemoryNotifier, type Notifier } from '../../src/notify/notifier.js';
 import { createWebhooks, type Webhooks } from '../../src/notify/webhooks/create.js';
+import type { Resolver } from '../../src/notify/webhooks/destination.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import type { PaymentRecord, Store } from '../../src/store/types.js';
 import { createSandboxConnector } from '../../connectors/sandbox/index.js';
@@ -41,7 +42,17 @@ let orders = 0;
  * The real engine, sandbox connector, webhook module and API on a manual clock: retries are
  * driven by `advance`, while HTTP to the test receiver runs in real time.
  */
-export async function notifyHarness(o: { notifier?: Notifier; store?: Store; signBody?: (merchantId: string, body: string) => Promise<string | undefined> } = {}): Promise<NotifyHarness> {
+export async function notifyHarness(
+  o: {
+    notifier?: Notifier;
+    store?: Store;
+    signBody?: (merchantId: string, body: string) => Promise<string | undefined>;
+    /** Default: all of 127.0.0.1 (the test receivers); `[]` runs with production's empty list. */
+    allowPrivate?: string[];
+    /** Default: every *.test name is 127.0.0.1, anything else unresolvable. */
+    resolver?: Resolver;
+  } = {},
+): Promise<NotifyHarness> {
   const clock = new ManualClock(Date.now());
   const store = o.store ?? new SqliteStore({ path: ':memory:' });
   await store.migrate();
@@ -59,7 +70,17 @@ export async function notifyHarness(o: { notifier?: Notifier; store?: Store; sig
   const other: Merchant = { ...merchant, id: 'mch_other', name: 'Other', apiKeyHashes: [hashApiKey(OTHER_KEY)] };
   const merchants = new MerchantDirectory([merchant, other]);
   const vault = new Vault(Vault.generateKeys());
-  const webhooks = createWebhooks({ store, vault, clock, log, worker: { timeoutMs: 2_000, ...(o.signBody ? { signBody: o.signBody } : {}) } });
+  // Receivers listen on loopback, allowed here as an operator would list them; names never reach
+  // a real DNS server (the network rule): every *.test name is this machine.
+  const webhooks = createWebhooks({
+    store,
+    vault,
+    clock,
+    log,
+    allowPrivate: o.allowPrivate ?? ['127.0.0.1'],
+    resolver: o.resolver ?? (async (name) => (name.endsWith('.test') ? [{ address: '127.0.0.1', family: 4 }] : [])),
+    worker: { timeoutMs: 2_000, ...(o.signBody ? { signBody: o.signBody } : {}) },
+  });
   const inbox = new MemoryNotifier(() => clock.now());
   const connectors = new ConnectorSet([connector]);
   const engine = new Engine({

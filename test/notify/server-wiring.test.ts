@@ -41,7 +41,7 @@ describe('server wiring: sandbox webhook endpoint and SMTP', () => {
   const env = (hookSecret = secret) => ({ RAILYARD_DATA_DIR: dir, PORT: '0', RAILYARD_SANDBOX_WEBHOOK_URL: receiver.url, RAILYARD_SANDBOX_WEBHOOK_SECRET: hookSecret });
 
   it('runs a sandbox payment to the end: code by email, every event to the webhook, verified', async () => {
-    const config = { ...sandboxConfig(env()), notifications: { smtp: { host: capture.host, port: capture.port, secure: false, from: 'payments@railyard.test' } } };
+    const config = { ...sandboxConfig(env()), notifications: { smtp: { host: capture.host, port: capture.port, secure: false, requireTLS: false, from: 'payments@railyard.test' } } };
     const r = await startRailyard(config, { log: silentLogger() });
     try {
       const created = await fetch(`${r.url}/v1/payments`, {
@@ -102,7 +102,7 @@ describe('server wiring: sandbox webhook endpoint and SMTP', () => {
     };
     expect(resolveConfig(base, { env: {} }).notifications).toBeUndefined();
     const withSmtp = resolveConfig({ ...base, notifications: { smtp: { host: 'mail.example', port: 587, from: 'p@example.com' } } }, { env: {} });
-    expect(withSmtp.notifications).toEqual({ smtp: { host: 'mail.example', port: 587, secure: false, from: 'p@example.com' } });
+    expect(withSmtp.notifications).toEqual({ smtp: { host: 'mail.example', port: 587, secure: false, requireTLS: true, from: 'p@example.com' } });
     expect(() => resolveConfig({ ...base, notifications: { smtp: { host: 'mail.example', port: 0, from: 'p@example.com' } } }, { env: {} })).toThrow(/notifications\.smtp\.port/);
   });
 });

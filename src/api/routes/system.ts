@@ -1,6 +1,6 @@
 import { createRoute, type OpenAPIHono, z } from '@hono/zod-openapi';
 import type { ConnectorSet } from '../../connector/registry-types.js';
-import type { MemoryNotifier } from '../../notify/notifier.js';
+import type { SandboxInbox } from '../../notify/sandbox-inbox.js';
 import type { Store } from '../../store/types.js';
 import type { ApiEnv } from '../context.js';
 import type { Metrics } from '../metrics.js';
@@ -78,9 +78,9 @@ const sandboxNotifications = createRoute({
   responses: { 200: { description: 'Notifications, oldest first', content: { 'application/json': { schema: z.object({ object: z.literal('list'), data: z.array(z.unknown()) }) } } } },
 });
 
-export function sandboxRoutes(app: OpenAPIHono<ApiEnv>, notifier: MemoryNotifier): void {
-  app.openapi(sandboxNotifications, (c) => {
+export function sandboxRoutes(app: OpenAPIHono<ApiEnv>, notifier: SandboxInbox): void {
+  app.openapi(sandboxNotifications, async (c) => {
     const { payment_id } = c.req.valid('query');
-    return c.json({ object: 'list' as const, data: notifier.list(c.get('merchant').id, payment_id) }, 200);
+    return c.json({ object: 'list' as const, data: await notifier.list(c.get('merchant').id, payment_id) }, 200);
   });
 }

@@ -60,7 +60,7 @@ const create = createRoute({
   summary: 'Register an endpoint; the signing secret is returned once',
   security: [{ bearerAuth: [] }],
   request: { body: { content: json(CreateBody), required: true } },
-  responses: { 201: { description: 'Created', content: json(WebhookEndpoint) }, 400: problem, 401: problem },
+  responses: { 201: { description: 'Created', content: json(WebhookEndpoint) }, 400: problem, 401: problem, 422: { description: 'The url names (or resolves to) an address that is not publicly reachable', content: problem.content } },
 });
 
 const enable = createRoute({

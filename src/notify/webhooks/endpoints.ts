@@ -2,6 +2,7 @@ import type { Clock } from '../../domain/clock.js';
 import { Secret } from '../../domain/secret.js';
 import type { Vault } from '../../domain/vault.js';
 import type { EventRecord, Store, StoreTx, WebhookDeliveryRecord, WebhookEndpointRecord, WebhookSigningKeyRecord } from '../../store/types.js';
+import { DestinationPolicy, DestinationRefused } from './destination.js';
 import { generateSigningKey, publicKeyOf } from './ed25519.js';
 import { webhookId } from './ids.js';
 import { generateSecret, secretKey } from './signature.js';
@@ -23,7 +24,7 @@ export interface WebhookPublicKey {
 export class WebhookEndpointError extends Error {
   override readonly name = 'WebhookEndpointError';
   constructor(
-    readonly status: 400 | 404,
+    readonly status: 400 | 404 | 422,
     readonly code: string,
     message: string,
     /** The request field at fault, when there is one. */
@@ -43,6 +44,8 @@ export class WebhookEndpoints {
     private readonly store: Store,
     private readonly vault: Vault,
     private readonly clock: Clock,
+    /** Where webhooks may go: a URL is checked at registration and again at each delivery. */
+    private readonly destinations: DestinationPolicy = new DestinationPolicy(),
   ) {}
 
   /**
@@ -55,8 +58,8 @@ export class WebhookEndpoints {
     secret?: string,
     signatures: readonly WebhookSignatureScheme[] = ['v1'],
   ): Promise<{ endpoint: WebhookEndpointRecord; secret?: string; publicKey?: string }> {
-    checkUrl(url);
     checkSchemes(signatures, secret);
+    await this.checkUrl(url);
     const v1 = signatures.includes('v1') ? (secret ?? generateSecret()) : undefined;
     if (v1 !== undefined) secretKey(v1);
     const pair = signatures.includes('v1a') ? generateSigningKey() : undefined;
@@ -138,7 +141,7 @@ export class WebhookEndpoints {
    * secrets replaced, and enabled). A new random secret is made when none is given.
    */
   async ensure(merchantId: string, url: string, secret?: string): Promise<WebhookEndpointRecord> {
-    checkUrl(url);
+    await this.checkUrl(url);
     const existing = (await this.store.listWebhookEndpoints(merchantId)).find((e) => e.url === url);
     if (!existing) return (await this.create(merchantId, url, secret)).endpoint;
     if (secret === undefined) return existing;
@@ -189,6 +192,22 @@ export class WebhookEndpoints {
       for (const d of made) await tx.insertWebhookDelivery(d);
       return made;
     });
+  }
+
+  /**
+   * Refuses URLs whose host is (or resolves to) an address inside: one message whatever the
+   * reason, so the answers do not tell which internal names exist.
+   */
+  private async checkUrl(url: string): Promise<void> {
+    if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
+      throw new WebhookEndpointError(400, 'invalid_url', 'url must be an http(s) URL', 'url');
+    }
+    try {
+      await this.destinations.check(url);
+    } catch (err) {
+      if (err instanceof DestinationRefused) throw new WebhookEndpointError(422, 'url_not_allowed', err.message, 'url');
+      throw err;
+    }
   }
 
   private async owned(tx: StoreTx, merchantId: string, id: string): Promise<WebhookEndpointRecord> {
@@ -243,10 +262,4 @@ function delivery(e: EventRecord, endpointId: string, at: number): WebhookDelive
     createdAt: at,
     completedAt: null,
   };
-}
-
-function checkUrl(url: string): void {
-  if (!URL.canParse(url) || !/^https?:$/.test(new URL(url).protocol)) {
-    throw new WebhookEndpointError(400, 'invalid_url', 'url must be an http(s) URL');
-  }
 }

@@ -6,3 +6,6 @@ export { generateSecret, secretKey, signatureHeader, SECRET_PREFIX } from './sig
 export { isEndpointId } from './ids.js';
 export { asymmetricSignatures, generateSigningKey, publicKeyObject, publicKeyOf, signingKeyObject, PUBLIC_KEY_PREFIX, SIGNING_KEY_PREFIX } from './ed25519.js';
 export { createWebhooks, type Webhooks } from './create.js';
+export { DestinationPolicy, DestinationRefused, parseAllowEntry, pinnedDispatcher, systemResolver, type Destination, type Resolver } from './destination.js';
+export { refusedAddress, type RefusedClass } from './address-policy.js';
+export { postWebhook, MAX_RESPONSE_BODY_BYTES, type AttemptResult } from './send.js';

@@ -1,7 +1,8 @@
-import { request } from 'undici';
 import type { Clock } from '../../domain/clock.js';
 import type { Logger } from '../../log.js';
 import type { Store, WebhookAttemptUpdate, WebhookDeliveryRecord, WebhookEndpointRecord } from '../../store/types.js';
+import { DestinationPolicy } from './destination.js';
+import { postWebhook } from './send.js';
 import type { WebhookEndpoints } from './endpoints.js';
 import { eventBody } from './payload.js';
 import { DISABLE_AFTER_MS, retryDelay } from './schedule.js';
@@ -29,16 +30,14 @@ export interface WebhookWorkerOptions {
    * that asked for one (undefined otherwise). Sent as `railyard-signature`.
    */
   signBody?: (merchantId: string, body: string) => Promise<string | undefined>;
+  /** Where deliveries may go (SSRF defence); checked again before every attempt. */
+  destinations?: DestinationPolicy;
 }
 
 /** The header carrying Railyard's own CMS signature over the event body. */
 export const NON_REPUDIATION_HEADER = 'railyard-signature';
 
-interface AttemptResult {
-  ok: boolean;
-  statusCode: number | null;
-  error: string | null;
-}
+type AttemptResult = Awaited<ReturnType<typeof postWebhook>>;
 
 /**
  * Claims due deliveries (one per endpoint and payment, in version order: the store's claim
@@ -54,6 +53,11 @@ export class WebhookWorker {
   onProgress(listener: () => void): void {
     this.listeners.push(listener);
   }
+
+  private get destinations(): DestinationPolicy {
+    return (this.policy ??= this.o.destinations ?? new DestinationPolicy());
+  }
+  private policy: DestinationPolicy | undefined;
 
   private get timeoutMs(): number {
     return this.o.timeoutMs ?? 15_000;
@@ -107,28 +111,20 @@ export class WebhookWorker {
     // v1 entries first, then v1a, space separated: receivers try each until one verifies
     const signature = [signatureHeader(msgId, timestamp, body, secrets), ...asymmetricSignatures(msgId, timestamp, body, keys)].filter(Boolean).join(' ');
     const cms = this.o.signBody ? await this.o.signBody(endpoint.merchantId, body) : undefined;
-    try {
-      const res = await request(endpoint.url, {
-        method: 'POST',
-        headers: {
-          'content-type': 'application/json',
-          'user-agent': 'railyard-webhooks/1',
-          'webhook-id': msgId,
-          'webhook-timestamp': String(timestamp),
-          'webhook-signature': signature,
-          ...(cms ? { [NON_REPUDIATION_HEADER]: cms } : {}),
-        },
-        body,
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
-        // undici 7 follows no redirects here: a redirect could send the signed event elsewhere
-      });
-      await res.body.dump();
-      const ok = res.statusCode >= 200 && res.statusCode < 300;
-      return { ok, statusCode: res.statusCode, error: ok ? null : `HTTP ${res.statusCode}` };
-    } catch (err) {
-      return { ok: false, statusCode: null, error: errorName(err) };
-    }
+    return postWebhook({
+      url: endpoint.url,
+      destinations: this.destinations,
+      timeoutMs: this.timeoutMs,
+      body,
+      headers: {
+        'content-type': 'application/json',
+        'user-agent': 'railyard-webhooks/1',
+        'webhook-id': msgId,
+        'webhook-timestamp': String(timestamp),
+        'webhook-signature': signature,
+        ...(cms ? { [NON_REPUDIATION_HEADER]: cms } : {}),
+      },
+    });
   }
 
   /** Writes the attempt and the endpoint's failure streak in one transaction. */
