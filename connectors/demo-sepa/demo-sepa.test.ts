@@ -11,7 +11,7 @@ import type { FlowRequest } from '../../src/connector/types.js';
 import { createDemoSepaConnector, type DemoSepaConnector } from './index.js';
 import { toBankId } from './mapping.js';
 import { build } from '../../src/iso20022/index.js';
-import { hasSharedXsd, itWithShared, xsdGateOffWithoutSharedXsd } from '../../test/support/shared-reference.js';
+import { hasSharedXsd, itWithShared, warmXsdGate, xsdGateOffWithoutSharedXsd } from '../../test/support/shared-reference.js';
 
 // Messages are built (and the simulator checks what it receives) with the XSD gate on where the
 // official schemas are present; a clone alone runs the same flows with the gate off, as the sandbox does.
@@ -43,6 +43,9 @@ function listen(server: Server): Promise<number> {
 }
 
 beforeAll(async () => {
+  // The engine's cold start (libxml2 and each schema, compiled synchronously) must not land inside
+  // the first 500 ms bank call, where it reads as a timeout and the verification is sent twice.
+  warmXsdGate(['acmt.023.001.03', 'acmt.024.001.03', 'pain.001.001.09', 'pain.002.001.10', 'pacs.008.001.08', 'pacs.002.001.10', 'pacs.028.001.03', 'camt.055.001.08', 'camt.056.001.08', 'camt.029.001.09', 'pacs.004.001.09']);
   inboundServer = createServer((req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
