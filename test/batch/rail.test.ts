@@ -16,6 +16,11 @@ import { PostgresStore } from '../../src/store/postgres/index.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/types.js';
 import { randomSchema, resolveTestDatabaseUrl } from '../store/pg-harness.js';
+import { xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
+
+// Files are built (and read by the bank simulator) through the XSD gate where the official schemas
+// are present; a clone alone runs the same flows with the gate off, as the sandbox does.
+xsdGateOffWithoutSharedXsd();
 
 /*
  * The batch rail over its transport's mock twin and a real (in-memory) SQLite store, on a manual

@@ -12,6 +12,11 @@ import { Secret } from '../../src/domain/secret.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { createStore } from '../../src/store/index.js';
 import { camt053 } from '../batch/reconcile/camt053-builder.js';
+import { xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
+
+// Files are built (and read by the bank simulator) through the XSD gate where the official schemas
+// are present; a clone alone runs the same commands with the gate off, as the sandbox does.
+xsdGateOffWithoutSharedXsd();
 
 /** `railyard batch run-cutoff|poll` and `railyard reconcile FILE` on a real store, the second against the SFTP bank simulator. */
 

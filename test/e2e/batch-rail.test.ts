@@ -8,6 +8,11 @@ import { resolveConfig } from '../../src/config.js';
 import { TEST_IBANS } from '../../src/connector/test-values.js';
 import { silentLogger } from '../../src/log.js';
 import { startRailyard, type RunningRailyard } from '../../src/server.js';
+import { xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
+
+// Railyard runs in-process: its files go through the XSD gate where the official schemas are present;
+// a clone alone runs the same day with the gate off, as the sandbox does.
+xsdGateOffWithoutSharedXsd();
 
 /*
  * The batch rail end to end: payments through Railyard's HTTP API to `demo-batch`, cut-offs every
