@@ -7,6 +7,7 @@
  */
 export class EncryptedFailureLimiter {
   readonly #failures = new Map<string, number[]>();
+  readonly #inFlight = new Map<string, number>();
 
   constructor(
     readonly max: number,
@@ -14,11 +15,28 @@ export class EncryptedFailureLimiter {
     private readonly now: () => number,
   ) {}
 
-  /** Milliseconds until the merchant may submit again, or 0 when it may now. */
+  /**
+   * Milliseconds until the merchant may submit again, or 0 when it may now. Envelopes still being
+   * opened count as possible failures: otherwise a burst of parallel probes would all pass the
+   * check before the first of them is counted.
+   */
   blockedFor(merchantId: string): number {
     const times = this.#recent(merchantId);
-    if (times.length < this.max) return 0;
+    const pending = this.#inFlight.get(merchantId) ?? 0;
+    if (times.length + pending < this.max) return 0;
+    if (times.length < this.max) return 1_000;
     return Math.max(1, times[times.length - this.max]! + this.windowMs - this.now());
+  }
+
+  /** An envelope of this merchant is being opened; `leave` when its answer is decided. */
+  enter(merchantId: string): void {
+    this.#inFlight.set(merchantId, (this.#inFlight.get(merchantId) ?? 0) + 1);
+  }
+
+  leave(merchantId: string): void {
+    const n = (this.#inFlight.get(merchantId) ?? 1) - 1;
+    if (n > 0) this.#inFlight.set(merchantId, n);
+    else this.#inFlight.delete(merchantId);
   }
 
   /** Records one failure; true when this one reached the limit (the moment to raise the alarm). */

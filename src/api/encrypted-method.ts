@@ -69,9 +69,10 @@ export function encryptedMethodDecrypter(o: EncryptedMethodOptions): MethodDecry
    * `floorMs` after the request reached the decrypter, whichever step failed and how fast.
    */
   const failed = async (merchant: Merchant, format: string, reason: string, started: number): Promise<EngineError> => {
+    // counted before the wait, so parallel probes see each other at once
+    const tripped = limiter.record(merchant.id);
     const rest = started + floorMs - now();
     if (rest > 0) await sleep(rest);
-    const tripped = limiter.record(merchant.id);
     o.log?.info({ merchant_id: merchant.id, format, reason }, 'encrypted payment method could not be opened');
     if (tripped) {
       o.log?.warn(
@@ -89,6 +90,15 @@ export function encryptedMethodDecrypter(o: EncryptedMethodOptions): MethodDecry
       const seconds = Math.ceil(wait / 1000);
       throw new EngineError(429, 'encrypted_payload_rate_limited', `${PARAM}: too many envelopes that could not be opened; retry in ${seconds} s`, PARAM, { retry_after: seconds });
     }
+    limiter.enter(merchant.id);
+    try {
+      return await open(payload, merchant, started);
+    } finally {
+      limiter.leave(merchant.id);
+    }
+  };
+
+  async function open(payload: string, merchant: Merchant, started: number): Promise<ClearMethod> {
     const text = payload.trim();
     let format: 'jwe' | 'cms-gcm' | 'cms-cbc';
     let der: Buffer | undefined;
@@ -126,7 +136,7 @@ export function encryptedMethodDecrypter(o: EncryptedMethodOptions): MethodDecry
     const parsed = parseClearMethod(clear);
     if (!parsed.ok) throw new EngineError(400, 'parameter_invalid', `${PARAM}: the decrypted payment method is invalid at ${parsed.where}: ${parsed.message}`, PARAM);
     return parsed.method;
-  };
+  }
 
   async function openLegacy(der: Buffer, merchant: Merchant, started: number): Promise<ClearMethod> {
     // every step runs whatever the previous one said; the verdict is read only at the end
