@@ -112,11 +112,11 @@ interface Answer {
   ms: number;
 }
 
-async function call(app: Railyard, method: string, path: string, key: string, body?: unknown): Promise<Answer> {
+async function call(app: Railyard, method: string, path: string, key: string, body?: unknown, idempotencyKey?: string): Promise<Answer> {
   const headers: Record<string, string> = { authorization: `Bearer ${key}` };
   if (body !== undefined) {
     headers['content-type'] = 'application/json';
-    headers['idempotency-key'] = `idem-${++seq}`;
+    headers['idempotency-key'] = idempotencyKey ?? `idem-${++seq}`;
   }
   const started = performance.now();
   const res = await app.app.fetch(new Request(`http://railyard.test${path}`, { method, headers, ...(body !== undefined ? { body: JSON.stringify(body) } : {}) }));
@@ -399,6 +399,12 @@ describe('undecryptable envelopes are counted per merchant and rate-limited', ()
     expect(blocked.status).toBe(429);
     expect(blocked.body).toMatchObject({ code: 'encrypted_payload_rate_limited', param: 'payment_method.encrypted' });
     expect(blocked.body.retry_after).toBeGreaterThan(500);
+    // a 429 is not stored as the answer to its Idempotency-Key: the same request may pass after the window
+    const again = order(good);
+    expect((await call(limited, 'POST', '/v1/payments', KEYS.limited, again, 'idem-limited-retry')).status).toBe(429);
+    const retried = await call(limited, 'POST', '/v1/payments', KEYS.limited, again, 'idem-limited-retry');
+    expect(retried.status).toBe(429);
+    expect(retried.headers['idempotent-replayed']).toBeUndefined();
     // clear methods of the same merchant, and other merchants' envelopes, still go through
     const clear = await call(limited, 'POST', '/v1/payments', KEYS.limited, { ...order(''), payment_method: { type: 'card', card: { number: CARD, exp_month: 12, exp_year: 2034 } } });
     expect(clear.status).toBe(201);
