@@ -238,6 +238,14 @@ describe('publishing the keys (rotation: two keys at once)', () => {
     const certs = TrustedCertificate.fromPem(pem.body);
     expect(certs.map((c) => c.fingerprint)).toEqual([pki.encRsa.cert, pki.encEc.cert].map((p) => TrustedCertificate.fromPem(pki.read(p))[0]!.fingerprint));
     expect(keys.map((k) => Buffer.from(k.x5c[0]!, 'base64').toString('base64'))).toEqual(certs.map((c) => c.x509.raw.toString('base64')));
+    expect((await main.app.app.request('/v1/encryption-keys')).status).toBe(401);
+  });
+
+  it('the OpenAPI document describes the JWKS route and the accepted formats', async () => {
+    const doc: any = await (await main.app.fetch(new Request('http://railyard.test/openapi.json'))).json();
+    expect(doc.paths['/v1/encryption-keys'].get.responses['200'].content).toHaveProperty(['application/jwk-set+json']);
+    expect(JSON.stringify(doc.components.schemas.PaymentMethodInput)).toMatch(/JWE compact serialization.*AuthEnvelopedData/);
+    expect(doc.paths['/v1/payments'].post.responses).toHaveProperty('429');
   });
 });
 
