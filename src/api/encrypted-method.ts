@@ -104,8 +104,10 @@ export function encryptedMethodDecrypter(o: EncryptedMethodOptions): MethodDecry
     let der: Buffer | undefined;
     if (looksLikeJwe(text)) format = 'jwe';
     else {
-      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(text) || text.length % 4 !== 0) throw await failed(merchant, 'unknown', 'neither JWE compact nor base64', started);
-      der = Buffer.from(text, 'base64');
+      // base64 as `base64` prints it by default (wrapped lines) is fine too
+      const b64 = text.replace(/\s+/g, '');
+      if (!/^[A-Za-z0-9+/]+={0,2}$/.test(b64) || b64.length % 4 !== 0) throw await failed(merchant, 'unknown', 'neither JWE compact nor base64', started);
+      der = Buffer.from(b64, 'base64');
       const type = cmsContentType(der);
       if (type === OID.authEnvelopedData) format = 'cms-gcm';
       else if (type === OID.envelopedData) format = 'cms-cbc';
