@@ -85,8 +85,12 @@ export interface RailyardConfig {
 export interface TrustSettings {
   /** By merchant id; a merchant missing here has the policy `off`. */
   orderSignatures: Record<string, { policy: OrderSignaturePolicy; certificates: string[] }>;
-  /** Railyard's certificate and private key for `payment_method.encrypted`. */
-  encryption?: { certificate: string; privateKey: string };
+  /** Railyard's certificates and private keys for `payment_method.encrypted`; the first is current, all decrypt. */
+  encryption?: { certificate: string; privateKey: string }[];
+  /** Merchants that may still send AES-CBC EnvelopedData (legacy, unauthenticated). */
+  legacyCbcMerchants?: string[];
+  /** Undecryptable envelopes per merchant and window before its encrypted submissions get 429. */
+  encryptedFailureLimit?: { max: number; windowMs: number };
   /** Railyard's signing certificate and key: non-repudiation signatures on webhooks. */
   signing?: { certificate: string; privateKey: string };
 }
@@ -140,13 +144,20 @@ const dataKeySchema = z.strictObject({
   key_base64_env: envName.optional(),
 });
 
+const encryptionPairSchema = z.strictObject({ certificate: z.string().min(1), private_key: z.string().min(1) });
+
 const securitySchema = z.strictObject({
   data_keys: z.array(dataKeySchema).min(1, { error: 'needs at least one data key' }),
   active_data_key: z.string(),
   mac_key_base64: base64Of(32, 1024, 'at least 32 bytes').optional(),
   mac_key_base64_env: envName.optional(),
-  /** PEM files; relative paths are relative to the configuration file. */
-  encryption: z.strictObject({ certificate: z.string().min(1), private_key: z.string().min(1) }).optional(),
+  /**
+   * PEM files; relative paths are relative to the configuration file. One pair, or a list during
+   * a rotation: the first is current (published first), every one decrypts.
+   */
+  encryption: z.union([encryptionPairSchema, z.array(encryptionPairSchema).min(1, { error: 'needs at least one certificate and key' }).max(4)]).optional(),
+  /** Envelopes that cannot be opened, per merchant, before its encrypted submissions get 429. */
+  encrypted_failure_limit: z.strictObject({ max: z.number().int().min(1).max(100_000), window_seconds: z.number().int().min(1).max(86_400) }).optional(),
   /** Railyard's own signing pair, for merchants with `non_repudiation: true`. */
   signing: z.strictObject({ certificate: z.string().min(1), private_key: z.string().min(1) }).optional(),
 });
@@ -165,6 +176,8 @@ const merchantSchema = z.strictObject({
   allow_no_confirmation: z.boolean().optional(),
   /** Webhooks also carry Railyard's detached CMS signature over the body (needs security.signing). */
   non_repudiation: z.boolean().optional(),
+  /** Also accept AES-CBC EnvelopedData in payment_method.encrypted (legacy: unauthenticated; off by default). */
+  legacy_cbc_envelopes: z.boolean().optional(),
   routes: z.strictObject({ card: z.string().optional(), bank_account: z.string().optional() }).optional(),
   refund_window_days: z.number().int().min(0).max(3650).optional(),
   order_signature: z
@@ -561,13 +574,22 @@ function resolveTrust(f: FileConfig, baseDir: string, issues: string[]): TrustSe
   const enc = f.security.encryption;
   let encryption: TrustSettings['encryption'];
   if (enc) {
-    encryption = { certificate: resolve(baseDir, enc.certificate), privateKey: resolve(baseDir, enc.private_key) };
-    try {
-      loadCredential(encryption.certificate, encryption.privateKey, { purpose: 'encrypt' });
-    } catch (err) {
-      trustIssue(['security', 'encryption'], err);
-    }
+    const pairs = Array.isArray(enc) ? enc : [enc];
+    encryption = pairs.map((p) => ({ certificate: resolve(baseDir, p.certificate), privateKey: resolve(baseDir, p.private_key) }));
+    encryption.forEach((p, i) => {
+      try {
+        loadCredential(p.certificate, p.privateKey, { purpose: 'encrypt' });
+      } catch (err) {
+        trustIssue(Array.isArray(enc) ? ['security', 'encryption', i] : ['security', 'encryption'], err);
+      }
+    });
   }
+  const legacyCbcMerchants = f.merchants.filter((m) => m.legacy_cbc_envelopes).map((m) => m.id);
+  f.merchants.forEach((m, i) => {
+    if (m.legacy_cbc_envelopes && !enc) issues.push(`${formatPath(['merchants', i, 'legacy_cbc_envelopes'])}: needs security.encryption`);
+  });
+  const limit = f.security.encrypted_failure_limit;
+  const encryptedFailureLimit = limit ? { max: limit.max, windowMs: limit.window_seconds * 1000 } : undefined;
   const sig = f.security.signing;
   let signing: TrustSettings['signing'];
   if (sig) {
@@ -581,8 +603,14 @@ function resolveTrust(f: FileConfig, baseDir: string, issues: string[]): TrustSe
   f.merchants.forEach((m, i) => {
     if (m.non_repudiation && !sig) issues.push(`${formatPath(['merchants', i, 'non_repudiation'])}: needs security.signing (Railyard's signing certificate and key)`);
   });
-  if (Object.keys(orderSignatures).length === 0 && !encryption && !signing) return undefined;
-  return { orderSignatures, ...(encryption ? { encryption } : {}), ...(signing ? { signing } : {}) };
+  if (Object.keys(orderSignatures).length === 0 && !encryption && !signing && !encryptedFailureLimit) return undefined;
+  return {
+    orderSignatures,
+    ...(encryption ? { encryption } : {}),
+    ...(signing ? { signing } : {}),
+    ...(legacyCbcMerchants.length > 0 ? { legacyCbcMerchants } : {}),
+    ...(encryptedFailureLimit ? { encryptedFailureLimit } : {}),
+  };
 }
 
 /** Reads and resolves one configuration file; relative paths inside it are relative to the file. */

@@ -148,7 +148,7 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
     const merchants = new MerchantDirectory(config.merchants);
     // Signed orders and encrypted account data. The sandbox always has an encryption key pair
     // (self-signed, kept in the data dir) so gateway developers can try encrypted methods.
-    const encryptionFiles = config.trust?.encryption ?? (config.mode === 'sandbox' ? await loadOrCreateSandboxEncryption(config.dataDir) : undefined);
+    const encryptionFiles = config.trust?.encryption ?? (config.mode === 'sandbox' ? [await loadOrCreateSandboxEncryption(config.dataDir)] : undefined);
     const trust = loadTrust(
       { orderSignatures: config.trust?.orderSignatures ?? {}, ...(encryptionFiles ? { encryption: encryptionFiles } : {}) },
       () => new Date(clock.now()),
@@ -204,7 +204,17 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       pollIntervalMs: config.engine.workerPollMs,
       shutdownGraceMs: config.engine.shutdownGraceMs,
       ...(config.engine.leaseMs !== undefined ? { leaseMs: config.engine.leaseMs } : {}),
-      ...(trust.encryption ? { decryptMethod: encryptedMethodDecrypter(trust.encryption) } : {}),
+      ...(trust.encryption
+        ? {
+            decryptMethod: encryptedMethodDecrypter({
+              keys: trust.encryption,
+              legacyCbcMerchants: new Set(config.trust?.legacyCbcMerchants),
+              ...(config.trust?.encryptedFailureLimit ? { failureLimit: config.trust.encryptedFailureLimit } : {}),
+              log,
+              now: () => clock.now(),
+            }),
+          }
+        : {}),
       onEvent: webhooks.endpoints.queue,
       workers: [webhooks.worker],
     });
@@ -220,7 +230,7 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       clock,
       maxBodyBytes: config.server.maxBodyBytes,
       ...(trust.orderSignatures ? { orderSignatures: trust.orderSignatures } : {}),
-      ...(trust.encryption ? { encryptionCertificatePem: trust.encryption.certificate.toPem() } : {}),
+      ...(trust.encryption ? { encryptionKeys: trust.encryption } : {}),
       ...(sandboxNotifier ? { sandbox: { notifier: sandboxNotifier } } : {}),
       webhooks: webhooks.endpoints,
     });

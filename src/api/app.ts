@@ -13,6 +13,7 @@ import type { Logger } from '../log.js';
 import type { SandboxInbox } from '../notify/sandbox-inbox.js';
 import type { WebhookEndpoints } from '../notify/webhooks/endpoints.js';
 import type { Store } from '../store/types.js';
+import type { EncryptionKeys } from '../trust/encryption-keys.js';
 import type { OrderSignatures } from '../trust/order-signature.js';
 import { readBody } from './body.js';
 import type { ApiEnv } from './context.js';
@@ -44,8 +45,8 @@ export interface AppDeps {
   maxBodyBytes?: number;
   /** Per-merchant order-signature policies (src/trust); absent: Railyard-Order-Signature is ignored. */
   orderSignatures?: OrderSignatures;
-  /** Railyard's encryption certificate (PEM) published at GET /v1/encryption-certificate. */
-  encryptionCertificatePem?: string;
+  /** Railyard's encryption keys, published at GET /v1/encryption-certificate (PEM) and GET /v1/encryption-keys (JWKS). */
+  encryptionKeys?: EncryptionKeys;
 }
 
 export interface RailyardApp {
@@ -120,7 +121,7 @@ export function createApp(deps: AppDeps): RailyardApp {
   // before the payment routes: it must read the raw body ahead of their JSON validator
   if (deps.orderSignatures) orderSignatureCheck(app, deps.orderSignatures);
   paymentRoutes(app, deps.engine, deps.store, idem, deps.connectors);
-  trustRoutes(app, deps.encryptionCertificatePem);
+  trustRoutes(app, deps.encryptionKeys);
   eventRoutes(app, deps.store, deps.webhooks);
   reconciliationRoutes(app, deps.store);
   if (deps.webhooks) webhookEndpointRoutes(app, deps.webhooks);

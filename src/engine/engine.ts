@@ -8,7 +8,7 @@ import type { Notifier } from '../notify/notifier.js';
 import type { EventRecord, Store, StoreTx } from '../store/types.js';
 import { EngineError } from './errors.js';
 import type { PaymentPolicy } from './machine-types.js';
-import type { MerchantDirectory } from './merchants.js';
+import type { Merchant, MerchantDirectory } from './merchants.js';
 import { OutboxWorker } from './outbox-worker.js';
 import { type ClearMethod, Payments } from './payments.js';
 import { Runner, type Applied } from './runner.js';
@@ -24,7 +24,7 @@ export interface EngineOptions {
   log: Logger;
   policy?: Partial<PaymentPolicy>;
   refundWindowDays?: number;
-  decryptMethod?: (payload: string) => Promise<ClearMethod>;
+  decryptMethod?: (payload: string, merchant: Merchant) => Promise<ClearMethod>;
   /** How often the workers look for due work when nothing woke them (real milliseconds). */
   pollIntervalMs?: number;
   owner?: string;

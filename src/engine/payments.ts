@@ -53,7 +53,7 @@ export interface PaymentsOptions {
   policy?: Partial<PaymentPolicy>;
   refundWindowDays?: number;
   /** Decrypts `payment_method.type = "encrypted"`; absent until encryption keys are configured. */
-  decryptMethod?: (payload: string) => Promise<ClearMethod>;
+  decryptMethod?: (payload: string, merchant: Merchant) => Promise<ClearMethod>;
 }
 
 const DAY = 86_400_000;
@@ -75,7 +75,7 @@ export class Payments {
       throw new EngineError(400, 'invalid_amount', 'amount must be a positive integer of minor units', 'amount');
     }
     if (!isCurrency(input.currency)) throw new EngineError(400, 'invalid_currency', 'currency is not an ISO 4217 code', 'currency');
-    const method = await this.clearMethod(input.payment_method);
+    const method = await this.clearMethod(input.payment_method, merchant);
     const connector = this.route(merchant, method.type, input.connector);
     if (!supportsCurrency(connector.capabilities, input.currency)) {
       throw new EngineError(422, 'currency_not_supported', `connector ${connector.id} does not support ${input.currency}`, 'currency');
@@ -309,12 +309,12 @@ export class Payments {
     return c;
   }
 
-  private async clearMethod(m: PaymentMethodInput): Promise<ClearMethod> {
+  private async clearMethod(m: PaymentMethodInput, merchant: Merchant): Promise<ClearMethod> {
     if (m.type !== 'encrypted') return m;
     if (!this.o.decryptMethod) {
       throw new EngineError(422, 'encryption_not_configured', 'encrypted payment methods need an encryption certificate configured', 'payment_method.encrypted');
     }
-    return this.o.decryptMethod(m.encrypted);
+    return this.o.decryptMethod(m.encrypted, merchant);
   }
 
   private seal(paymentId: string, m: ClearMethod, now: number): StoredMethod {

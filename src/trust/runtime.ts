@@ -1,14 +1,16 @@
-import { loadCertificates, loadCredential, type Credential } from './keys.js';
+import { EncryptionKeys } from './encryption-keys.js';
+import { loadCertificates, loadCredential } from './keys.js';
 import { OrderSignatures, type MerchantOrderSignature, type OrderSignaturePolicy } from './order-signature.js';
 
 export interface TrustFiles {
   orderSignatures: Record<string, { policy: OrderSignaturePolicy; certificates: string[] }>;
-  encryption?: { certificate: string; privateKey: string };
+  /** The first pair is current; all decrypt. */
+  encryption?: { certificate: string; privateKey: string }[];
 }
 
 export interface LoadedTrust {
   orderSignatures?: OrderSignatures;
-  encryption?: Credential;
+  encryption?: EncryptionKeys;
 }
 
 /** Loads what the configuration names (PEM paths), with the start-up checks of `loadCredential`. */
@@ -19,6 +21,8 @@ export function loadTrust(files: TrustFiles, now: () => Date): LoadedTrust {
   }
   return {
     ...(merchants.size > 0 ? { orderSignatures: new OrderSignatures(merchants, { now }) } : {}),
-    ...(files.encryption ? { encryption: loadCredential(files.encryption.certificate, files.encryption.privateKey, { purpose: 'encrypt', now: now() }) } : {}),
+    ...(files.encryption?.length
+      ? { encryption: new EncryptionKeys(files.encryption.map((e) => loadCredential(e.certificate, e.privateKey, { purpose: 'encrypt', now: now() }))) }
+      : {}),
   };
 }

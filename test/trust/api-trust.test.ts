@@ -7,7 +7,7 @@ import { loadConfigFile } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { MemoryNotifier } from '../../src/notify/notifier.js';
 import { createRailyard, type Railyard } from '../../src/server.js';
-import { encryptEnvelope, TrustedCertificate } from '../../src/trust/index.js';
+import { encryptAuthEnveloped, encryptEnvelope, TrustedCertificate } from '../../src/trust/index.js';
 import { createTestPki, openssl, opensslSign, type TestPki } from './pki.js';
 
 const KEYS = { req: 'sk_test_trust_required_0123456789', opt: 'sk_test_trust_optional_0123456789', off: 'sk_test_trust_off_0123456789abc' };
@@ -178,10 +178,11 @@ describe('encrypted account data', () => {
     const published = TrustedCertificate.fromPem((await call('GET', '/v1/encryption-certificate', KEYS.off)).text)[0]!;
     const cardJson = JSON.stringify({ type: 'card', card: { number: CARD, exp_month: 11, exp_year: 2034 } });
     writeFileSync(pki.path('enc-card.json'), cardJson);
-    const fromOpenssl = openssl(['cms', '-encrypt', '-binary', '-aes-256-cbc', '-outform', 'DER', '-in', pki.path('enc-card.json'), '-recip', pki.encRsa.cert,
+    // AuthEnvelopedData (AES-GCM): CBC EnvelopedData is refused unless a merchant is configured for it
+    const fromOpenssl = openssl(['cms', '-encrypt', '-binary', '-aes-256-gcm', '-outform', 'DER', '-in', pki.path('enc-card.json'), '-recip', pki.encRsa.cert,
       '-keyopt', 'rsa_padding_mode:oaep', '-keyopt', 'rsa_oaep_md:sha256']);
     rmSync(pki.path('enc-card.json'));
-    const fromRailyard = await encryptEnvelope(Buffer.from(JSON.stringify({ type: 'bank_account', bank_account: { iban: IBAN, name: 'Max Mustermann' } })), published);
+    const fromRailyard = await encryptAuthEnveloped(Buffer.from(JSON.stringify({ type: 'bank_account', bank_account: { iban: IBAN, name: 'Max Mustermann' } })), published);
 
     const card = await pay(KEYS.off, JSON.stringify(order({ payment_method: { type: 'encrypted', encrypted: fromOpenssl.toString('base64') } })));
     expect(card.status).toBe(201);
@@ -210,19 +211,23 @@ describe('encrypted account data', () => {
     expect(joined).not.toContain(IBAN);
   });
 
-  it('refuses payloads that are not envelopes, not for us, or not a valid method, naming payment_method.encrypted', async () => {
+  it('refuses payloads that are not envelopes or not for us with one answer, and names the field of an invalid (authenticated) method', async () => {
     const bad = async (encrypted: string) => (await pay(KEYS.off, JSON.stringify(order({ payment_method: { type: 'encrypted', encrypted } })))).body;
-    expect(await bad('***')).toMatchObject({ status: 400, param: 'payment_method.encrypted' });
-    expect(await bad(Buffer.from('hello').toString('base64'))).toMatchObject({ status: 400, param: 'payment_method.encrypted' });
-    const toOther = await encryptEnvelope(Buffer.from('{}'), TrustedCertificate.fromPem(pki.read(pki.encEc.cert))[0]!);
-    expect(await bad(Buffer.from(toOther).toString('base64'))).toMatchObject({ status: 422, code: 'encrypted_payload_undecryptable', param: 'payment_method.encrypted' });
+    const undecryptable = { status: 422, code: 'encrypted_payload_undecryptable', param: 'payment_method.encrypted' };
+    expect(await bad('***')).toMatchObject(undecryptable);
+    expect(await bad(Buffer.from('hello').toString('base64'))).toMatchObject(undecryptable);
+    writeFileSync(pki.path('other.json'), '{}');
+    const toOther = openssl(['cms', '-encrypt', '-binary', '-aes-256-gcm', '-outform', 'DER', '-in', pki.path('other.json'), '-recip', pki.stranger.cert]);
+    expect(await bad(toOther.toString('base64'))).toMatchObject(undecryptable);
+    const cbc = await encryptEnvelope(Buffer.from('{}'), TrustedCertificate.fromPem(pki.read(pki.encEc.cert))[0]!);
+    expect(await bad(Buffer.from(cbc).toString('base64'))).toMatchObject({ status: 422, code: 'encrypted_format_not_accepted', param: 'payment_method.encrypted' });
     const published = TrustedCertificate.fromPem(pki.read(pki.encRsa.cert))[0]!;
-    const invalid = await encryptEnvelope(Buffer.from(JSON.stringify({ type: 'card', card: { number: CARD, exp_month: 13, exp_year: 2034 } })), published);
+    const invalid = await encryptAuthEnveloped(Buffer.from(JSON.stringify({ type: 'card', card: { number: CARD, exp_month: 13, exp_year: 2034 } })), published);
     const r = await bad(Buffer.from(invalid).toString('base64'));
     expect(r).toMatchObject({ status: 400, param: 'payment_method.encrypted' });
     expect(r.detail).toContain('card.exp_month');
     expect(JSON.stringify(r)).not.toContain(CARD);
-    const luhn = await encryptEnvelope(Buffer.from(JSON.stringify({ type: 'card', card: { number: '4242424242424241', exp_month: 12, exp_year: 2034 } })), published);
+    const luhn = await encryptAuthEnveloped(Buffer.from(JSON.stringify({ type: 'card', card: { number: '4242424242424241', exp_month: 12, exp_year: 2034 } })), published);
     expect((await bad(Buffer.from(luhn).toString('base64'))).status).toBe(400);
   });
 });

@@ -38,7 +38,8 @@ describe('trust configuration', () => {
     );
     expect(c.trust).toEqual({
       orderSignatures: { m1: { policy: 'required', certificates: [pki.ca] } },
-      encryption: { certificate: pki.encRsa.cert, privateKey: pki.encRsa.key },
+      // one pair in the file is a list of one: the current key
+      encryption: [{ certificate: pki.encRsa.cert, privateKey: pki.encRsa.key }],
     });
   });
 

@@ -54,7 +54,7 @@ const routes = {
       }),
       body: { required: true, content: { 'application/json': { schema: CreatePaymentBody } } },
     },
-    responses: { 201: json(Payment, 'The payment'), ...problems(400, 401, 403, 409, 413, 422) },
+    responses: { 201: json(Payment, 'The payment'), ...problems(400, 401, 403, 409, 413, 422, 429) },
   }),
   list: createRoute({
     method: 'get',
@@ -168,7 +168,8 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
       await idem.complete(merchant.id, key, { status: 201, body: JSON.stringify(result), contentType: 'application/json' });
       return result;
     } catch (err) {
-      if (err instanceof EngineError && err.status < 500) {
+      // a rate limit is not an answer to the request: the same request may pass after the window
+      if (err instanceof EngineError && err.status < 500 && err.status !== 429) {
         // a refusal is an answer: the same request gets the same refusal
         const p = problem(c.get('requestId'), err.status, err.code, err.message, err.param, err.extra);
         await idem.complete(merchant.id, key, { status: err.status, body: JSON.stringify(p), contentType: 'application/problem+json' });
