@@ -17,6 +17,7 @@ import { defaultPaymentPolicy, type PaymentPolicy } from './engine/machine-types
 import { hashApiKey, type Merchant } from './engine/merchants.js';
 import { SANDBOX_RAILS, simulatorConnectors, simulatorRoutes, type SandboxRails } from './sandbox-simulators.js';
 import type { SmtpSettings } from './notify/email/smtp-notifier.js';
+import { auditKeySchema, auditSectionSchema, loadOrCreateSandboxAudit, resolveAuditKeys, resolveAuditSettings, type AuditSettings } from './config-audit.js';
 import { loadCertificates, loadCredential, TrustError, type OrderSignaturePolicy } from './trust/index.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
@@ -72,6 +73,8 @@ export interface RailyardConfig {
   notifications?: { smtp?: SmtpSettings };
   /** Signed orders and encrypted account data (src/trust); absent: neither is configured. */
   trust?: TrustSettings;
+  /** Keyed history chains and signed checkpoints (src/config-audit.ts). */
+  audit: AuditSettings;
 }
 
 /** PEM paths are absolute here; the files were checked (readable, valid now, usable) at resolution. */
@@ -142,6 +145,9 @@ const securitySchema = z.strictObject({
   encryption: z.strictObject({ certificate: z.string().min(1), private_key: z.string().min(1) }).optional(),
   /** Railyard's own signing pair, for merchants with `non_repudiation: true`. */
   signing: z.strictObject({ certificate: z.string().min(1), private_key: z.string().min(1) }).optional(),
+  /** HMAC keys of the history chains (src/config-audit.ts); required in a configuration file. */
+  audit_keys: z.array(auditKeySchema).optional(),
+  active_audit_key: z.string().optional(),
 });
 
 const apiKeySchema = z.strictObject({
@@ -226,6 +232,7 @@ const fileSchema = (registry: ConnectorRegistry) =>
     merchants: z.array(merchantSchema).min(1, { error: 'needs at least one merchant' }),
     connectors: z.array(connectorSchema(registry)).min(1, { error: 'needs at least one connector' }),
     notifications: notificationsSchema.optional(),
+    audit: auditSectionSchema.optional(),
   });
 
 type FileConfig = z.infer<ReturnType<typeof fileSchema>>;
@@ -494,7 +501,8 @@ export function resolveConfig(data: unknown, opts: ResolveOptions = {}): Railyar
   const connectors = resolveConnectors(f, issues);
   const merchants = resolveMerchants(f, issues);
   const engine = resolveEngine(f.engine, productionEngine, issues);
-  if (issues.length > 0 || !security) throw new ConfigError(issues);
+  const auditKeys = resolveAuditKeys(f.security.audit_keys, f.security.active_audit_key, env, ['security'], issues);
+  if (issues.length > 0 || !security || !auditKeys) throw new ConfigError(issues);
   const baseDir = opts.baseDir ?? process.cwd();
   const trust = resolveTrust(f, baseDir, issues);
   if (issues.length > 0) throw new ConfigError(issues);
@@ -518,6 +526,7 @@ export function resolveConfig(data: unknown, opts: ResolveOptions = {}): Railyar
       ? { notifications: { smtp: { host: f.notifications.smtp.host, port: f.notifications.smtp.port, secure: f.notifications.smtp.secure ?? false, from: f.notifications.smtp.from } } }
       : {}),
     ...(trust ? { trust } : {}),
+    audit: resolveAuditSettings(f.audit, auditKeys, dataDir, baseDir),
   };
 }
 
@@ -682,6 +691,7 @@ export function sandboxConfig(env: Env = process.env): RailyardConfig {
     ...(e.databaseUrl ? { databaseUrl: e.databaseUrl } : {}),
     dataDir,
     security: loadOrCreateSandboxKeys(dataDir),
+    audit: loadOrCreateSandboxAudit(dataDir),
     engine: sandboxEngine,
     refundWindowDays: DEFAULTS.refundWindowDays,
     merchants: [

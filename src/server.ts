@@ -27,7 +27,8 @@ import { createStore } from './store/index.js';
 import { disableXsdGate, xsdDirectory, xsdDirectoryUsable } from './iso20022/xsd.js';
 import type { EventRecord, Store, StoreTx } from './store/types.js';
 import { loadTrust } from './trust/runtime.js';
-import { loadCredential } from './trust/keys.js';
+import { loadCredential, type Credential } from './trust/keys.js';
+import { startCheckpointer } from './trust/audit-checkpoint.js';
 import { loadOrCreateSandboxEncryption, loadOrCreateSandboxSigning } from './trust/self-signed.js';
 import { signDetached } from './trust/sign.js';
 
@@ -106,7 +107,7 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
   const clock = options.clock ?? systemClock;
   const registry = options.registry ?? connectorRegistry;
   const vault = new Vault(config.security);
-  const store = createStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  const store = createStore({ dataDir: config.dataDir, auditKeys: config.audit.keys, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   const started: Connector[] = [];
   let engine: Engine | null = null;
   let simulators: SandboxSimulators | undefined;
@@ -206,9 +207,10 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       webhooks: webhooks.endpoints,
     });
     if (options.startWorkers !== false) eng.start();
+    const checkpoints = startAuditCheckpoints(config, store, signer, clock, log, options.startWorkers !== false);
 
     let closing: Promise<void> | null = null;
-    const close = (): Promise<void> => (closing ??= shutdown(eng, started, store, log, simulators));
+    const close = (): Promise<void> => (closing ??= (checkpoints?.stop(), shutdown(eng, started, store, log, simulators)));
     return {
       config,
       app,
@@ -226,6 +228,28 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
     await shutdown(engine, started, store, log, simulators);
     throw err;
   }
+}
+
+/**
+ * Periodic signed checkpoints of every audit-chain head (src/trust/audit-checkpoint.ts). They are
+ * signed with Railyard's signing key: without one (production with no security.signing) there is
+ * nothing to sign with, which is said loudly at start; `railyard audit checkpoint` needs it too.
+ */
+function startAuditCheckpoints(config: RailyardConfig, store: Store, signer: Credential | undefined, clock: Clock, log: Logger, run: boolean): { stop(): void } | undefined {
+  if (!run) return undefined;
+  if (!signer) {
+    log.warn('no security.signing configured: Railyard writes no signed audit checkpoints (a tail cut of a history then shows only against the head on the payment row)');
+    return undefined;
+  }
+  return startCheckpointer({
+    store,
+    signer,
+    dir: config.audit.checkpointDir,
+    intervalMs: config.audit.checkpointIntervalMs,
+    now: () => new Date(clock.now()),
+    onError: (err) => log.error({ err }, 'audit checkpoint failed'),
+    onWritten: (path, heads) => log.info({ path, heads }, 'audit checkpoint written'),
+  });
 }
 
 async function shutdown(engine: Engine | null, connectors: Connector[], store: Store, log: Logger, simulators?: SandboxSimulators): Promise<void> {

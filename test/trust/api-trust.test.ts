@@ -33,6 +33,7 @@ beforeAll(async () => {
       `  data_keys: [{ id: k1, key_base64: ${Buffer.alloc(32, 7).toString('base64')} }]`,
       '  active_data_key: k1',
       `  mac_key_base64: ${Buffer.alloc(32, 9).toString('base64')}`,
+      `  audit_keys: [{ id: au1, key_base64: ${Buffer.alloc(32, 4).toString('base64')} }]`,
       `  encryption: { certificate: ${pki.encRsa.cert}, private_key: ${pki.encRsa.key} }`,
       'merchants:',
       merchant('mch_req', KEYS.req, `    order_signature: { policy: required, certificates: [${pki.ca}] }\n`),

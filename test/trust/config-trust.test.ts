@@ -16,7 +16,7 @@ beforeAll(() => {
 afterAll(() => pki?.cleanup());
 
 const file = (merchantExtra: Record<string, unknown> = {}, securityExtra: Record<string, unknown> = {}) => ({
-  security: { data_keys: [{ id: 'k1', key_base64: randomBytes(32).toString('base64') }], active_data_key: 'k1', mac_key_base64: randomBytes(32).toString('base64'), ...securityExtra },
+  security: { data_keys: [{ id: 'k1', key_base64: randomBytes(32).toString('base64') }], active_data_key: 'k1', mac_key_base64: randomBytes(32).toString('base64'), audit_keys: [{ id: 'au1', key_base64: randomBytes(32).toString('base64') }], ...securityExtra },
   merchants: [{ id: 'm1', name: 'Shop', api_keys: [{ key: 'sk_live_aaaaaaaaaaaaaaaaaaaaaaaa' }], ...merchantExtra }],
   connectors: [{ id: 'bank', type: 'sandbox' }],
 });
