@@ -19,6 +19,7 @@ import { SANDBOX_RAILS, simulatorConnectors, simulatorRoutes, type SandboxRails 
 import type { SmtpSettings } from './notify/email/smtp-notifier.js';
 import { auditKeySchema, auditSectionSchema, loadOrCreateSandboxAudit, resolveAuditKeys, resolveAuditSettings, type AuditSettings } from './config-audit.js';
 import { loadCertificates, loadCredential, TrustError, type OrderSignaturePolicy } from './trust/index.js';
+import type { SignerPin } from './trust/order-signature.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -80,7 +81,7 @@ export interface RailyardConfig {
 /** PEM paths are absolute here; the files were checked (readable, valid now, usable) at resolution. */
 export interface TrustSettings {
   /** By merchant id; a merchant missing here has the policy `off`. */
-  orderSignatures: Record<string, { policy: OrderSignaturePolicy; certificates: string[] }>;
+  orderSignatures: Record<string, { policy: OrderSignaturePolicy; certificates: string[]; signers?: SignerPin[] }>;
   /** Railyard's certificate and private key for `payment_method.encrypted`. */
   encryption?: { certificate: string; privateKey: string };
   /** Railyard's signing certificate and key: non-repudiation signatures on webhooks. */
@@ -171,6 +172,18 @@ const merchantSchema = z.strictObject({
       policy: z.enum(['required', 'optional', 'off']),
       /** PEM files: the merchant's own certificate(s), or the CA that issues them. */
       certificates: z.array(z.string().min(1)).optional(),
+      /** Who signs for this merchant (required with a CA): each entry one of subject, certificate_sha256, public_key_sha256. */
+      signers: z
+        .array(
+          z
+            .strictObject({
+              subject: z.string().min(1).optional(),
+              certificate_sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, { error: 'must be 64 hex characters' }).optional(),
+              public_key_sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, { error: 'must be 64 hex characters' }).optional(),
+            })
+            .refine((p) => Object.keys(p).length === 1, { error: 'give exactly one of subject, certificate_sha256, public_key_sha256' }),
+        )
+        .optional(),
     })
     .optional(),
 });
@@ -549,12 +562,14 @@ function resolveTrust(f: FileConfig, baseDir: string, issues: string[]): TrustSe
     if (os.policy !== 'off' && certificates.length === 0) issues.push(`${formatPath([...at, 'certificates'])}: needs at least one certificate when the policy is ${os.policy}`);
     certificates.forEach((c, j) => {
       try {
-        loadCertificates([c]);
+        const ca = loadCertificates([c]).find((x) => x.x509.ca);
+        // a CA also certifies others: without pinned signers any of them could sign for this merchant
+        if (ca && os.policy !== 'off' && !os.signers?.length) issues.push(`${formatPath([...at, 'signers'])}: is required because certificates[${j}] is a CA (${ca.label}); name the merchant's signing certificate by subject, certificate_sha256 or public_key_sha256`);
       } catch (err) {
         trustIssue([...at, 'certificates', j], err);
       }
     });
-    orderSignatures[m.id] = { policy: os.policy, certificates };
+    orderSignatures[m.id] = { policy: os.policy, certificates, ...(os.signers?.length ? { signers: os.signers } : {}) };
   });
   const enc = f.security.encryption;
   let encryption: TrustSettings['encryption'];

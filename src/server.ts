@@ -29,7 +29,7 @@ import type { EventRecord, Store, StoreTx } from './store/types.js';
 import { loadTrust } from './trust/runtime.js';
 import { loadCredential, type Credential } from './trust/keys.js';
 import { startCheckpointer } from './trust/audit-checkpoint.js';
-import { loadOrCreateSandboxEncryption, loadOrCreateSandboxSigning } from './trust/self-signed.js';
+import { loadOrCreateSandboxEncryption, loadOrCreateSandboxMerchantSigning, loadOrCreateSandboxSigning } from './trust/self-signed.js';
 import { signDetached } from './trust/sign.js';
 
 export interface RailyardOptions {
@@ -102,6 +102,20 @@ function sandboxXsdGate(log: Logger): void {
   log.warn({ xsd_dir: xsdDirectory() }, line);
 }
 
+/**
+ * The configured order-signature certificates; the sandbox merchant also signs (optional policy)
+ * with a test pair kept in the data dir, so a developer can try signing and see refusals.
+ */
+async function orderSignatureFiles(config: RailyardConfig): Promise<NonNullable<RailyardConfig['trust']>['orderSignatures']> {
+  const files = { ...(config.trust?.orderSignatures ?? {}) };
+  const sandboxMerchant = config.merchants[0]?.id ?? SANDBOX_MERCHANT_ID;
+  if (config.mode === 'sandbox' && !files[sandboxMerchant]) {
+    const pair = await loadOrCreateSandboxMerchantSigning(config.dataDir);
+    files[sandboxMerchant] = { policy: 'optional', certificates: [pair.certificate] };
+  }
+  return files;
+}
+
 export async function createRailyard(config: RailyardConfig, options: RailyardOptions = {}): Promise<Railyard> {
   const log = options.log ?? createLogger();
   const clock = options.clock ?? systemClock;
@@ -149,7 +163,7 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
     // (self-signed, kept in the data dir) so gateway developers can try encrypted methods.
     const encryptionFiles = config.trust?.encryption ?? (config.mode === 'sandbox' ? await loadOrCreateSandboxEncryption(config.dataDir) : undefined);
     const trust = loadTrust(
-      { orderSignatures: config.trust?.orderSignatures ?? {}, ...(encryptionFiles ? { encryption: encryptionFiles } : {}) },
+      { orderSignatures: await orderSignatureFiles(config), ...(encryptionFiles ? { encryption: encryptionFiles } : {}) },
       () => new Date(clock.now()),
     );
     const sandboxNotifier = config.mode === 'sandbox' && !options.notifier ? new MemoryNotifier(() => clock.now()) : undefined;

@@ -13,7 +13,7 @@ import type { Logger } from '../log.js';
 import type { MemoryNotifier } from '../notify/notifier.js';
 import type { WebhookEndpoints } from '../notify/webhooks/endpoints.js';
 import type { Store } from '../store/types.js';
-import type { OrderSignatures } from '../trust/order-signature.js';
+import { OrderSignatures } from '../trust/order-signature.js';
 import { readBody } from './body.js';
 import type { ApiEnv } from './context.js';
 import { Idempotency, ReplayedResponse } from './idempotency.js';
@@ -42,7 +42,7 @@ export interface AppDeps {
   /** Webhook endpoints and redelivery (src/notify/webhooks); absent: redeliver answers 501. */
   webhooks?: WebhookEndpoints;
   maxBodyBytes?: number;
-  /** Per-merchant order-signature policies (src/trust); absent: Railyard-Order-Signature is ignored. */
+  /** Per-merchant order-signature policies (src/trust); absent: no merchant signs, a sent signature is refused. */
   orderSignatures?: OrderSignatures;
   /** Railyard's encryption certificate (PEM) published at GET /v1/encryption-certificate. */
   encryptionCertificatePem?: string;
@@ -118,7 +118,7 @@ export function createApp(deps: AppDeps): RailyardApp {
   app.use('/sandbox/*', authenticate);
 
   // before the payment routes: it must read the raw body ahead of their JSON validator
-  if (deps.orderSignatures) orderSignatureCheck(app, deps.orderSignatures);
+  orderSignatureCheck(app, deps.orderSignatures ?? OrderSignatures.none());
   paymentRoutes(app, deps.engine, deps.store, idem, deps.connectors);
   trustRoutes(app, deps.encryptionCertificatePem);
   eventRoutes(app, deps.store, deps.webhooks);
