@@ -205,6 +205,17 @@ describe('signed orders (Railyard-Order-Signature)', () => {
   });
 });
 
+describe('card fingerprints', () => {
+  it('are keyed per merchant: the same card gives each merchant its own fingerprint, stable within one merchant', async () => {
+    const a1 = await pay(KEYS.off, JSON.stringify(order()));
+    const a2 = await pay(KEYS.off, JSON.stringify(order()));
+    const b = await pay(KEYS.opt, JSON.stringify(order()));
+    expect([a1.status, a2.status, b.status]).toEqual([201, 201, 201]);
+    expect(a1.body.payment_method.fingerprint).toBe(a2.body.payment_method.fingerprint);
+    expect(b.body.payment_method.fingerprint).not.toBe(a1.body.payment_method.fingerprint);
+  });
+});
+
 describe('encrypted account data', () => {
   it('publishes the encryption certificate to authenticated callers', async () => {
     const r = await call('GET', '/v1/encryption-certificate', KEYS.off);
