@@ -116,6 +116,21 @@ async function orderSignatureFiles(config: RailyardConfig): Promise<NonNullable<
   return files;
 }
 
+/**
+ * Bank pushes arrive at POST /v1/connectors/{id}/inbound without a merchant key; only the
+ * connector can tell a bank from anyone else. Outside the sandbox a connector whose inbound route
+ * cannot authenticate the bank is not started at all, rather than accepting forged statuses.
+ */
+export function assertInboundAuthenticated(config: Pick<RailyardConfig, 'mode'>, connector: Connector): void {
+  if (config.mode === 'sandbox' || !connector.flows.inbound) return;
+  const auth = connector.inboundAuth ?? 'none';
+  if (auth === 'none') {
+    throw new StartupError(
+      `connector "${connector.id}": its inbound route (POST /v1/connectors/${connector.id}/inbound) cannot authenticate the bank; configure the bank's certificates (settings.bankCertificates) so every push must be signed`,
+    );
+  }
+}
+
 export async function createRailyard(config: RailyardConfig, options: RailyardOptions = {}): Promise<Railyard> {
   const log = options.log ?? createLogger();
   const clock = options.clock ?? systemClock;
@@ -153,6 +168,7 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       if (!factory) throw new StartupError(`connector "${c.id}": unknown type "${c.type}"`);
       const connector = await factory({ clock, settings: { ...c.settings, id: c.id }, report: (r) => deliver(c.id, r), store, publish });
       if (connector.id !== c.id) throw new StartupError(`connector "${c.id}": its factory built a connector with id "${connector.id}"`);
+      assertInboundAuthenticated(config, connector);
       connectors.add(connector);
       await connector.start?.();
       started.push(connector);

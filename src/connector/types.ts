@@ -101,6 +101,13 @@ export interface Connector {
   rail: Rail;
   capabilities: ConnectorCapabilities;
   flows: ConnectorFlows;
+  /**
+   * How `flows.inbound` knows a push comes from the bank: `signature` (every push must carry a
+   * signature verified against the bank's certificates, else it is refused), `mtls` (the client
+   * certificate, checked before the request reaches Railyard), `none`. Outside the sandbox Railyard
+   * refuses to start a connector with an inbound flow and `none` (or nothing declared).
+   */
+  inboundAuth?: 'signature' | 'mtls' | 'none';
   /** Starts links and pollers; called once before the first flow. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
