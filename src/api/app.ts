@@ -91,9 +91,19 @@ export function createApp(deps: AppDeps): RailyardApp {
   });
 
   const maxBody = deps.maxBodyBytes ?? 1024 * 1024;
-  app.use('*', readBody(maxBody, (c) => problemResponse(c, problem(c.get('requestId'), 413, 'body_too_large', `the request body exceeds ${maxBody} bytes`))));
+  // Bodies are read only once the caller is known: an anonymous caller cannot make Railyard read
+  // (and hold) up to maxBody bytes per request. Merchants after their API key; a bank push after
+  // its connector is known to take pushes (its own proof, a signature, is over the body itself).
+  const body = readBody(maxBody, (c) => problemResponse(c, problem(c.get('requestId'), 413, 'body_too_large', `the request body exceeds ${maxBody} bytes`)));
 
   systemRoutes(app, { store: deps.store, connectors: deps.connectors, metrics, isStopping: () => stopping });
+  app.use('/v1/connectors/:id/inbound', async (c, next) => {
+    const id = c.req.param('id') ?? '';
+    if (c.req.method === 'POST' && !deps.connectors.get(id)?.flows.inbound) {
+      return problemResponse(c, problem(c.get('requestId'), 404, 'resource_missing', `connector "${id}" takes no inbound messages`, 'id'));
+    }
+    return body(c, next);
+  });
   inboundRoute(app, deps.engine);
 
   const authenticate = createMiddleware<ApiEnv>(async (c, next) => {
@@ -116,6 +126,7 @@ export function createApp(deps: AppDeps): RailyardApp {
   });
   app.use('/v1/*', authenticate);
   app.use('/sandbox/*', authenticate);
+  app.use('*', body);
 
   // before the payment routes: it must read the raw body ahead of their JSON validator
   orderSignatureCheck(app, deps.orderSignatures ?? OrderSignatures.none());

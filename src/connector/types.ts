@@ -128,6 +128,11 @@ export interface ConnectorEnv {
   store?: Store;
   /** Writes an API event (and queues its webhooks) inside a store transaction: `reconciliation.break`. */
   publish?: (tx: StoreTx, event: EventRecord) => Promise<void>;
+  /**
+   * `sandbox` allows demo fallbacks (published test keys); anything else, absent included, must
+   * have every key configured. Railyard's server always says which.
+   */
+  mode?: 'sandbox' | 'production';
 }
 
 export type ConnectorFactory = (env: ConnectorEnv) => Connector | Promise<Connector>;
