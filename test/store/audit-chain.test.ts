@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
@@ -9,7 +9,7 @@ import { createHarness, type Harness } from '../../src/connector/harness.js';
 import { AuditKeyring, GENESIS, headMac, legacyHash, verifyChain } from '../../src/store/audit-chain.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import type { HistoryRecord } from '../../src/store/types.js';
-import { collectHeads, readCheckpoint, signCheckpoint } from '../../src/trust/audit-checkpoint.js';
+import { collectHeads, readCheckpoint, signCheckpoint, startCheckpointer } from '../../src/trust/audit-checkpoint.js';
 import { TrustedCertificate } from '../../src/trust/certificate.js';
 import { credentialFromPem } from '../../src/trust/keys.js';
 import { createSelfSignedSigningCertificate } from '../../src/trust/self-signed.js';
@@ -282,6 +282,24 @@ describe('signed checkpoints', () => {
     expect(gone.text).toContain('tampered: pay_gone seq - payment_deleted');
   });
 
+  it('are written periodically into the checkpoint directory', async () => {
+    const pem = await createSelfSignedSigningCertificate('Railyard Test Signing');
+    const signer = credentialFromPem(pem.certificatePem, pem.privateKeyPem, { purpose: 'sign' });
+    const { id, rows } = await paidPaymentWithRefund();
+    const cpDir = join(dir, 'checkpoints');
+    const written: string[] = [];
+    const cp = startCheckpointer({ store: h!.store, signer, dir: cpDir, intervalMs: 30, now: () => new Date(), onError: (e) => { throw e; }, onWritten: (p) => void written.push(p) });
+    try {
+      for (let i = 0; i < 100 && written.length === 0; i++) await new Promise((r) => setTimeout(r, 20));
+    } finally {
+      cp.stop();
+    }
+    expect(written.length).toBeGreaterThan(0);
+    expect(readdirSync(cpDir).some((f) => /^checkpoint-.*\.json$/.test(f))).toBe(true);
+    const doc = await readCheckpoint(readFileSync(written[0]!, 'utf8'), TrustedCertificate.fromPem(pem.certificatePem));
+    expect(doc.heads).toEqual([[id, rows.length, rows[rows.length - 1]?.hash]]);
+  });
+
   it('refuse a checkpoint whose document was changed, or signed by another key', async () => {
     dir = mkdtempSync(join(tmpdir(), 'railyard-audit-'));
     const pem = await createSelfSignedSigningCertificate('Railyard Test Signing');
@@ -321,5 +339,44 @@ describe('signed checkpoints', () => {
     const usage = output();
     expect(await auditCommand(['verify', '--checkpoint'], usage.io, env)).toBe(2);
     expect(await auditCommand(['verify', '--checkpoint', join(dataDir, 'missing.json')], usage.io, env)).toBe(2);
+  });
+});
+
+describe('migration 11 on a database with history rows', () => {
+  it('records the legacy boundary per payment; the old rows verify as legacy and the next append continues the chain', async () => {
+    const { applySqliteMigrations } = await import('../../src/store/sqlite/migrate.js');
+    const { migrations } = await import('../../src/store/migrations/index.js');
+    const { PAYMENT_COLUMNS, encodePayment, placeholders } = await import('../../src/store/sql/codec.js');
+    const { payment } = await import('./fixtures.js');
+    dir = mkdtempSync(join(tmpdir(), 'railyard-audit-mig-'));
+    const path = join(dir, 'railyard.db');
+    const db = new Database(path);
+    applySqliteMigrations(db, 1, migrations.filter((m) => m.version < 11));
+    const p = payment();
+    db.prepare(`INSERT INTO payments (${PAYMENT_COLUMNS}) VALUES (${placeholders(18)})`).run(...encodePayment(p));
+    let prev = GENESIS;
+    for (let i = 0; i < 3; i++) {
+      const h: HistoryRecord = { paymentId: p.id, aggregateId: p.id, at: 1000 + i, kind: 'note', fromState: null, toState: null, data: { i } };
+      const hash = legacyHash(prev, h);
+      db.prepare('INSERT INTO history (payment_id, aggregate_id, at, kind, from_state, to_state, data, prev_hash, hash) VALUES (?, ?, ?, ?, NULL, NULL, ?, ?, ?)').run(p.id, p.id, h.at, h.kind, JSON.stringify(h.data), prev, hash);
+      prev = hash;
+    }
+    db.close();
+
+    const store = new SqliteStore({ path, auditKeys: KEYS });
+    try {
+      await store.migrate();
+      const [head] = await store.listAuditHeads(null, 10);
+      expect(head).toMatchObject({ paymentId: p.id, count: null, legacyCount: 3 });
+      const before = output();
+      expect(await verifyAllChains(store, KEYS, before.io)).toBe(0);
+      expect(before.text()).toContain('3 legacy rows');
+      await store.transaction((tx) => tx.appendHistory({ paymentId: p.id, aggregateId: p.id, at: 2000, kind: 'note', fromState: null, toState: null, data: { after: true } }));
+      const rows = await store.listHistory(p.id);
+      expect(rows[3]).toMatchObject({ chainIndex: 4, keyId: 'a1', prevHash: prev });
+      expect((await verifyAllChains(store, KEYS, output().io))).toBe(0);
+    } finally {
+      await store.close();
+    }
   });
 });
