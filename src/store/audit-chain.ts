@@ -186,7 +186,11 @@ export function verifyChain(rows: readonly HistoryRecord[], head: AuditHead, key
     }
     const valid = r.prevHash != null && same(rowHash(keys, keyId, index, r.prevHash, r), r.hash);
     if (valid) {
-      if (index > expected) found(seq, 'deleted', `${index - expected} row(s) missing before position ${index}`);
+      // positions skipped here but present further on were moved, not removed
+      const later = new Set(keyed.slice(i + 1).map((x) => x.chainIndex));
+      const skipped = Array.from({ length: Math.max(0, index - expected) }, (_, k) => expected + k);
+      if (index > expected && skipped.every((k) => later.has(k))) found(seq, 'reordered', `position ${index} comes before position ${expected}`);
+      else if (index > expected) found(seq, 'deleted', `${skipped.filter((k) => !later.has(k)).length} row(s) missing before position ${index}`);
       else if (index === expected && index === head.legacyCount + 1 && head.legacyCount > 0 && r.prevHash !== prev) {
         found(seq, 'rehashed', `the legacy rows before position ${index} were changed and re-hashed: this first keyed row sealed another last legacy hash`);
       }
