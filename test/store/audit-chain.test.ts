@@ -14,6 +14,7 @@ import { TrustedCertificate } from '../../src/trust/certificate.js';
 import { credentialFromPem } from '../../src/trust/keys.js';
 import { createSelfSignedSigningCertificate } from '../../src/trust/self-signed.js';
 import { createSandboxConnector } from '../../connectors/sandbox/index.js';
+import { openssl } from '../trust/pki.js';
 
 const KEYS = new AuditKeyring('a1', [{ id: 'a1', key: Buffer.alloc(32, 1) }]);
 
@@ -308,6 +309,12 @@ describe('signed checkpoints', () => {
     const cert = TrustedCertificate.fromPem(pem.certificatePem);
     const file = await signCheckpoint({ format: 'railyard-audit-checkpoint/1', created_at: new Date().toISOString(), heads: [['pay_1', 3, 'ab']] }, signer);
     await expect(readCheckpoint(JSON.stringify(file), cert)).resolves.toMatchObject({ heads: [['pay_1', 3, 'ab']] });
+    // OpenSSL with only the certificate checks it too (the command docs/operations.md gives)
+    writeFileSync(join(dir, 'doc.json'), file.document);
+    writeFileSync(join(dir, 'sig.der'), Buffer.from(file.signature, 'base64'));
+    writeFileSync(join(dir, 'signing.pem'), pem.certificatePem);
+    openssl(['cms', '-verify', '-binary', '-inform', 'DER', '-in', join(dir, 'sig.der'), '-content', join(dir, 'doc.json'), '-CAfile', join(dir, 'signing.pem'), '-purpose', 'any', '-out', join(dir, 'out.json')]);
+    expect(readFileSync(join(dir, 'out.json'), 'utf8')).toBe(file.document);
     const forged = { ...file, document: file.document.replace('"pay_1",3', '"pay_1",2') };
     await expect(readCheckpoint(JSON.stringify(forged), cert)).rejects.toThrow(/signature does not verify/);
     const other = await createSelfSignedSigningCertificate('Someone Else');
