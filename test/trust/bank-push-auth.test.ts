@@ -45,6 +45,31 @@ describe('bank pushes (POST /v1/connectors/{id}/inbound)', () => {
     expect(() => assertInboundAuthenticated({ mode: 'production' }, undeclared as Connector)).toThrow(/cannot authenticate the bank/);
   });
 
+  it('createRailyard refuses a production configuration whose demo-sepa connector has no bank certificates', async () => {
+    const { resolveConfig } = await import('../../src/config.js');
+    const { createRailyard, StartupError } = await import('../../src/server.js');
+    const { createLogger } = await import('../../src/log.js');
+    const config = (settings: Record<string, unknown>) =>
+      resolveConfig(
+        {
+          data_dir: join(dir, 'prod'),
+          security: {
+            data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 1).toString('base64') }],
+            active_data_key: 'k1',
+            mac_key_base64: Buffer.alloc(32, 2).toString('base64'),
+            audit_keys: [{ id: 'au1', key_base64: Buffer.alloc(32, 3).toString('base64') }],
+          },
+          merchants: [{ id: 'm1', name: 'M', api_keys: [{ key: 'sk_test_push_auth_0123456789ab' }], routes: { bank_account: 'bank-sepa' } }],
+          connectors: [{ id: 'bank-sepa', type: 'demo-sepa', settings: { baseUrl: 'http://127.0.0.1:9', xsd: false, ...settings } }],
+        },
+        { env: {}, baseDir: dir },
+      );
+    await expect(createRailyard(config({}), { log: createLogger({ level: 'silent' }), startWorkers: false })).rejects.toThrow(StartupError);
+    await expect(createRailyard(config({}), { log: createLogger({ level: 'silent' }), startWorkers: false })).rejects.toThrow(/connector "bank-sepa": its inbound route/);
+    const ok = await createRailyard(config({ bankCertificates: [bankCert] }), { log: createLogger({ level: 'silent' }), startWorkers: false });
+    await ok.close();
+  });
+
   it('with bank certificates, an unsigned or badly signed push is refused whole (401, nothing reported)', async () => {
     const c = await sepa([bankCert]);
     const unsigned = await c.flows.inbound?.({ body: push, contentType: 'application/xml', headers: {} }, ctx);
