@@ -15,7 +15,7 @@ const bank = (c: DemoCardConnector, mode: 'dual' | 'single' = 'dual'): Conforman
 runConnectorConformance({
   name: 'demo-card (ISO 8583 to mocks/iso8583-host)',
   // The host's port is known only after beforeAll, so settings are added here, not in `settings`.
-  newConnector: (env) => createDemoCardConnector({ ...env, settings: settings() }),
+  newConnector: (env) => createDemoCardConnector({ ...env, mode: 'sandbox', settings: settings() }),
   bank,
   realTime: true,
   policy,
@@ -23,7 +23,7 @@ runConnectorConformance({
 
 runConnectorConformance({
   name: 'demo-card, single-message mode (0200 financial)',
-  newConnector: (env) => createDemoCardConnector({ ...env, settings: settings({ messageMode: 'single' }) }),
+  newConnector: (env) => createDemoCardConnector({ ...env, mode: 'sandbox', settings: settings({ messageMode: 'single' }) }),
   bank: (c) => bank(c, 'single'),
   realTime: true,
   policy,
@@ -197,7 +197,8 @@ describe('the connector on its own', () => {
       customer: { email: 'x@example.test' },
     };
     const ctx = { clock: new ManualClock(), signal: new AbortController().signal };
-    const env = (extra: Record<string, unknown>) => ({ clock: new ManualClock(Date.now()), settings: { ...settings(), port: other.port, ...extra }, report: () => undefined });
+    // sandbox: `wrong` falls back to the demo network key on purpose
+    const env = (extra: Record<string, unknown>) => ({ clock: new ManualClock(Date.now()), mode: 'sandbox' as const, settings: { ...settings(), port: other.port, ...extra }, report: () => undefined });
     const right = createDemoCardConnector(env({ macKeys: { 'demo-network': key } }));
     const wrong = createDemoCardConnector(env({}));
     try {
@@ -219,7 +220,7 @@ describe('the connector on its own', () => {
 
   it('never sends two requests with the same key at once; reports its links in health()', async () => {
     const reports: unknown[] = [];
-    const c = createDemoCardConnector({ clock: new ManualClock(Date.now()), settings: settings(), report: (r) => reports.push(r) });
+    const c = createDemoCardConnector({ clock: new ManualClock(Date.now()), mode: 'sandbox', settings: settings(), report: (r) => reports.push(r) });
     await c.start?.();
     try {
       expect(await c.health?.()).toEqual({ ok: true });

@@ -41,9 +41,19 @@ class Recent<V> {
  * The link's MAC: the dialect's spec with its key from `settings.macKeys` (the demo network's
  * published key when the dialect names it and nothing else is configured), or `settings.mac`.
  */
-function linkMac(s: DemoCardSettings, dialect: Dialect): MessageMac | undefined {
+function linkMac(s: DemoCardSettings, dialect: Dialect, sandbox: boolean): MessageMac | undefined {
   if (s.mac === false) return undefined;
-  const keys = { [DEMO_NETWORK_KEY_NAME]: DEMO_NETWORK_MAC.keyHex, ...s.macKeys };
+  // The demo network's key is public: outside the sandbox it is never a fallback, so a missing
+  // key stops the start naming it instead of MACing production traffic with a published key.
+  if (!sandbox) {
+    const spec = dialect.definition.mac as { key?: unknown } | undefined;
+    const needed = typeof spec?.key === 'string' ? spec.key : undefined;
+    if (s.mac === undefined && !spec) throw new DemoCardSettingsError('settings.mac: required outside the sandbox (a MAC algorithm and key, or false for no MAC); the demo network key is for the sandbox only');
+    if (s.mac === undefined && needed !== undefined && s.macKeys[needed] === undefined) {
+      throw new DemoCardSettingsError(`settings.macKeys.${needed}: the MAC key "${needed}" is required outside the sandbox; the demo network key is for the sandbox only`);
+    }
+  }
+  const keys = sandbox ? { [DEMO_NETWORK_KEY_NAME]: DEMO_NETWORK_MAC.keyHex, ...s.macKeys } : { ...s.macKeys };
   try {
     return createDialectMac(dialect, keys, s.mac ?? (dialect.definition.mac ? undefined : DEMO_NETWORK_MAC));
   } catch (err) {
@@ -75,7 +85,7 @@ export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
     messageMode: s.messageMode,
   };
   const single = s.messageMode === 'single';
-  const mac = linkMac(s, dialect);
+  const mac = linkMac(s, dialect, env.mode === 'sandbox');
   // What each key was sent for, kept past its timeout so a late reply finds its reference.
   const sent = new Recent<Sent>(50_000);
   // The authorisation a completion refers to (the engine's transfer request does not carry it).

@@ -58,7 +58,7 @@ describe('the inquiry message', () => {
 
 runConnectorConformance({
   name: 'demo-card with status inquiry (0800/370)',
-  newConnector: (env) => createDemoCardConnector({ ...env, settings: settings() }),
+  newConnector: (env) => createDemoCardConnector({ ...env, mode: 'sandbox', settings: settings() }),
   bank: (c: DemoCardConnector): ConformanceBank => hostBank(host(), c),
   realTime: true,
   policy,
@@ -78,7 +78,7 @@ describe('an unknown outcome is asked about instead of reversed', () => {
     await start();
     expect(connector.capabilities.methods.card?.inquiry).toBe(true);
     expect(connector.capabilities.flows).toContain('inquire');
-    const off = createDemoCardConnector({ clock: h.clock, settings: settings({ inquiry: false }), report: () => undefined });
+    const off = createDemoCardConnector({ clock: h.clock, mode: 'sandbox', settings: settings({ inquiry: false }), report: () => undefined });
     expect(off.capabilities.methods.card?.inquiry).toBe(false);
     expect(off.flows.inquire).toBeUndefined();
   });

@@ -205,10 +205,13 @@ describe('pushed status reports in the enveloped profile', () => {
     expect(plain?.reports.some((r) => r.outcome.kind === 'declined')).toBe(true);
     expect(signed?.reports.map((r) => r.outcome.kind)).toEqual(plain?.reports.map((r) => r.outcome.kind));
     expect(signed?.reports.every((r) => r.outcome.kind !== 'ok' || r.outcome.integrity === 'verified')).toBe(true);
+    // not the bank's: refused whole (401), nothing in it applied
     for (const untrusted of [strange, unsigned]) {
-      expect(untrusted?.reports).toHaveLength(plain?.reports.length ?? -1);
-      expect(untrusted?.reports.every((r) => r.outcome.kind === 'unknown' || (r.outcome.kind === 'ok' && r.outcome.integrity === 'failed'))).toBe(true);
+      expect(untrusted?.reports).toEqual([]);
+      expect(untrusted?.response?.status).toBe(401);
     }
+    // the bank's refusals carry its evidence too
+    expect(signed?.reports.filter((r) => r.outcome.kind === 'declined').every((r) => r.outcome.kind === 'declined' && r.outcome.integrity === 'verified' && r.outcome.evidence)).toBe(true);
     const junk = await inbound(connector, new Uint8Array([0x30, 0x03, 0x02, 0x01, 0x01]));
     expect(junk?.reports).toEqual([]);
     expect(junk?.response?.status).toBe(400);

@@ -275,7 +275,10 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
     try {
       // A pushed status is bank evidence like a reply: checked the same way when signatures are on.
       const { xml, check } = await openBankMessage(req.body, new TextDecoder().decode(req.body), req.headers);
+      // With bank certificates configured a push must prove it comes from the bank: an unsigned
+      // or badly signed one is refused whole, before anything in it is read.
       if (xml === null) throw new Error(check && !check.ok ? check.reason : 'no content');
+      if (check && !check.ok) return { reports: [], response: { status: 401, contentType: 'text/plain; charset=utf-8', body: `${check.reason}\n` } };
       let reports = reportsFromInbound(xml);
       if (check) reports = reports.map((r) => ({ ...r, outcome: withEvidence(r.outcome, check) }));
       // Read, so applied even if it breaks the schema; what it breaks goes to each payment's timeline.
@@ -293,6 +296,8 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
   const connector = defineConnector({
     id: settings.id,
     rail: 'iso20022',
+    // pushes are checked against the bank's certificates when configured; without them nothing is
+    inboundAuth: bankCertificates ? 'signature' : 'none',
     capabilities: {
       flows: ['verify', 'transfer', 'inquire', 'reverse', 'refund', 'inbound'],
       methods: { bank_account: { verify: true, authorize: false, inquiry: true, transfer: 'async' } },

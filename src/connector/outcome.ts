@@ -25,6 +25,9 @@ export interface DeclinedOutcome {
   /** The bank's code (DE39 value, ISO 20022 reason code, ...). */
   code: string;
   reason: string;
+  /** As on `ok`: a refusal the bank signed is evidence too, and goes with `payment.failed`. */
+  integrity?: 'verified' | 'failed' | 'not_applicable';
+  evidence?: Record<string, string>;
 }
 
 export interface PendingOutcome {

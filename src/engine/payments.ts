@@ -87,7 +87,7 @@ export class Payments {
       throw new EngineError(403, 'confirmation_required', 'this merchant may not skip the customer confirmation', 'confirmation');
     }
     const id = newId('pay', now);
-    const stored = this.seal(id, method, now);
+    const stored = this.seal(id, method, now, merchant.id);
     const first = startMachine('payment', {
       paymentId: id,
       amount: input.amount,
@@ -317,7 +317,7 @@ export class Payments {
     return this.o.decryptMethod(m.encrypted, merchant);
   }
 
-  private seal(paymentId: string, m: ClearMethod, now: number): StoredMethod {
+  private seal(paymentId: string, m: ClearMethod, now: number, merchantId: string): StoredMethod {
     try {
       if (m.type === 'card') {
         const number = new Secret(m.card.number.replace(/[\s-]/g, ''));
@@ -326,7 +326,7 @@ export class Payments {
         return {
           type: 'card',
           last4: last4(number),
-          fingerprint: this.o.vault.fingerprint(number),
+          fingerprint: this.o.vault.fingerprint(number, merchantId),
           expMonth: m.card.exp_month,
           expYear: m.card.exp_year,
           sealed: this.o.vault.seal(number, paymentId),
@@ -337,7 +337,7 @@ export class Payments {
       return {
         type: 'bank_account',
         last4: last4(iban),
-        fingerprint: this.o.vault.fingerprint(iban),
+        fingerprint: this.o.vault.fingerprint(iban, merchantId),
         holderName: m.bank_account.name,
         sealed: this.o.vault.seal(iban, paymentId),
       };

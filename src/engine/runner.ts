@@ -215,7 +215,12 @@ function eventData(next: Step, event: EngineEvent): Json {
       if (o.integrity) bank.integrity = o.integrity;
       if (o.evidence) bank.evidence = o.evidence;
     }
-    if (o.kind === 'declined') bank.code = o.code;
+    if (o.kind === 'declined') {
+      bank.code = o.code;
+      // a signed refusal is the bank's evidence for payment.failed, as a signed reply is for succeeded
+      if (o.integrity) bank.integrity = o.integrity;
+      if (o.evidence) bank.evidence = o.evidence;
+    }
     data.bank = bank;
   }
   return data;

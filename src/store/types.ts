@@ -96,6 +96,21 @@ export interface HistoryRecord {
   /** Hash chain (src/store/audit-chain.ts): set by the store on insert, ignored when given. */
   prevHash?: string | null;
   hash?: string | null;
+  /** Position in the payment's keyed chain (1-based) and the audit key id; null on legacy rows. */
+  chainIndex?: number | null;
+  keyId?: string | null;
+}
+
+/** A payment's chain head, kept on its row (src/store/audit-chain.ts). */
+export interface AuditHead {
+  paymentId: string;
+  /** Chain length (legacy rows included); null until the first keyed row. */
+  count: number | null;
+  hash: string | null;
+  mac: string | null;
+  keyId: string | null;
+  /** Rows written before keyed chains (migration 11): verified with the old SHA-256 rule. */
+  legacyCount: number;
 }
 
 export type CommandStatus = 'pending' | 'in_flight' | 'done' | 'lost';
@@ -353,6 +368,8 @@ export interface Store {
   listHistory(paymentId: string): Promise<HistoryRecord[]>;
   /** Payment ids in id order after `afterId` (null: from the start), for audits over everything. */
   listPaymentIds(afterId: string | null, limit: number): Promise<string[]>;
+  /** Chain heads in payment id order after `afterId` (audit verify and checkpoints). */
+  listAuditHeads(afterId: string | null, limit: number): Promise<AuditHead[]>;
   listEvents(q: EventQuery): Promise<Page<EventRecord>>;
   getEvent(id: string): Promise<EventRecord | null>;
   /** The bank command that used `reference` (to route late replies and pushed statuses). */

@@ -91,7 +91,7 @@ describe('railyard batch', () => {
     const profile = { bank: 'SIMBANK', account: ACCOUNT, calendar: { timeZone: 'Europe/Berlin', cutoffs: ['16:00'], holidays: 'TARGET2' }, stableMs: 0 };
     const config = {
       data_dir: join(dir, 'data'),
-      security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 7).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 9).toString('base64') },
+      security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 7).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 9).toString('base64'), audit_keys: [{ id: 'au1', key_base64: Buffer.alloc(32, 4).toString('base64') }] },
       merchants: [{ id: 'mch_cli', name: 'CLI Shop', api_keys: [{ sha256: 'a'.repeat(64) }], routes: { bank_account: 'bank-files' } }],
       connectors: [
         {

@@ -38,7 +38,7 @@ beforeAll(async () => {
     {
       server: { host: '127.0.0.1', port: 0 },
       data_dir: dir,
-      security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 3).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 5).toString('base64') },
+      security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 3).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 5).toString('base64'), audit_keys: [{ id: 'au1', key_base64: Buffer.alloc(32, 4).toString('base64') }] },
       merchants: [
         {
           id: 'mch_e2e',

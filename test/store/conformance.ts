@@ -1,4 +1,4 @@
-import { GENESIS, verifyChain } from '../../src/store/audit-chain.js';
+import { GENESIS, UNKEYED_AUDIT_KEYRING, verifyChain } from '../../src/store/audit-chain.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { constraints } from '../../src/store/constraints.js';
 import {
@@ -403,12 +403,17 @@ export function runStoreConformance(
         });
 
         const listed = await store.listHistory(p.id);
-        expect(listed.map(({ seq: _seq, prevHash: _p, hash: _h, ...h }) => h)).toStrictEqual(rows.map(({ seq: _seq, ...h }) => h));
+        expect(listed.map(({ seq: _seq, prevHash: _p, hash: _h, chainIndex: _i, keyId: _k, ...h }) => h)).toStrictEqual(rows.map(({ seq: _seq, ...h }) => h));
+        expect(listed.map((h) => h.chainIndex)).toEqual(rows.map((_, i) => i + 1));
         // the store chains each payment's rows: every row names the hash of the one before it
         expect(listed[0]?.prevHash).toBe(GENESIS);
         for (let i = 1; i < listed.length; i++) expect(listed[i]?.prevHash).toBe(listed[i - 1]?.hash);
-        expect(verifyChain(listed)).toBeNull();
-        expect(verifyChain(await store.listHistory(other.id))).toBeNull();
+        // the head on the payment row moved with every append (keyed chain, src/store/audit-chain.ts)
+        const heads = await store.listAuditHeads(null, 100);
+        const headOf = (id: string) => heads.find((x) => x.paymentId === id);
+        expect(headOf(p.id)).toMatchObject({ count: rows.length, hash: listed[listed.length - 1]?.hash, legacyCount: 0 });
+        expect(verifyChain(listed, headOf(p.id)!, UNKEYED_AUDIT_KEYRING).findings).toEqual([]);
+        expect(verifyChain(await store.listHistory(other.id), headOf(other.id)!, UNKEYED_AUDIT_KEYRING).findings).toEqual([]);
         const seqs = listed.map((h) => h.seq ?? Number.NaN);
         expect(seqs.every((s) => Number.isInteger(s))).toBe(true);
         expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);

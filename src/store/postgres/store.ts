@@ -3,6 +3,7 @@ import type { Dialect, Row, SqlExecutor, SqlValue } from '../sql/executor.js';
 import { GuardedExecutor } from '../sql/guarded.js';
 import { SqlReads } from '../sql/reads.js';
 import { SqlStoreBase } from '../sql/store-base.js';
+import { UNKEYED_AUDIT_KEYRING, type AuditKeyring } from '../audit-chain.js';
 import { SqlStoreTx } from '../sql/tx.js';
 import type { Store, StoreTx } from '../types.js';
 import { mapPgError } from './errors.js';
@@ -25,6 +26,8 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** Told when an idle pooled connection fails (server restart, network); the pool replaces it. */
   onPoolError?: (err: Error) => void;
+  /** Keys of the history chains (src/store/audit-chain.ts); absent: the public unkeyed key (tests only). */
+  auditKeys?: AuditKeyring;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -37,9 +40,11 @@ export class PostgresStore extends SqlStoreBase implements Store {
   protected readonly reads: SqlReads;
   private readonly reader: PgExecutor;
   private closing: Promise<void> | undefined;
+  private readonly auditKeys: AuditKeyring;
 
   constructor(options: PostgresStoreOptions) {
     super();
+    this.auditKeys = options.auditKeys ?? UNKEYED_AUDIT_KEYRING;
     if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
       // It goes unquoted into the startup `options`: allow only names that need no quoting.
       throw new Error(`schema must match ${SCHEMA_NAME.source}, got ${JSON.stringify(options.schema)}`);
@@ -76,7 +81,7 @@ export class PostgresStore extends SqlStoreBase implements Store {
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.sqlTransaction((db, dialect) => fn(new SqlStoreTx(db, dialect)));
+    return this.sqlTransaction((db, dialect) => fn(new SqlStoreTx(db, dialect, this.auditKeys)));
   }
 
   sqlQuery(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {

@@ -1,6 +1,7 @@
 import type {
   CommandRecord,
   EventRecord,
+  AuditHead,
   HistoryRecord,
   IdempotencyRecord,
   Json,
@@ -109,10 +110,21 @@ export function decodeRefund(row: Row): RefundRecord {
 }
 
 /** `seq` is left out: the database assigns it. */
-export const HISTORY_INSERT_COLUMNS = 'payment_id, aggregate_id, at, kind, from_state, to_state, data, prev_hash, hash';
+export const HISTORY_INSERT_COLUMNS = 'payment_id, aggregate_id, at, kind, from_state, to_state, data, prev_hash, hash, chain_index, key_id';
 
-export function encodeHistory(h: HistoryRecord, prevHash: string, hash: string): SqlValue[] {
-  return [h.paymentId, h.aggregateId, h.at, h.kind, h.fromState, h.toState, JSON.stringify(h.data), prevHash, hash];
+export function encodeHistory(h: HistoryRecord, link: { prevHash: string; hash: string; index: number; keyId: string }): SqlValue[] {
+  return [h.paymentId, h.aggregateId, h.at, h.kind, h.fromState, h.toState, JSON.stringify(h.data), link.prevHash, link.hash, link.index, link.keyId];
+}
+
+export function decodeAuditHead(row: Row): AuditHead {
+  return {
+    paymentId: str(row, 'id'),
+    count: optNum(row, 'audit_count'),
+    hash: optStr(row, 'audit_hash'),
+    mac: optStr(row, 'audit_mac'),
+    keyId: optStr(row, 'audit_key_id'),
+    legacyCount: num(row, 'audit_legacy_count'),
+  };
 }
 
 export function decodeHistory(row: Row): HistoryRecord {
@@ -127,6 +139,8 @@ export function decodeHistory(row: Row): HistoryRecord {
     data: json<Json>(row, 'data'),
     prevHash: optStr(row, 'prev_hash'),
     hash: optStr(row, 'hash'),
+    chainIndex: optNum(row, 'chain_index'),
+    keyId: optStr(row, 'key_id'),
   };
 }
 

@@ -2,6 +2,7 @@ import type {
   CommandRecord,
   EventQuery,
   EventRecord,
+  AuditHead,
   HistoryRecord,
   Page,
   PaymentQuery,
@@ -11,7 +12,7 @@ import type {
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
 } from '../types.js';
-import { decodeCommand, decodeEvent, decodeHistory, decodePayment, decodeRefund } from './codec.js';
+import { decodeAuditHead, decodeCommand, decodeEvent, decodeHistory, decodePayment, decodeRefund } from './codec.js';
 import type { Row, SqlExecutor, SqlValue } from './executor.js';
 import { decodeDelivery, decodeEndpoint } from './webhook-codec.js';
 
@@ -25,6 +26,7 @@ export type StoreReads = Pick<
   | 'listRefundsOf'
   | 'listHistory'
   | 'listPaymentIds'
+  | 'listAuditHeads'
   | 'listEvents'
   | 'getEvent'
   | 'findCommandByReference'
@@ -114,6 +116,14 @@ export class SqlReads implements StoreReads {
   async listPaymentIds(afterId: string | null, limit: number): Promise<string[]> {
     const rows = await this.db.all('SELECT id FROM payments WHERE id > ? ORDER BY id LIMIT ?', [afterId ?? '', limit]);
     return rows.map((r) => String(r['id']));
+  }
+
+  async listAuditHeads(afterId: string | null, limit: number): Promise<AuditHead[]> {
+    const rows = await this.db.all(
+      'SELECT id, audit_count, audit_hash, audit_mac, audit_key_id, audit_legacy_count FROM payments WHERE id > ? ORDER BY id LIMIT ?',
+      [afterId ?? '', limit],
+    );
+    return rows.map(decodeAuditHead);
   }
 
   async listHistory(paymentId: string): Promise<HistoryRecord[]> {

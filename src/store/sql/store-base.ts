@@ -1,5 +1,6 @@
 import type { SqlReads } from './reads.js';
 import type {
+  AuditHead,
   CommandRecord,
   EventQuery,
   EventRecord,
@@ -39,6 +40,9 @@ export abstract class SqlStoreBase {
   }
   listPaymentIds(afterId: string | null, limit: number): Promise<string[]> {
     return this.reads.listPaymentIds(afterId, limit);
+  }
+  listAuditHeads(afterId: string | null, limit: number): Promise<AuditHead[]> {
+    return this.reads.listAuditHeads(afterId, limit);
   }
   listEvents(q: EventQuery): Promise<Page<EventRecord>> {
     return this.reads.listEvents(q);

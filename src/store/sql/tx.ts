@@ -1,4 +1,4 @@
-import { GENESIS, historyHash } from '../audit-chain.js';
+import { GENESIS, UNKEYED_AUDIT_KEYRING, headMac, rowHash, type AuditKeyring } from '../audit-chain.js';
 import type {
   AggregateUpdate,
   ClaimOptions,
@@ -53,6 +53,7 @@ export class SqlStoreTx implements StoreTx {
   constructor(
     private readonly db: SqlExecutor,
     private readonly dialect: Dialect,
+    private readonly auditKeys: AuditKeyring = UNKEYED_AUDIT_KEYRING,
   ) {}
 
   async insertPayment(p: PaymentRecord): Promise<void> {
@@ -85,10 +86,38 @@ export class SqlStoreTx implements StoreTx {
     return selectRefundsOf(this.db, paymentId);
   }
 
+  /**
+   * Appends to the payment's keyed chain (src/store/audit-chain.ts). The link comes from the head
+   * on the payment row, locked here, not from the last history row: a deleted tail row then stays
+   * visible (the next row's position and link point past it), and refund and payment events that
+   * append to one chain concurrently are serialised by the row lock.
+   */
   async appendHistory(h: HistoryRecord): Promise<void> {
-    const last = await this.db.all('SELECT hash FROM history WHERE payment_id = ? ORDER BY seq DESC LIMIT 1', [h.paymentId]);
-    const prev = (last[0]?.['hash'] as string | null | undefined) ?? GENESIS;
-    await this.db.run(`INSERT INTO history (${HISTORY_INSERT_COLUMNS}) VALUES (${placeholders(9)})`, encodeHistory(h, prev, historyHash(prev, h)));
+    const heads = await this.db.all(`SELECT audit_count, audit_hash, audit_legacy_count FROM payments WHERE id = ?${this.dialect.lockRow}`, [h.paymentId]);
+    const head = heads[0];
+    if (!head) throw new MissingRow('payments', h.paymentId);
+    let count = head['audit_count'] === null || head['audit_count'] === undefined ? null : Number(head['audit_count']);
+    let prev = (head['audit_hash'] as string | null | undefined) ?? null;
+    if (count === null) {
+      // first keyed row: link to the last legacy row (if any) so it seals the legacy segment
+      count = Number(head['audit_legacy_count'] ?? 0);
+      const last = count > 0 ? await this.db.all('SELECT hash FROM history WHERE payment_id = ? ORDER BY seq DESC LIMIT 1', [h.paymentId]) : [];
+      prev = (last[0]?.['hash'] as string | null | undefined) ?? GENESIS;
+    }
+    const keyId = this.auditKeys.activeId;
+    const index = count + 1;
+    const hash = rowHash(this.auditKeys, keyId, index, prev ?? GENESIS, h) as string;
+    await this.db.run(
+      `INSERT INTO history (${HISTORY_INSERT_COLUMNS}) VALUES (${placeholders(11)})`,
+      encodeHistory(h, { prevHash: prev ?? GENESIS, hash, index, keyId }),
+    );
+    await this.db.run('UPDATE payments SET audit_count = ?, audit_hash = ?, audit_mac = ?, audit_key_id = ? WHERE id = ?', [
+      index,
+      hash,
+      headMac(this.auditKeys, keyId, h.paymentId, index, hash),
+      keyId,
+      h.paymentId,
+    ]);
   }
 
   async insertCommand(c: CommandRecord): Promise<void> {

@@ -4,6 +4,7 @@ import type { Dialect, Row, SqlExecutor, SqlValue } from '../sql/executor.js';
 import { GuardedExecutor } from '../sql/guarded.js';
 import { SqlReads } from '../sql/reads.js';
 import { SqlStoreBase } from '../sql/store-base.js';
+import { UNKEYED_AUDIT_KEYRING, type AuditKeyring } from '../audit-chain.js';
 import { SqlStoreTx } from '../sql/tx.js';
 import type { Store, StoreTx } from '../types.js';
 import { BUSY_TIMEOUT_MS, SqliteExecutor, openConnection, type Connection } from './connection.js';
@@ -18,6 +19,8 @@ const sqliteDialect: Dialect = { lockRow: '', skipLocked: '' };
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for a private in-memory database (tests, throwaway sandboxes). */
   path: string;
+  /** Keys of the history chains (src/store/audit-chain.ts); absent: the public unkeyed key (tests only). */
+  auditKeys?: AuditKeyring;
 }
 
 /**
@@ -37,9 +40,11 @@ export class SqliteStore extends SqlStoreBase implements Store {
   protected readonly reads: SqlReads;
   private readonly mutex = new AsyncMutex();
   private readonly group: GroupCommit;
+  private readonly auditKeys: AuditKeyring;
 
   constructor(options: SqliteStoreOptions) {
     super();
+    this.auditKeys = options.auditKeys ?? UNKEYED_AUDIT_KEYRING;
     const memory = options.path === ':memory:';
     const writerDb = openConnection({ path: options.path, readOnly: false, busyTimeoutMs: memory ? BUSY_TIMEOUT_MS : 0 });
     this.writer = new SqliteExecutor(writerDb);
@@ -65,7 +70,7 @@ export class SqliteStore extends SqlStoreBase implements Store {
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.sqlTransaction((db, dialect) => fn(new SqlStoreTx(db, dialect)));
+    return this.sqlTransaction((db, dialect) => fn(new SqlStoreTx(db, dialect, this.auditKeys)));
   }
 
   /** Transactions of one event-loop turn commit together (see GroupCommit), each in a savepoint. */
