@@ -58,6 +58,7 @@ function writeConfig(name: string, merchants: [string, string, string][], extraS
       `  data_keys: [{ id: k1, key_base64: ${Buffer.alloc(32, 7).toString('base64')} }]`,
       '  active_data_key: k1',
       `  mac_key_base64: ${Buffer.alloc(32, 9).toString('base64')}`,
+      `  audit_keys: [{ id: au1, key_base64: ${Buffer.alloc(32, 4).toString('base64')} }]`,
       // a rotation in progress: the RSA key is current, the EC key is the previous one and still decrypts
       '  encryption:',
       `    - { certificate: ${pki.encRsa.cert}, private_key: ${pki.encRsa.key} }`,
@@ -437,6 +438,7 @@ describe('configuration', () => {
           `  data_keys: [{ id: k1, key_base64: ${Buffer.alloc(32, 7).toString('base64')} }]`,
           '  active_data_key: k1',
           `  mac_key_base64: ${Buffer.alloc(32, 9).toString('base64')}`,
+          `  audit_keys: [{ id: au1, key_base64: ${Buffer.alloc(32, 4).toString('base64')} }]`,
           security,
           'merchants:',
           `  - { id: m1, name: M, api_keys: [{ key: ${KEYS.modern} }]${merchantExtra} }`,
