@@ -11,6 +11,7 @@ import { isBusy } from './errors.js';
 import { applySqliteMigrations } from './migrate.js';
 import { GroupCommit } from './group-commit.js';
 import { AsyncMutex } from './mutex.js';
+import { DEFAULT_CONFLICT_RETRY, retryConflicts, type ConflictRetry } from '../tx-retry.js';
 
 /** SQLite has no row locks: BEGIN IMMEDIATE already makes each transaction the only writer. */
 const sqliteDialect: Dialect = { lockRow: '', skipLocked: '' };
@@ -18,6 +19,8 @@ const sqliteDialect: Dialect = { lockRow: '', skipLocked: '' };
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for a private in-memory database (tests, throwaway sandboxes). */
   path: string;
+  /** How often a transaction rolled back with its group commit (BatchAborted) runs again. */
+  conflictRetry?: ConflictRetry;
 }
 
 /**
@@ -37,9 +40,11 @@ export class SqliteStore extends SqlStoreBase implements Store {
   protected readonly reads: SqlReads;
   private readonly mutex = new AsyncMutex();
   private readonly group: GroupCommit;
+  private readonly conflictRetry: ConflictRetry;
 
   constructor(options: SqliteStoreOptions) {
     super();
+    this.conflictRetry = options.conflictRetry ?? DEFAULT_CONFLICT_RETRY;
     const memory = options.path === ':memory:';
     const writerDb = openConnection({ path: options.path, readOnly: false, busyTimeoutMs: memory ? BUSY_TIMEOUT_MS : 0 });
     this.writer = new SqliteExecutor(writerDb);
@@ -68,8 +73,15 @@ export class SqliteStore extends SqlStoreBase implements Store {
     return this.sqlTransaction((db, dialect) => fn(new SqlStoreTx(db, dialect)));
   }
 
-  /** Transactions of one event-loop turn commit together (see GroupCommit), each in a savepoint. */
+  /**
+   * Transactions of one event-loop turn commit together (see GroupCommit), each in a savepoint.
+   * One that ran cleanly but was rolled back with its batch (BatchAborted) runs again (bounded).
+   */
   sqlTransaction<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
+    return retryConflicts(() => this.once(fn), this.conflictRetry);
+  }
+
+  private once<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
     return this.group.run(async () => {
       const guarded = new GuardedExecutor(this.writer);
       try {
