@@ -1,7 +1,7 @@
 import { setTimeout as delay } from 'node:timers/promises';
 import type { Logger } from '../log.js';
 import { isTransientStoreError } from '../store/transient.js';
-import type { AggregateKind, Json, Store, StoreTx } from '../store/types.js';
+import type { AggregateKind, Json, PaymentRecord, RefundRecord, Store, StoreTx } from '../store/types.js';
 import type { Applied, EventInput, Runner } from './runner.js';
 
 export interface LandingRetry {
@@ -36,13 +36,17 @@ export type Landed =
 
 export interface LandingWork {
   target: { kind: AggregateKind; id: string };
-  event: EventInput;
+  /** Null: nothing for the machine, straight to review (`reviewReason`). */
+  event: EventInput | null;
   /**
    * Runs once the aggregate is locked (the lock order: aggregate first, then its commands and
-   * timers), before the event; false skips the event and writes nothing of it. On the review
-   * path it is given the error, to keep on the command it finishes.
+   * timers), before the event; false skips the event and writes nothing of it. `row` is the
+   * locked aggregate (null if it is missing); on the review path `error` says why, to keep on the
+   * command it finishes.
    */
-  guard?: (tx: StoreTx, error?: string) => Promise<boolean>;
+  guard?: (tx: StoreTx, at: { row: PaymentRecord | RefundRecord | null; error?: string }) => Promise<boolean>;
+  /** Why the aggregate goes to review when `event` is null. */
+  reviewReason?: string;
   /** The failure code the aggregate is reviewed with when the event cannot be applied. */
   reviewCode: string;
   /** Said in the log and in the review's history (no card data: ids, flows, states only). */
@@ -60,32 +64,40 @@ export interface LandingWork {
  */
 export async function land(d: LandingDeps, w: LandingWork): Promise<Landed> {
   const { kind, id } = w.target;
-  let failure: unknown;
-  try {
-    const r = await retrying(d, w, () =>
-      d.store.transaction(async (tx) => {
-        const locked = await d.runner.lockAggregate(tx, kind, id);
-        if (!locked) throw new Error(`${kind} ${id} not found`);
-        if (w.guard && !(await w.guard(tx))) return null;
-        return d.runner.applyLocked(tx, kind, locked.row, locked.paymentId, w.event);
-      }),
-    );
-    if (r === STOPPED) return { kind: 'stopped' };
-    if (r === null) return { kind: 'skipped' };
-    d.runner.announce(r);
-    return { kind: 'applied', applied: r };
-  } catch (err) {
-    if (isTransientStoreError(err)) throw err;
-    failure = err;
+  let error: string;
+  let reason = 'the engine could not apply an event; an operator must decide';
+  const event = w.event;
+  if (event === null) {
+    error = 'not_applicable';
+    reason = w.reviewReason ?? reason;
+  } else {
+    let failure: unknown;
+    try {
+      const r = await retrying(d, w, () =>
+        d.store.transaction(async (tx) => {
+          const locked = await d.runner.lockAggregate(tx, kind, id);
+          if (!locked) throw new Error(`${kind} ${id} not found`);
+          if (w.guard && !(await w.guard(tx, { row: locked.row }))) return null;
+          return d.runner.applyLocked(tx, kind, locked.row, locked.paymentId, event);
+        }),
+      );
+      if (r === STOPPED) return { kind: 'stopped' };
+      if (r === null) return { kind: 'skipped' };
+      d.runner.announce(r);
+      return { kind: 'applied', applied: r };
+    } catch (err) {
+      if (isTransientStoreError(err)) throw err;
+      failure = err;
+    }
+    error = errorText(failure);
+    d.log.error({ err: failure, aggregate: id, ...w.context }, 'event could not be applied: the aggregate goes to review');
   }
-  const error = errorText(failure);
-  d.log.error({ err: failure, aggregate: id, ...w.context }, 'event could not be applied: the aggregate goes to review');
   const r = await retrying(d, w, () =>
     d.store.transaction(async (tx) => {
       const locked = await d.runner.lockAggregate(tx, kind, id);
-      if (w.guard && !(await w.guard(tx, error))) return null;
+      if (w.guard && !(await w.guard(tx, { row: locked?.row ?? null, error }))) return null;
       if (!locked) return null;
-      return d.runner.reviewLocked(tx, kind, locked.row, locked.paymentId, { code: w.reviewCode, reason: 'the engine could not apply an event; an operator must decide' }, { error, ...w.context });
+      return d.runner.reviewLocked(tx, kind, locked.row, locked.paymentId, { code: w.reviewCode, reason }, { error, ...w.context });
     }),
   );
   if (r === STOPPED) return { kind: 'stopped' };

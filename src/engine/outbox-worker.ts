@@ -137,7 +137,7 @@ export class OutboxWorker {
     const landed = await land(this.landing(A_FEW_TRIES), {
       target: { kind: c.aggregateKind, id: c.aggregateId },
       event: resultEvent(c, outcome, false),
-      guard: (tx, error) => tx.expireCommand(c.id, now, { lost: withError(outcome, error) }),
+      guard: (tx, { error }) => tx.expireCommand(c.id, now, { lost: withError(outcome, error) }),
       reviewCode: 'engine_error',
       context: { command: c.id, flow: c.name },
     });
@@ -208,7 +208,7 @@ export class OutboxWorker {
     const landed = await land(this.landing(UNTIL_IT_LANDS), {
       target: { kind: c.aggregateKind, id: c.aggregateId },
       event: resultEvent(c, outcome, late),
-      guard: (tx, error) => tx.finishCommand(claim, withError(outcome, error), now),
+      guard: (tx, { error }) => tx.finishCommand(claim, withError(outcome, error), now),
       reviewCode: 'engine_error',
       context: { command: c.id, flow: c.name, outcome: outcome.kind },
     });
