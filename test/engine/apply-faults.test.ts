@@ -64,6 +64,38 @@ for (const kind of ['sqlite', 'postgres'] as const) {
       });
     }
 
+    it('a slow owner whose command was taken over meanwhile cannot overwrite it; its answer is applied as late news', async () => {
+      const s = await setup(kind);
+      let seen = 0;
+      let blocking = true;
+      // the verify result lands; the authorisation's result write fails until released
+      s.rules.push({ match: (sql, params) => finishingApproval(sql, params) && ++seen >= 2 && blocking, error: storeFaults.sqliteBusy, times: Number.MAX_SAFE_INTEGER });
+      const other = node(s.raw, { clock: s.n.clock, sandbox: s.n.sandbox, vault: s.n.vault, owner: 'node-b' });
+      const p = await pay(s.n);
+      let auth;
+      for (let i = 0; i < 200 && auth?.status !== 'in_flight'; i++) {
+        await s.n.engine.drain();
+        await new Promise((r) => setTimeout(r, 5));
+        auth = (await s.raw.listCommands(p.id)).find((c) => c.name === 'authorize');
+      }
+      expect(auth?.status).toBe('in_flight');
+      // its lease runs out while the owner still retries: another node takes it over
+      await s.n.clock.advance(s.n.engine.outbox.leaseMs + 1);
+      expect(await other.engine.outbox.recover()).toBe(1);
+      expect((await s.raw.getPayment(p.id))?.state).toBe('reversing');
+      blocking = false;
+      await s.n.engine.outbox.idle();
+      const after = (await s.raw.listCommands(p.id)).find((c) => c.name === 'authorize');
+      expect(after).toMatchObject({ status: 'lost', outcome: { kind: 'unknown' } });
+      const late = (await s.raw.listHistory(p.id)).filter((h) => JSON.stringify(h.data).includes('"late":true'));
+      expect(late).toHaveLength(1);
+      // the machine had given the authorisation up as unknown: it reverses it and the payment fails
+      expect(await settle(other, s.raw, p.id)).toBe('failed');
+      // the authorisation stood at the bank and was given back
+      expect(s.n.sandbox.bank.entries(p.id).find((e) => e.flow === 'authorize')?.reversed).toBe(true);
+      await other.engine.stop();
+    });
+
     it('a permanent failure at the result write sends the payment to review, with the answer kept', async () => {
       const s = await setup(kind);
       const permanent = kind === 'sqlite' ? () => new Database.SqliteError('CHECK constraint failed', 'SQLITE_CONSTRAINT_CHECK') : storeFaults.pgCheckViolation;
