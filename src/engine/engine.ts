@@ -12,7 +12,7 @@ import type { MerchantDirectory } from './merchants.js';
 import { OutboxWorker } from './outbox-worker.js';
 import { type ClearMethod, Payments } from './payments.js';
 import { Runner, type Applied } from './runner.js';
-import type { LandingRetry } from './landing.js';
+import { A_FEW_TRIES, land, type LandingRetry } from './landing.js';
 import { Sweeper } from './sweeper.js';
 import { TimerWorker } from './timer-worker.js';
 
@@ -120,13 +120,24 @@ export class Engine {
       this.o.log.warn({ connector: connectorId, flow: r.flow }, 'bank report matches no known reference');
       return null;
     }
-    return this.runner.apply(cmd.aggregateKind, cmd.aggregateId, {
-      type: 'RESULT',
-      flow: r.flow === 'inbound' ? 'transfer' : r.flow,
-      reference: r.reference,
-      outcome: r.outcome,
-      ...(r.late ? { late: true } : {}),
-    });
+    // The bank's news may exist nowhere else: retried while the store fails transiently, and an
+    // event the machine cannot take sends the aggregate to review rather than dropping it.
+    const landed = await land(
+      { store: this.o.store, runner: this.runner, log: this.o.log, retry: A_FEW_TRIES },
+      {
+        target: { kind: cmd.aggregateKind, id: cmd.aggregateId },
+        event: {
+          type: 'RESULT',
+          flow: r.flow === 'inbound' ? 'transfer' : r.flow,
+          reference: r.reference,
+          outcome: r.outcome,
+          ...(r.late ? { late: true } : {}),
+        },
+        reviewCode: 'engine_error',
+        context: { command: cmd.id, flow: r.flow, connector: connectorId },
+      },
+    );
+    return landed.kind === 'applied' || landed.kind === 'reviewed' ? landed.applied : null;
   }
 
   /** `POST /v1/connectors/{id}/inbound`: the connector parses, the engine applies what it found. */
