@@ -90,7 +90,7 @@ export async function land(d: LandingDeps, w: LandingWork): Promise<Landed> {
       failure = err;
     }
     error = errorText(failure);
-    d.log.error({ err: failure, aggregate: id, ...w.context }, 'event could not be applied: the aggregate goes to review');
+    d.log.error({ err: error, aggregate: id, ...w.context }, 'event could not be applied: the aggregate goes to review');
   }
   const r = await retrying(d, w, () =>
     d.store.transaction(async (tx) => {

@@ -2,7 +2,7 @@ import { unknown } from '../connector/outcome.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
 import type { AggregateKind, Store, StrandedAggregate } from '../store/types.js';
-import { A_FEW_TRIES, land, type LandingRetry } from './landing.js';
+import { A_FEW_TRIES, errorText, land, type LandingRetry } from './landing.js';
 import type { ResultEvent } from './machine-types.js';
 import { PAYMENT_STATUS, TERMINAL_PAYMENT_STATES, type PaymentState } from './payment-machine.js';
 import { REFUND_STATUS, TERMINAL_REFUND_STATES, type RefundState } from './refund-machine.js';
@@ -63,7 +63,7 @@ export class Sweeper {
         try {
           if (await this.move(s)) moved++;
         } catch (err) {
-          this.o.log.error({ err, aggregate: s.id }, 'stranded aggregate could not be moved; tried again next sweep');
+          this.o.log.error({ err: errorText(err), aggregate: s.id }, 'stranded aggregate could not be moved; tried again next sweep');
         }
       }
     }
