@@ -158,6 +158,8 @@ export class Payments {
     type Verdict = 'valid' | 'invalid' | 'expired' | 'not_sent';
     const box: { verdict: Verdict } = { verdict: 'invalid' };
     const applied = await this.o.store.transaction(async (tx) => {
+      // the store may run this function again (deadlock retry): start from a clean verdict
+      box.verdict = 'invalid';
       await tx.lockPayment(id);
       const stored = await tx.getOtp(id);
       let event: EventInput;

@@ -10,6 +10,8 @@ export { constraints } from './constraints.js';
 export { PostgresStore, type PostgresStoreOptions } from './postgres/index.js';
 export { SqliteStore, type SqliteStoreOptions } from './sqlite/index.js';
 export { migrations, type Migration } from './migrations/index.js';
+export { isTransactionConflict, isTransientStoreError } from './transient.js';
+export { DEFAULT_CONFLICT_RETRY, retryConflicts, type ConflictRetry } from './tx-retry.js';
 
 export interface CreateStoreOptions {
   /** `postgres://` or `postgresql://` selects PostgreSQL; anything else (or nothing) SQLite. */

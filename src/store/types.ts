@@ -137,6 +137,21 @@ export interface CommandRecord {
   completedAt: number | null;
 }
 
+/**
+ * One claim of a command: the process that holds it and the claim's number (`attempts` right
+ * after the claim), so a command claimed again, even by the same process, is another claim.
+ */
+export interface CommandClaim {
+  id: string;
+  owner: string;
+  attempt: number;
+}
+
+/** The claim a claimed command record stands for. */
+export function claimOf(c: CommandRecord): CommandClaim {
+  return { id: c.id, owner: c.leaseOwner ?? '', attempt: c.attempts };
+}
+
 export interface TimerRecord {
   aggregateId: string;
   aggregateKind: AggregateKind;
@@ -268,6 +283,22 @@ export interface EventQuery {
   paymentId?: string;
 }
 
+export interface StrandedQuery {
+  kind: AggregateKind;
+  /** The API statuses of non-terminal states. */
+  statuses: readonly string[];
+  updatedBefore: number;
+  limit: number;
+}
+
+export interface StrandedAggregate {
+  kind: AggregateKind;
+  id: string;
+  paymentId: string;
+  state: string;
+  updatedAt: number;
+}
+
 export interface ClaimOptions {
   now: number;
   limit: number;
@@ -283,6 +314,8 @@ export interface StoreTx {
 
   insertRefund(r: RefundRecord): Promise<void>;
   lockRefund(id: string): Promise<RefundRecord | null>;
+  /** Reads a refund without locking it (to learn its payment, which is locked first). */
+  getRefund(id: string): Promise<RefundRecord | null>;
   updateRefund(id: string, u: AggregateUpdate): Promise<void>;
   listRefunds(paymentId: string): Promise<RefundRecord[]>;
 
@@ -301,9 +334,19 @@ export interface StoreTx {
   /** In-flight commands whose lease ran out (their process died or hung), locked for this tx. */
   claimExpiredLeases(now: number, limit: number): Promise<CommandRecord[]>;
   getCommand(id: string): Promise<CommandRecord | null>;
-  finishCommand(id: string, status: 'done' | 'lost', outcome: Json | null, at: number): Promise<void>;
-  /** Puts an in-flight command back to pending (for commands that are safe to repeat). */
-  requeueCommand(id: string, availableAt: number): Promise<void>;
+  /**
+   * Marks a claimed command done, only while `claim` still holds it (in flight, same owner, same
+   * claim). False, changing nothing, for a stale claim: its lease ran out and the command was
+   * taken over (lost, or claimed again), or it was finished already.
+   */
+  finishCommand(claim: CommandClaim, outcome: Json | null, at: number): Promise<boolean>;
+  /** Puts a claimed command back to pending (commands safe to repeat), under the same guard. */
+  requeueCommand(claim: CommandClaim, availableAt: number): Promise<boolean>;
+  /**
+   * Takes over an in-flight command whose lease ran out by `now` (its process died or hung): `lost`
+   * with an outcome, or back to pending at `requeueAt`. False when it is no longer so.
+   */
+  expireCommand(id: string, now: number, change: { lost: Json } | { requeueAt: number }): Promise<boolean>;
 
   /** Inserts or moves the timer `(aggregateId, name)`. */
   upsertTimer(t: TimerRecord): Promise<void>;
@@ -311,6 +354,13 @@ export interface StoreTx {
   deleteTimer(aggregateId: string, name: string): Promise<void>;
   /** One due timer, locked (SKIP LOCKED on PostgreSQL), or null. */
   claimDueTimer(now: number): Promise<TimerRecord | null>;
+  /**
+   * Deletes the timer `(aggregateId, name)` if it is still due by `now`: true when this
+   * transaction took it (it fires once), false when it was moved, deleted or fired meanwhile.
+   */
+  takeTimer(aggregateId: string, name: string, now: number): Promise<boolean>;
+  /** Whether the aggregate has a timer or an open (pending or in-flight) command: something will move it. */
+  hasOpenWork(aggregateId: string): Promise<boolean>;
 
   insertEvent(e: EventRecord): Promise<void>;
 
@@ -375,6 +425,13 @@ export interface Store {
   /** The bank command that used `reference` (to route late replies and pushed statuses). */
   findCommandByReference(reference: string): Promise<CommandRecord | null>;
   listCommands(aggregateId: string): Promise<CommandRecord[]>;
+  /** Due timers, earliest first, unlocked: candidates that `takeTimer` then takes one by one. */
+  listDueTimers(now: number, limit: number): Promise<TimerRecord[]>;
+  /**
+   * Aggregates of `kind` in one of `statuses`, unchanged since `updatedBefore`, with no timer and no
+   * open command: nothing will ever move them (the sweeper's candidates). Oldest first.
+   */
+  listStranded(q: StrandedQuery): Promise<StrandedAggregate[]>;
   /** Earliest `availableAt` of a pending command and earliest due timer, for wake-ups and metrics. */
   nextDue(): Promise<{ command: number | null; timer: number | null }>;
   countPaymentsByStatus(): Promise<Record<string, number>>;

@@ -10,6 +10,7 @@ import { mapPgError } from './errors.js';
 import { PgExecutor } from './executor.js';
 import { applyPostgresMigrations } from './migrate.js';
 import { pgTypeParsers } from './type-parsers.js';
+import { DEFAULT_CONFLICT_RETRY, retryConflicts, type ConflictRetry } from '../tx-retry.js';
 
 /**
  * FOR NO KEY UPDATE rather than FOR UPDATE: it still serialises everyone who locks the aggregate,
@@ -28,6 +29,8 @@ export interface PostgresStoreOptions {
   onPoolError?: (err: Error) => void;
   /** Keys of the history chains (src/store/audit-chain.ts); absent: the public unkeyed key (tests only). */
   auditKeys?: AuditKeyring;
+  /** How often a transaction rolled back by a deadlock (40P01) or serialization failure (40001) runs again. */
+  conflictRetry?: ConflictRetry;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -41,6 +44,7 @@ export class PostgresStore extends SqlStoreBase implements Store {
   private readonly reader: PgExecutor;
   private closing: Promise<void> | undefined;
   private readonly auditKeys: AuditKeyring;
+  private readonly conflictRetry: ConflictRetry;
 
   constructor(options: PostgresStoreOptions) {
     super();
@@ -50,6 +54,7 @@ export class PostgresStore extends SqlStoreBase implements Store {
       throw new Error(`schema must match ${SCHEMA_NAME.source}, got ${JSON.stringify(options.schema)}`);
     }
     this.schema = options.schema;
+    this.conflictRetry = options.conflictRetry ?? DEFAULT_CONFLICT_RETRY;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       types: pgTypeParsers,
@@ -88,7 +93,12 @@ export class PostgresStore extends SqlStoreBase implements Store {
     return this.reader.all(sql, params);
   }
 
-  async sqlTransaction<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
+  /** One transaction; rolled back by a deadlock or serialization failure, it runs again (bounded). */
+  sqlTransaction<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
+    return retryConflicts(() => this.once(fn), this.conflictRetry);
+  }
+
+  private async once<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const guarded = new GuardedExecutor(new PgExecutor(client));
     let broken: Error | undefined;

@@ -9,6 +9,9 @@ import type {
   PaymentQuery,
   PaymentRecord,
   RefundRecord,
+  StrandedAggregate,
+  StrandedQuery,
+  TimerRecord,
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
 } from '../types.js';
@@ -55,6 +58,12 @@ export abstract class SqlStoreBase {
   }
   listCommands(aggregateId: string): Promise<CommandRecord[]> {
     return this.reads.listCommands(aggregateId);
+  }
+  listDueTimers(now: number, limit: number): Promise<TimerRecord[]> {
+    return this.reads.listDueTimers(now, limit);
+  }
+  listStranded(q: StrandedQuery): Promise<StrandedAggregate[]> {
+    return this.reads.listStranded(q);
   }
   nextDue(): Promise<{ command: number | null; timer: number | null }> {
     return this.reads.nextDue();

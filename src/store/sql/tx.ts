@@ -2,6 +2,7 @@ import { GENESIS, UNKEYED_AUDIT_KEYRING, headMac, rowHash, type AuditKeyring } f
 import type {
   AggregateUpdate,
   ClaimOptions,
+  CommandClaim,
   CommandRecord,
   EventRecord,
   HistoryRecord,
@@ -75,6 +76,11 @@ export class SqlStoreTx implements StoreTx {
 
   async lockRefund(id: string): Promise<RefundRecord | null> {
     const rows = await this.db.all(`SELECT * FROM refunds WHERE id = ?${this.dialect.lockRow}`, [id]);
+    return rows[0] ? decodeRefund(rows[0]) : null;
+  }
+
+  async getRefund(id: string): Promise<RefundRecord | null> {
+    const rows = await this.db.all('SELECT * FROM refunds WHERE id = ?', [id]);
     return rows[0] ? decodeRefund(rows[0]) : null;
   }
 
@@ -159,21 +165,39 @@ export class SqlStoreTx implements StoreTx {
     return rows[0] ? decodeCommand(rows[0]) : null;
   }
 
-  async finishCommand(id: string, status: 'done' | 'lost', outcome: Json | null, at: number): Promise<void> {
+  async finishCommand(claim: CommandClaim, outcome: Json | null, at: number): Promise<boolean> {
     // lease_owner stays: it records which process ran the command.
     const changed = await this.db.run(
-      'UPDATE commands SET status = ?, outcome = ?, completed_at = ?, lease_until = NULL WHERE id = ?',
-      [status, outcome === null ? null : JSON.stringify(outcome), at, id],
+      `UPDATE commands SET status = 'done', outcome = ?, completed_at = ?, lease_until = NULL
+       WHERE id = ? AND status = 'in_flight' AND lease_owner = ? AND attempts = ?`,
+      [outcome === null ? null : JSON.stringify(outcome), at, claim.id, claim.owner, claim.attempt],
     );
-    if (changed === 0) throw new MissingRow('commands', id);
+    return changed === 1;
   }
 
-  async requeueCommand(id: string, availableAt: number): Promise<void> {
+  async requeueCommand(claim: CommandClaim, availableAt: number): Promise<boolean> {
     const changed = await this.db.run(
-      "UPDATE commands SET status = 'pending', available_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
-      [availableAt, id],
+      `UPDATE commands SET status = 'pending', available_at = ?, lease_owner = NULL, lease_until = NULL
+       WHERE id = ? AND status = 'in_flight' AND lease_owner = ? AND attempts = ?`,
+      [availableAt, claim.id, claim.owner, claim.attempt],
     );
-    if (changed === 0) throw new MissingRow('commands', id);
+    return changed === 1;
+  }
+
+  async expireCommand(id: string, now: number, change: { lost: Json } | { requeueAt: number }): Promise<boolean> {
+    const changed =
+      'lost' in change
+        ? await this.db.run(
+            `UPDATE commands SET status = 'lost', outcome = ?, completed_at = ?, lease_until = NULL
+             WHERE id = ? AND status = 'in_flight' AND lease_until <= ?`,
+            [JSON.stringify(change.lost), now, id, now],
+          )
+        : await this.db.run(
+            `UPDATE commands SET status = 'pending', available_at = ?, lease_owner = NULL, lease_until = NULL
+             WHERE id = ? AND status = 'in_flight' AND lease_until <= ?`,
+            [change.requeueAt, id, now],
+          );
+    return changed === 1;
   }
 
   async upsertTimer(t: TimerRecord): Promise<void> {
@@ -198,6 +222,21 @@ export class SqlStoreTx implements StoreTx {
       [now],
     );
     return rows[0] ? decodeTimer(rows[0]) : null;
+  }
+
+  async takeTimer(aggregateId: string, name: string, now: number): Promise<boolean> {
+    const changed = await this.db.run('DELETE FROM timers WHERE aggregate_id = ? AND name = ? AND due_at <= ?', [aggregateId, name, now]);
+    return changed === 1;
+  }
+
+  async hasOpenWork(aggregateId: string): Promise<boolean> {
+    const rows = await this.db.all(
+      `SELECT EXISTS (SELECT 1 FROM timers WHERE aggregate_id = ?)
+           OR EXISTS (SELECT 1 FROM commands WHERE aggregate_id = ? AND status IN ('pending', 'in_flight')) AS open`,
+      [aggregateId, aggregateId],
+    );
+    const v = rows[0]?.['open'];
+    return v === true || v === 1;
   }
 
   async insertEvent(e: EventRecord): Promise<void> {
