@@ -42,6 +42,13 @@ export interface UnknownOutcome {
 export interface NotSentOutcome {
   kind: 'not_sent';
   reason: string;
+  /**
+   * Only in an inquiry's answer: the bank has no record of the ORIGINAL request (ISO 8583 DE39 25,
+   * ISO 20022 RJCT NOOR, a batch item that never reached the queue), i.e. proof the original moved
+   * nothing, so it may be sent again under its own reference. Without the flag, a `not_sent`
+   * inquiry is only an inquiry that did not leave, which says nothing about the original.
+   */
+  neverReceived?: true;
 }
 
 export const ok = (extra: Omit<OkOutcome, 'kind'> = {}): OkOutcome => ({ kind: 'ok', ...extra });
@@ -51,6 +58,8 @@ export const pending = (bankReference?: string): PendingOutcome =>
 export const unknown = (retryable: boolean, reason?: string): UnknownOutcome =>
   reason === undefined ? { kind: 'unknown', retryable } : { kind: 'unknown', retryable, reason };
 export const notSent = (reason: string): NotSentOutcome => ({ kind: 'not_sent', reason });
+/** An inquiry's answer that the bank never received the original request (see `NotSentOutcome.neverReceived`). */
+export const neverReceived = (reason: string): NotSentOutcome => ({ kind: 'not_sent', reason, neverReceived: true });
 
 const KINDS = new Set(['ok', 'declined', 'pending', 'unknown', 'not_sent']);
 

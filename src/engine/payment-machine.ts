@@ -3,6 +3,7 @@ import type { FlowName } from '../connector/types.js';
 import type { Outcome } from '../connector/outcome.js';
 import {
   backoff,
+  DEFAULT_MAX_RESENDS,
   type CommandSpec,
   type EngineEvent,
   type PaymentPolicy,
@@ -111,6 +112,8 @@ export interface PaymentContext extends PaymentInput {
   suggestedName: string | null;
   /** When the current reversal started (its age bounds store-and-forward); absent in old snapshots. */
   reversingSince?: number | null;
+  /** Requests sent again because the bank proved it never received them; absent in old snapshots. */
+  resends?: number;
 }
 
 type Ctx = { context: PaymentContext; event: EngineEvent };
@@ -179,6 +182,55 @@ const scheduleRetry = [
 ];
 
 const resetAttempts = assign({ attempts: () => 0 });
+
+type SentFlow = Exclude<FlowName, 'inbound' | 'inquire' | 'reverse'>;
+
+/**
+ * The bank's answer to an inquiry about `flow`: it never received the original. That is proof
+ * the original moved nothing, and, unlike a timeout, it makes sending it again safe.
+ */
+const bankNeverReceived =
+  (flow: (c: PaymentContext) => FlowName) =>
+  ({ context, event }: Ctx): boolean =>
+    event.type === 'RESULT' &&
+    event.flow === 'inquire' &&
+    event.about === flow(context) &&
+    event.outcome.kind === 'not_sent' &&
+    event.outcome.neverReceived === true;
+
+/** Resends are bounded: a bank that keeps losing the request ends the payment with a stated reason. */
+const resendsLeft = ({ context }: Ctx): boolean => (context.resends ?? 0) < (context.policy.maxResends ?? DEFAULT_MAX_RESENDS);
+
+/**
+ * Sends `flow` again under the reference of the request the bank never received (a repeat, so
+ * rails that have repeat messages say so), with a fresh inquiry budget for its answer. A
+ * completion still names its authorisation.
+ */
+const resendOriginal = (flow: (c: PaymentContext) => SentFlow) => [
+  assign({ resends: ({ context }: Ctx) => (context.resends ?? 0) + 1, attempts: () => 0 }),
+  {
+    type: 'command' as const,
+    params: ({ context }: Ctx): CommandSpec => {
+      const f = flow(context);
+      const reference = context.refs[f];
+      const spec: CommandSpec = { kind: 'bank', flow: f, repeat: true, ...(reference !== undefined ? { reference } : {}) };
+      if (f === 'transfer' && context.refs.authorize !== undefined) spec.original = { flow: 'authorize', reference: context.refs.authorize };
+      return spec;
+    },
+  },
+];
+
+/**
+ * Proof `flow` moved nothing: its own `not_sent`, or an inquiry saying the bank never received
+ * it. A `not_sent` inquiry without that word is only an inquiry that did not leave: no proof.
+ */
+const provenNotSent =
+  (flow: FlowName) =>
+  ({ event }: Ctx): boolean =>
+    about(event, flow) && event.type === 'RESULT' && event.outcome.kind === 'not_sent' && (event.flow === flow || event.outcome.neverReceived === true);
+
+const neverReceivedFailure = (what: string) =>
+  failWith('bank_never_received', `the bank never received the ${what}, sent again as many times as allowed`);
 
 const bank = (flow: Exclude<FlowName, 'inbound' | 'inquire' | 'reverse'>) => ({
   type: 'command' as const,
@@ -362,6 +414,8 @@ export const paymentMachine = setup({
           { guard: ({ context, event }) => outcomeIs('verify', 'ok')({ context, event }) && context.steps.otp, target: 'awaiting_confirmation' },
           { guard: outcomeIs('verify', 'ok'), target: 'confirming' },
           { guard: outcomeIs('verify', 'declined'), target: 'declined', actions: recordFailure },
+          { guard: (a) => bankNeverReceived(() => 'verify')(a) && resendsLeft(a), actions: resendOriginal(() => 'verify') },
+          { guard: bankNeverReceived(() => 'verify'), target: 'failed', actions: neverReceivedFailure('verification') },
           { guard: ({ context, event }) => about(event, 'verify') && canRetry({ context, event }), actions: scheduleRetry },
           { guard: ({ event }) => about(event, 'verify'), target: 'failed', actions: failWith('verification_unavailable', 'the bank could not verify the account') },
         ],
@@ -436,6 +490,9 @@ export const paymentMachine = setup({
           { guard: outcomeIs(confirmFlow, 'ok'), target: 'completed' },
           { guard: ({ context, event }) => !context.steps.authorize && outcomeIs('transfer', 'pending')({ context, event }), target: 'transfer_pending' },
           { guard: outcomeIs(confirmFlow, 'declined'), target: 'declined', actions: recordFailure },
+          // Never received: nothing moved, so the request goes again under its reference.
+          { guard: (a) => bankNeverReceived(confirmFlow)(a) && resendsLeft(a), actions: resendOriginal(confirmFlow) },
+          { guard: bankNeverReceived(confirmFlow), target: 'failed', actions: neverReceivedFailure('payment request') },
           { guard: ({ context, event }) => about(event, confirmFlow(context)) && canRetry({ context, event }), actions: scheduleRetry },
           { guard: ({ context, event }) => context.steps.authorize && about(event, 'authorize'), target: 'reversing' },
           { guard: ({ context, event }) => about(event, confirmFlow(context)), target: 'manual_review', actions: failWith('outcome_unknown', 'the bank never confirmed the outcome of the transfer') },
@@ -473,9 +530,10 @@ export const paymentMachine = setup({
           { guard: outcomeIs('transfer', 'ok'), target: 'completed' },
           { guard: ({ context, event }) => context.moneyAuthorized && outcomeIs('transfer', 'declined')({ context, event }), target: 'reversing', actions: recordFailure },
           { guard: outcomeIs('transfer', 'declined'), target: 'failed', actions: recordFailure },
+          { guard: (a) => bankNeverReceived(() => 'transfer')(a) && resendsLeft(a), actions: resendOriginal(() => 'transfer') },
           // A batch rail accepts a transfer into its queue, then may prove the file never reached the bank.
-          { guard: ({ context, event }) => context.moneyAuthorized && outcomeIs('transfer', 'not_sent')({ context, event }), target: 'reversing', actions: failWith('bank_unreachable', 'the bank could not be reached for the transfer') },
-          { guard: outcomeIs('transfer', 'not_sent'), target: 'failed', actions: failWith('bank_unreachable', 'the bank could not be reached') },
+          { guard: (a) => a.context.moneyAuthorized && provenNotSent('transfer')(a), target: 'reversing', actions: failWith('bank_unreachable', 'the bank could not be reached for the transfer') },
+          { guard: provenNotSent('transfer'), target: 'failed', actions: failWith('bank_unreachable', 'the bank could not be reached') },
         ],
         TIMER: [
           {
@@ -507,6 +565,10 @@ export const paymentMachine = setup({
           { guard: outcomeIs('transfer', 'pending'), target: 'transfer_pending' },
           { guard: ({ context, event }) => context.moneyAuthorized && outcomeIs('transfer', 'declined')({ context, event }), target: 'reversing', actions: recordFailure },
           { guard: outcomeIs('transfer', 'declined'), target: 'failed', actions: recordFailure },
+          { guard: (a) => bankNeverReceived(() => 'transfer')(a) && resendsLeft(a), actions: resendOriginal(() => 'transfer') },
+          // Out of resends: an authorisation still holds the money and is given back; otherwise nothing moved.
+          { guard: (a) => bankNeverReceived(() => 'transfer')(a) && a.context.moneyAuthorized, target: 'reversing', actions: neverReceivedFailure('transfer') },
+          { guard: bankNeverReceived(() => 'transfer'), target: 'failed', actions: neverReceivedFailure('transfer') },
           { guard: ({ context, event }) => about(event, 'transfer') && canRetry({ context, event }), actions: scheduleRetry },
           { guard: ({ event }) => about(event, 'transfer'), target: 'manual_review', actions: failWith('outcome_unknown', 'the bank never confirmed the outcome of the transfer') },
         ],

@@ -539,7 +539,7 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
   });
 
   it('answers an inquiry about a reference it never queued with proof that nothing was sent', async () => {
-    expect(await rail.inquire('cmd_unknown')).toMatchObject({ kind: 'declined', code: 'not_received' });
+    expect(await rail.inquire('cmd_unknown')).toMatchObject({ kind: 'not_sent', neverReceived: true });
   });
 });
 

@@ -100,16 +100,22 @@ describe('crash recovery: a command in flight when its process died', () => {
     expect(sandbox.bank.entries(id).filter((e) => e.flow === 'authorize')).toEqual([]);
   });
 
-  it('a transfer lost in flight is inquired; the inquiry decides', async () => {
+  it('a transfer lost in flight is inquired; never received, it is sent again under its reference and ends as without the crash', async () => {
     const id = (await confirmNone(account(TEST_IBANS.verified.iban))).id;
     await h.engine.outbox.tick();
     await h.engine.outbox.quiet();
     expect((await dieHolding()).map((c) => c.name)).toEqual(['transfer']);
     await h.clock.advance(h.engine.outbox.leaseMs + 1);
     const p = await h.settle(id);
-    expect(await flowsOf(id)).toEqual(['verify', 'transfer', 'inquire']);
-    expect(p.status).toBe('failed'); // the bank never saw it: proof nothing moved
-    expect(sandbox.bank.entries(id).filter((e) => e.flow === 'transfer')).toEqual([]);
+    expect(await flowsOf(id)).toEqual(['verify', 'transfer', 'inquire', 'transfer']);
+    // the same ending as without the crash, the money moved once, under the lost request's reference
+    expect(p.status).toBe('succeeded');
+    const transfers = (await h.store.listCommands(id)).filter((c) => c.name === 'transfer');
+    expect(transfers.map((c) => c.status)).toEqual(['lost', 'done']);
+    expect(transfers[1]?.reference).toBe(transfers[0]?.reference);
+    expect(transfers[1]?.spec).toMatchObject({ repeat: true, reference: transfers[0]?.reference });
+    const executed = sandbox.bank.entries(id).filter((e) => e.flow === 'transfer');
+    expect(executed.map((e) => e.reference)).toEqual([transfers[0]?.reference]);
   });
 
   it('a notification lost in flight is simply sent again', async () => {
