@@ -63,12 +63,13 @@ describe('the card test values through the engine, demo-card and the simulated h
     expect(kinds(books)).toEqual(['verify:00', 'authorize:51']);
   });
 
-  it('...0119 is never answered: timeout, then a reversal the host answers; failed', async () => {
+  it('...0119 is never answered: timeout, a reversal that finds nothing (25), the 0101 repeat twice, then failed', async () => {
     const { p, flows, books } = await run(HOST_TEST_CARDS.noReply);
     expect(p.status).toBe('failed');
-    expect(flows).toEqual(['verify', 'authorize', 'reverse']);
-    // the host never acted on the authorisation, so the reversal finds nothing (25, accepted)
-    expect(kinds(books)).toEqual(['verify:00', 'reverse:25']);
+    // the host never acted on the authorisation, so each reversal finds nothing (25, accepted) and
+    // the authorisation goes again under its STAN, as a repeat, a bounded number of times
+    expect(flows).toEqual(['verify', ...Array.from({ length: 3 }, () => ['authorize', 'reverse']).flat()]);
+    expect(kinds(books)).toEqual(['verify:00', 'reverse:25', 'reverse:25', 'reverse:25']);
     expect(host().ledger.summary().authorised).toBe(0);
   });
 
@@ -153,8 +154,8 @@ describe('single-message mode: the card test values through one 0200 financial r
   it('...0119 is never answered: the 0200 is reversed (0400 naming an 0200 original), failed', async () => {
     const { p, flows, books } = await run(HOST_TEST_CARDS.noReply);
     expect(p.status).toBe('failed');
-    expect(flows).toEqual(['verify', 'transfer', 'reverse']);
-    expect(kinds(books)).toEqual(['verify:00', 'reverse:25']);
+    expect(flows).toEqual(['verify', ...Array.from({ length: 3 }, () => ['transfer', 'reverse']).flat()]);
+    expect(kinds(books)).toEqual(['verify:00', 'reverse:25', 'reverse:25', 'reverse:25']);
   });
 
   it('...0259 answers after the timeout: the executed 0200 is found by its DE90 and reversed', async () => {

@@ -135,7 +135,8 @@ export function readReply(flow: CardFlow, reply: LinkReply, cfg: MappingConfig):
     return ok({ integrity: 'failed', evidence });
   }
   if (flow === 'reverse') {
-    if (cfg.acceptedReversalCodes.includes(code)) return ok({ integrity: reply.integrity, evidence });
+    // 25 on a reversal: the host never received the original, so nothing was there to undo.
+    if (cfg.acceptedReversalCodes.includes(code)) return ok({ integrity: reply.integrity, evidence, ...(code === '25' ? { originalNeverReceived: true as const } : {}) });
     const c = classifyCode(code);
     return c.class === 'declined' ? declined(code, c.reason) : unknown(true, c.reason);
   }

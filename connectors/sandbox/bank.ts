@@ -205,7 +205,8 @@ export class SandboxBank {
         return target ? this.current(target) : neverReceived('no such transaction at the bank');
       }
       case 'reverse':
-        return ok();
+        // Nothing to undo when the original never arrived: say so, the engine may send it again.
+        return req.original && !this.ledger.has(req.original.reference) ? ok({ originalNeverReceived: true }) : ok();
       case 'refund': {
         const refunded = this.entries(req.paymentId)
           .filter((e) => e.flow === 'refund' && e.outcome.kind === 'ok')

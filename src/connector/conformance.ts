@@ -172,16 +172,17 @@ export function runConnectorConformance<C extends Connector>(opts: ConformanceOp
       const commands = (await h.store.listCommands(p.id)).filter((c) => c.kind === 'bank');
       const flows = commands.map((c) => c.name);
       expect(flows.some((f) => f === 'inquire' || f === 'reverse'), 'the unknown outcome was inquired or reversed').toBe(true);
-      const neverReceived = commands.some((c) => c.name === 'inquire' && (c.outcome as { neverReceived?: boolean } | null)?.neverReceived === true);
+      const said = (c: (typeof commands)[number], flag: 'neverReceived' | 'originalNeverReceived') => (c.outcome as Record<string, unknown> | null)?.[flag] === true;
+      const neverReceived = commands.some((c) => (c.name === 'inquire' && said(c, 'neverReceived')) || (c.name === 'reverse' && said(c, 'originalNeverReceived')));
       if (neverReceived) {
-        // The inquiry proved the bank never received it: sent again under the same reference, the
-        // payment ends as it would have without the loss.
+        // The inquiry (or a reversal that found nothing) proved the bank never received it: sent
+        // again under the same reference, the payment ends as it would have without the loss.
         expect(p.status).toBe('succeeded');
         const sent = commands.filter((c) => c.name === confirmFlow());
         expect(sent.length).toBeGreaterThanOrEqual(2);
         expect(sent[1]?.reference, 'resent under the reference of the lost request').toBe(sent[0]?.reference);
       } else {
-        // The bank got it (its reply was lost) or cannot be asked: never a blind success.
+        // The bank got it (its reply was lost): never a blind success.
         expect(p.status).not.toBe('succeeded');
       }
       await expectConsistent(p);

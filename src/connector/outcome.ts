@@ -18,6 +18,12 @@ export interface OkOutcome {
   suggestedName?: string;
   /** Opaque, already-masked evidence kept in the timeline (signed reply, MAC result). */
   evidence?: Record<string, string>;
+  /**
+   * Only on a reversal: accepted because the bank has no record of the original (ISO 8583 DE39
+   * 25), i.e. the original never arrived and moved nothing. A rail without an inquiry learns it
+   * here, and the engine may send the original again under its reference.
+   */
+  originalNeverReceived?: true;
 }
 
 export interface DeclinedOutcome {

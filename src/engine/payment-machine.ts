@@ -114,6 +114,8 @@ export interface PaymentContext extends PaymentInput {
   reversingSince?: number | null;
   /** Requests sent again because the bank proved it never received them; absent in old snapshots. */
   resends?: number;
+  /** Set when the next entry into a sending state resends this reference instead of a fresh one. */
+  resendRef?: string | null;
 }
 
 type Ctx = { context: PaymentContext; event: EngineEvent };
@@ -229,6 +231,19 @@ const provenNotSent =
   ({ event }: Ctx): boolean =>
     about(event, flow) && event.type === 'RESULT' && event.outcome.kind === 'not_sent' && (event.flow === flow || event.outcome.neverReceived === true);
 
+/** A reversal the bank accepted because it never received the original (nothing to reverse). */
+const reversalFoundNothing = ({ event }: Ctx): boolean =>
+  event.type === 'RESULT' && event.flow === 'reverse' && event.outcome.kind === 'ok' && event.outcome.originalNeverReceived === true;
+
+/** The reversal was the only way to learn the outcome (no decline, no late approval behind it). */
+const reversedOnlyForUnknown = ({ context }: Ctx): boolean => context.failure === null && context.lateReversal === null;
+
+const resendAfterReversal = assign({
+  resends: ({ context }: Ctx) => (context.resends ?? 0) + 1,
+  resendRef: ({ context }: Ctx) => latestMoneyRef(context).reference,
+  reversingSince: () => null,
+});
+
 const neverReceivedFailure = (what: string) =>
   failWith('bank_never_received', `the bank never received the ${what}, sent again as many times as allowed`);
 
@@ -245,14 +260,26 @@ const inquireAbout = (flow: (c: PaymentContext) => Exclude<FlowName, 'inbound'>)
   },
 });
 
+/** A resend keeps the lost request's reference and says it is a repeat; otherwise a fresh reference. */
+const resendPart = (c: PaymentContext): Partial<Extract<CommandSpec, { kind: 'bank' }>> =>
+  c.resendRef ? { reference: c.resendRef, repeat: true } : {};
+
 /** The transfer that completes an authorisation names it, so the bank can match the two. */
 const completion = {
   type: 'command' as const,
   params: ({ context }: Ctx): CommandSpec =>
     context.refs.authorize !== undefined
-      ? { kind: 'bank', flow: 'transfer', original: { flow: 'authorize', reference: context.refs.authorize } }
-      : { kind: 'bank', flow: 'transfer' },
+      ? { kind: 'bank', flow: 'transfer', original: { flow: 'authorize', reference: context.refs.authorize }, ...resendPart(context) }
+      : { kind: 'bank', flow: 'transfer', ...resendPart(context) },
 };
+
+/** The confirming request (authorisation or transfer), or its resend. */
+const sendConfirm = {
+  type: 'command' as const,
+  params: ({ context }: Ctx): CommandSpec => ({ kind: 'bank', flow: confirmFlow(context), ...resendPart(context) }),
+};
+
+const resendConsumed = assign({ resendRef: () => null });
 
 const notifyResult = (status: string) => ({
   type: 'command' as const,
@@ -463,7 +490,7 @@ export const paymentMachine = setup({
     },
 
     confirming: {
-      entry: [resetAttempts, { type: 'command', params: ({ context }): CommandSpec => ({ kind: 'bank', flow: confirmFlow(context) }) }],
+      entry: [resetAttempts, sendConfirm, resendConsumed],
       on: {
         RESULT: [
           { guard: ({ context, event }) => about(event, confirmFlow(context)) && untrusted(context, event), target: 'manual_review', actions: [rememberRef, failWith('integrity_failure', 'the bank reply failed its integrity or terms check')] },
@@ -502,7 +529,7 @@ export const paymentMachine = setup({
     },
 
     authorized: {
-      entry: [resetAttempts, completion],
+      entry: [resetAttempts, completion, resendConsumed],
       on: {
         RESULT: [
           { guard: ({ context, event }) => about(event, 'transfer') && untrusted(context, event), target: 'manual_review', actions: [rememberRef, failWith('integrity_failure', 'the bank reply failed its integrity or terms check')] },
@@ -584,6 +611,18 @@ export const paymentMachine = setup({
       ],
       on: {
         RESULT: [
+          // Reversed only because the outcome was unknown, and the bank says the original never
+          // arrived: nothing moved, so the original goes again under its reference instead.
+          {
+            guard: (a) => reversalFoundNothing(a) && reversedOnlyForUnknown(a) && resendsLeft(a) && !a.context.moneyAuthorized,
+            target: 'confirming',
+            actions: resendAfterReversal,
+          },
+          {
+            guard: (a) => reversalFoundNothing(a) && reversedOnlyForUnknown(a) && resendsLeft(a) && a.context.moneyAuthorized && a.context.refs.transfer !== undefined,
+            target: 'authorized',
+            actions: resendAfterReversal,
+          },
           {
             guard: ({ context, event }) => event.flow === 'reverse' && event.outcome.kind === 'ok' && context.moneyAuthorized,
             target: 'reversed',

@@ -87,6 +87,42 @@ describe('payment: the bank never received the request', () => {
   });
 });
 
+describe('payment without inquiry: a reversal that finds nothing', () => {
+  const FOUND_NOTHING = { kind: 'ok', originalNeverReceived: true } as const;
+
+  it('authorisation lost in flight: the reversal finds nothing, the authorisation goes again under its reference and completes', () => {
+    const events = [START, res('verify', ok), OTP_OK, res('authorize', unk, 'ref-a')];
+    expect(runPayment(CARD, events).last.state).toBe('reversing');
+    const { last } = runPayment(CARD, [...events, res('reverse', FOUND_NOTHING, 'ref-rev')]);
+    expect(last.state).toBe('confirming');
+    expect(bankCommands(last)).toEqual([{ kind: 'bank', flow: 'authorize', reference: 'ref-a', repeat: true }]);
+    expect(last.snapshot.context.resendRef).toBeNull();
+    const done = runPayment(CARD, [...events, res('reverse', FOUND_NOTHING, 'ref-rev'), res('authorize', ok, 'ref-a'), res('transfer', ok, 'ref-t')]);
+    expect(done.last.status).toBe('succeeded');
+  });
+
+  it('completion lost in flight: the reversal finds nothing, the completion goes again (naming its authorisation)', () => {
+    const events = [START, res('verify', ok), OTP_OK, res('authorize', ok, 'ref-a'), res('transfer', unk, 'ref-c'), res('reverse', FOUND_NOTHING, 'ref-rev')];
+    const { last } = runPayment(CARD, events);
+    expect(last.state).toBe('authorized');
+    expect(bankCommands(last)).toEqual([{ kind: 'bank', flow: 'transfer', original: { flow: 'authorize', reference: 'ref-a' }, reference: 'ref-c', repeat: true }]);
+  });
+
+  it('the reversal found the original (it had arrived): reversed as before; a plain reversal of a declined flow is never resent', () => {
+    const found = runPayment(CARD, [START, res('verify', ok), OTP_OK, res('authorize', unk, 'ref-a'), res('reverse', ok, 'ref-rev')]);
+    expect(found.last.state).toBe('failed');
+    const declinedTransfer = runPayment(CARD, [START, res('verify', ok), OTP_OK, res('authorize', ok, 'ref-a'), res('transfer', { kind: 'declined', code: '05', reason: 'x' }, 'ref-c'), res('reverse', FOUND_NOTHING, 'ref-rev')]);
+    expect(declinedTransfer.last.state).toBe('reversed');
+  });
+
+  it('bounded: after the allowed resends a reversal that finds nothing ends the payment failed', () => {
+    const cycle = [res('authorize', unk, 'ref-a'), res('reverse', FOUND_NOTHING, 'ref-rev')];
+    const { last } = runPayment(CARD, [START, res('verify', ok), OTP_OK, ...Array.from({ length: DEFAULT_MAX_RESENDS + 1 }, () => cycle).flat()]);
+    expect(last.state).toBe('failed');
+    expect(last.snapshot.context.resends).toBe(DEFAULT_MAX_RESENDS);
+  });
+});
+
 describe('refund: the bank never received it', () => {
   const run = (events: Ev[]) => {
     let s = startMachine('refund', { refundId: 're_1', paymentId: 'pay_1', amount: 500, currency: 'EUR', inquiry: true, retry: defaultPaymentPolicy.retry, pollIntervalMs: 10_000 });
