@@ -101,13 +101,22 @@ describe('the card test values through the engine, demo-card and the simulated h
     expect(host().ledger.get(completion?.reference ?? '')?.refunded).toBe(300);
   });
 
-  it('a completion that never reached the host: reversing it finds nothing, so the authorisation is released instead', async () => {
+  it('a completion that never reached the host: reversing it finds nothing (25), so the completion goes again (0221, same STAN) and succeeds once', async () => {
     host().inject('no_reply', 'complete');
     const { p, flows, books } = await run(HOST_TEST_CARDS.approved);
-    expect(flows).toEqual(['verify', 'authorize', 'transfer', 'reverse']);
-    expect(['reversed', 'failed']).toContain(p.status);
-    expect(kinds(books)).toEqual(['verify:00', 'authorize:00', 'reverse:25', 'reverse:00']);
+    expect(p.status).toBe('succeeded');
+    expect(flows).toEqual(['verify', 'authorize', 'transfer', 'reverse', 'transfer']);
+    expect(kinds(books)).toEqual(['verify:00', 'authorize:00', 'reverse:25', 'complete:00']);
+    expect(books.find((e) => e.kind === 'complete')).toMatchObject({ mti: '0221' });
+    expect(books.find((e) => e.kind === 'authorize')).toMatchObject({ approved: true, completed: true, reversed: false });
+  });
+
+  it('a completion the host never gets, whatever is resent: the authorisation is released, nothing stays authorised', async () => {
+    for (let i = 0; i < 3; i++) host().inject('no_reply', 'complete');
+    const { p, books } = await run(HOST_TEST_CARDS.approved);
+    expect(p.status).toBe('reversed');
     expect(books.find((e) => e.kind === 'authorize')).toMatchObject({ approved: true, completed: false, reversed: true });
+    expect(books.filter((e) => e.kind === 'complete')).toEqual([]);
   });
 
   it('the ledger agrees with Railyard: no money authorised without a completion or reversal', async () => {

@@ -244,6 +244,24 @@ const resendAfterReversal = assign({
   reversingSince: () => null,
 });
 
+/**
+ * The completion is forgotten (the bank never had it; its command keeps the reference), so the
+ * reversal and its retries now name the authorisation.
+ */
+const releaseAuthorization = [
+  assign({
+    refs: ({ context }: Ctx) => {
+      const { transfer: _never, ...rest } = context.refs;
+      return rest;
+    },
+    attempts: () => 0,
+  }),
+  {
+    type: 'command' as const,
+    params: ({ context }: Ctx): CommandSpec => ({ kind: 'bank', flow: 'reverse', original: { flow: 'authorize', reference: context.refs.authorize ?? '' } }),
+  },
+];
+
 const neverReceivedFailure = (what: string) =>
   failWith('bank_never_received', `the bank never received the ${what}, sent again as many times as allowed`);
 
@@ -622,6 +640,11 @@ export const paymentMachine = setup({
             guard: (a) => reversalFoundNothing(a) && reversedOnlyForUnknown(a) && resendsLeft(a) && a.context.moneyAuthorized && a.context.refs.transfer !== undefined,
             target: 'authorized',
             actions: resendAfterReversal,
+          },
+          // A completion that never arrived left its authorisation holding the money: release that.
+          {
+            guard: (a) => reversalFoundNothing(a) && a.context.moneyAuthorized && a.context.refs.transfer !== undefined && a.context.refs.authorize !== undefined,
+            actions: releaseAuthorization,
           },
           {
             guard: ({ context, event }) => event.flow === 'reverse' && event.outcome.kind === 'ok' && context.moneyAuthorized,

@@ -112,7 +112,19 @@ describe('payment without inquiry: a reversal that finds nothing', () => {
     const found = runPayment(CARD, [START, res('verify', ok), OTP_OK, res('authorize', unk, 'ref-a'), res('reverse', ok, 'ref-rev')]);
     expect(found.last.state).toBe('failed');
     const declinedTransfer = runPayment(CARD, [START, res('verify', ok), OTP_OK, res('authorize', ok, 'ref-a'), res('transfer', { kind: 'declined', code: '05', reason: 'x' }, 'ref-c'), res('reverse', FOUND_NOTHING, 'ref-rev')]);
-    expect(declinedTransfer.last.state).toBe('reversed');
+    // not resent (a decline is an answer), but the authorisation behind it is released
+    expect(declinedTransfer.last.state).toBe('reversing');
+    expect(bankCommands(declinedTransfer.last)).toEqual([{ kind: 'bank', flow: 'reverse', original: { flow: 'authorize', reference: 'ref-a' } }]);
+  });
+
+  it('a completion out of resends: the authorisation that still holds the money is reversed instead', () => {
+    const cycle = [res('transfer', unk, 'ref-c'), res('reverse', FOUND_NOTHING, 'ref-rev')];
+    const { last } = runPayment(CARD, [START, res('verify', ok), OTP_OK, res('authorize', ok, 'ref-a'), ...Array.from({ length: DEFAULT_MAX_RESENDS + 1 }, () => cycle).flat()]);
+    expect(last.state).toBe('reversing');
+    expect(bankCommands(last)).toEqual([{ kind: 'bank', flow: 'reverse', original: { flow: 'authorize', reference: 'ref-a' } }]);
+    const released = step('payment', 1, last.snapshot, { ...res('reverse', ok, 'ref-rev2'), at: 999_000 } as EngineEvent);
+    expect(released.state).toBe('reversed');
+    expect(released.snapshot.context.reversedRefs).toEqual(['ref-a']);
   });
 
   it('bounded: after the allowed resends a reversal that finds nothing ends the payment failed', () => {
