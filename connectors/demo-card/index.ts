@@ -12,9 +12,6 @@ export { stanOf, transmissionOf, buildRequest, readReply } from './mapping.js';
 export { readSettings, DEMO_NETWORK_MAC, DEMO_NETWORK_KEY_NAME } from './settings.js';
 export { buildInquiry, readInquiryReply, STATUS_INQUIRY_CODE } from './inquiry.js';
 
-/** DE39 "unable to locate record": the host never saw the original. */
-const NOT_FOUND = '25';
-
 export interface DemoCardConnector extends Connector {
   /** The links to the host (state, failover, drop). */
   client: IsoHostClient;
@@ -128,12 +125,9 @@ export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
       const reply = await client.request(fields, { timeoutMs: s.callTimeoutMs });
       const outcome = readReply(flow, reply, cfg);
       if (flow === 'authorize' && outcome.kind === 'ok') auths.set(req.paymentId, req.reference);
-      const authorization = req.authorization ?? auths.get(req.paymentId);
-      if (flow === 'reverse' && !single && req.original?.flow === 'transfer' && reply.fields['39'] === NOT_FOUND && authorization) {
-        // The completion never reached the host, so its authorisation still holds the money:
-        // release that instead, under a reference of its own (a new STAN for a new message).
-        return call('reverse')({ ...req, reference: `${req.reference}.a`, original: { flow: 'authorize', reference: authorization } });
-      }
+      // A reversal answered 25 (the original never reached the host) says so in the outcome; the
+      // engine then sends the original again, or, for a completion it gives up on, releases the
+      // authorisation that still holds the money.
       return outcome;
     } catch (err) {
       if (err instanceof LinkNotSentError) {

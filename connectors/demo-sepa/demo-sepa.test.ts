@@ -361,8 +361,8 @@ describe('demo-sepa flows against the simulator (no engine)', () => {
     expect(sim.ledger.get(toBankId(transfer.reference))?.returned).toBe(2_500);
   });
 
-  it('an inquiry about a transfer the bank never received declines NOOR: proof nothing moved', async () => {
-    expect(await c.flows.inquire?.(req({ original: { flow: 'transfer', reference: ref() } }), ctx)).toMatchObject({ kind: 'declined', code: 'NOOR' });
+  it('an inquiry about a transfer the bank never received (RJCT NOOR) says so: proof nothing moved, safe to send again', async () => {
+    expect(await c.flows.inquire?.(req({ original: { flow: 'transfer', reference: ref() } }), ctx)).toMatchObject({ kind: 'not_sent', neverReceived: true });
   });
 
   it('an inquiry about a verification asks again', async () => {

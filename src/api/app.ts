@@ -47,6 +47,8 @@ export interface AppDeps {
   orderSignatures?: OrderSignatures;
   /** Railyard's encryption keys, published at GET /v1/encryption-certificate (PEM) and GET /v1/encryption-keys (JWKS). */
   encryptionKeys?: EncryptionKeys;
+  /** How long an in-flight Idempotency-Key with no effect is held before a retry may take it over (default 60 s). */
+  idempotencyAbandonedMs?: number;
 }
 
 export interface RailyardApp {
@@ -61,7 +63,7 @@ const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export function createApp(deps: AppDeps): RailyardApp {
   const metrics = new Metrics(deps.store, deps.clock);
-  const idem = new Idempotency(deps.store, deps.clock);
+  const idem = new Idempotency(deps.store, deps.clock, deps.idempotencyAbandonedMs !== undefined ? { abandonedMs: deps.idempotencyAbandonedMs } : {});
   let stopping = false;
 
   const app = new OpenAPIHono<ApiEnv>({

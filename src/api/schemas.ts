@@ -226,3 +226,8 @@ export const EventsQuery = z
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z.string().min(1).max(255).openapi({ description: 'Required: replays return the stored response' }),
 });
+
+/** On confirm and cancel the key is optional (they were safe to repeat by state alone before); with one, a retry never counts twice. */
+export const OptionalIdempotencyHeaders = z.object({
+  'idempotency-key': z.string().min(1).max(255).optional().openapi({ description: 'Optional: replays return the stored response' }),
+});

@@ -296,7 +296,8 @@ function commandRecord(kind: AggregateKind, aggregateId: string, paymentId: stri
     kind: spec.kind,
     name: spec.kind === 'bank' ? spec.flow : spec.notification,
     // The command id doubles as the bank reference: unique, <= 35 characters, chosen before sending.
-    reference: id,
+    // A resend of a request the bank never received reuses the original's reference.
+    reference: spec.kind === 'bank' && spec.reference !== undefined ? spec.reference : id,
     spec: spec as unknown as Json,
     status: 'pending',
     attempts: 0,

@@ -252,7 +252,15 @@ export interface IdempotencyRecord {
   responseStatus: number | null;
   responseBody: string | null;
   createdAt: number;
+  /** Random token of the request holding the key; a takeover replaces it. */
+  owner: string;
+  /** The effect committed under this key (bound in the effect's own transaction), or null. */
+  effectKind: IdempotencyEffectKind | null;
+  effectId: string | null;
 }
+
+/** What a key's effect is: `payment` for a create, confirm or cancel (the payment's id), `refund`. */
+export type IdempotencyEffectKind = 'payment' | 'refund';
 
 export interface OtpRecord {
   paymentId: string;
@@ -367,7 +375,18 @@ export interface StoreTx {
   getIdempotency(merchantId: string, key: string): Promise<IdempotencyRecord | null>;
   /** False when the key exists already (another request holds it). */
   insertIdempotency(r: IdempotencyRecord): Promise<boolean>;
-  completeIdempotency(merchantId: string, key: string, status: number, body: string): Promise<void>;
+  /** Stores the response of the request holding the key (`owner`), once; false if not that owner's or done. */
+  completeIdempotency(merchantId: string, key: string, owner: string, status: number, body: string): Promise<boolean>;
+  /**
+   * Binds the key to the effect committed in this same transaction (and, if given, the response
+   * that effect answers). False when `owner` no longer holds the key or an effect is bound already:
+   * the caller must then roll its effect back.
+   */
+  bindIdempotency(merchantId: string, key: string, owner: string, effect: { kind: IdempotencyEffectKind; id: string }, response?: { status: number; body: string }): Promise<boolean>;
+  /** Gives an in-flight key with no effect from `fromOwner` to `toOwner`, restarting its clock at `at`. */
+  takeOverIdempotency(merchantId: string, key: string, fromOwner: string, toOwner: string, at: number): Promise<boolean>;
+  /** Frees a key held by `owner` that has neither an effect nor a response (its request failed on our side). */
+  releaseIdempotency(merchantId: string, key: string, owner: string): Promise<boolean>;
   deleteIdempotency(merchantId: string, key: string): Promise<void>;
 
   putOtp(o: OtpRecord): Promise<void>;

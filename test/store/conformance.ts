@@ -950,7 +950,10 @@ export function runStoreConformance(
         const r = idempotency({ key: 'k1' });
         await store.transaction(async (tx) => {
           await tx.insertIdempotency(r);
-          await tx.completeIdempotency('mch_a', 'k1', 201, '{"id":"pay_1"}');
+          expect(await tx.completeIdempotency('mch_a', 'k1', 'someone-else', 500, 'x')).toBe(false);
+          expect(await tx.completeIdempotency('mch_a', 'k1', 'owner-1', 201, '{"id":"pay_1"}')).toBe(true);
+          // once done, never overwritten
+          expect(await tx.completeIdempotency('mch_a', 'k1', 'owner-1', 409, 'later')).toBe(false);
         });
         expect(await store.transaction((tx) => tx.getIdempotency('mch_a', 'k1'))).toStrictEqual({
           ...r,
@@ -961,6 +964,62 @@ export function runStoreConformance(
         await store.transaction((tx) => tx.deleteIdempotency('mch_a', 'k1'));
         expect(await store.transaction((tx) => tx.getIdempotency('mch_a', 'k1'))).toBeNull();
         expect(await store.transaction((tx) => tx.insertIdempotency(r))).toBe(true);
+      });
+    });
+
+    describe('idempotency keys bound to their effect', () => {
+      it('bind only by the holder, only once; a bound key is never taken over nor released', async () => {
+        const r = idempotency({ key: 'kb' });
+        await store.transaction((tx) => tx.insertIdempotency(r));
+        await store.transaction(async (tx) => {
+          expect(await tx.bindIdempotency('mch_a', 'kb', 'intruder', { kind: 'refund', id: 're_x' })).toBe(false);
+          expect(await tx.bindIdempotency('mch_a', 'kb', 'owner-1', { kind: 'refund', id: 're_1' })).toBe(true);
+          expect(await tx.bindIdempotency('mch_a', 'kb', 'owner-1', { kind: 'refund', id: 're_2' })).toBe(false);
+          expect(await tx.takeOverIdempotency('mch_a', 'kb', 'owner-1', 'owner-2', T0 + 61_000)).toBe(false);
+          expect(await tx.releaseIdempotency('mch_a', 'kb', 'owner-1')).toBe(false);
+        });
+        expect(await store.transaction((tx) => tx.getIdempotency('mch_a', 'kb'))).toStrictEqual({ ...r, effectKind: 'refund', effectId: 're_1' });
+      });
+
+      it('a bind rolled back with its effect leaves the key free of effect', async () => {
+        const r = idempotency({ key: 'kr' });
+        const p = payment();
+        await store.transaction((tx) => tx.insertIdempotency(r));
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.insertPayment(p);
+            expect(await tx.bindIdempotency('mch_a', 'kr', 'owner-1', { kind: 'payment', id: p.id })).toBe(true);
+            throw new Error('crash before commit');
+          }),
+        ).rejects.toThrow('crash before commit');
+        expect(await store.getPayment(p.id)).toBeNull();
+        expect((await store.transaction((tx) => tx.getIdempotency('mch_a', 'kr')))?.effectId).toBeNull();
+      });
+
+      it('bind with a response stores it as done in the same write', async () => {
+        await store.transaction((tx) => tx.insertIdempotency(idempotency({ key: 'kd' })));
+        await store.transaction((tx) => tx.bindIdempotency('mch_a', 'kd', 'owner-1', { kind: 'payment', id: 'pay_9' }, { status: 422, body: 'problem' }));
+        expect(await store.transaction((tx) => tx.getIdempotency('mch_a', 'kd'))).toMatchObject({
+          state: 'done',
+          responseStatus: 422,
+          responseBody: 'problem',
+          effectKind: 'payment',
+          effectId: 'pay_9',
+        });
+      });
+
+      it('takeover moves an unbound key to the new holder; the old holder can then neither bind nor complete', async () => {
+        await store.transaction((tx) => tx.insertIdempotency(idempotency({ key: 'kt' })));
+        await store.transaction(async (tx) => {
+          expect(await tx.takeOverIdempotency('mch_a', 'kt', 'not-the-holder', 'owner-2', T0 + 61_000)).toBe(false);
+          expect(await tx.takeOverIdempotency('mch_a', 'kt', 'owner-1', 'owner-2', T0 + 61_000)).toBe(true);
+          expect(await tx.bindIdempotency('mch_a', 'kt', 'owner-1', { kind: 'refund', id: 're_old' })).toBe(false);
+          expect(await tx.completeIdempotency('mch_a', 'kt', 'owner-1', 201, 'old')).toBe(false);
+          expect(await tx.releaseIdempotency('mch_a', 'kt', 'owner-1')).toBe(false);
+        });
+        expect(await store.transaction((tx) => tx.getIdempotency('mch_a', 'kt'))).toMatchObject({ owner: 'owner-2', createdAt: T0 + 61_000, effectId: null });
+        expect(await store.transaction((tx) => tx.releaseIdempotency('mch_a', 'kt', 'owner-2'))).toBe(true);
+        expect(await store.transaction((tx) => tx.getIdempotency('mch_a', 'kt'))).toBeNull();
       });
     });
 

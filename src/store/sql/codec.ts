@@ -218,10 +218,10 @@ export function decodeEvent(row: Row): EventRecord {
 }
 
 export const IDEMPOTENCY_COLUMNS =
-  'merchant_id, key, request_hash, state, response_status, response_body, created_at';
+  'merchant_id, key, request_hash, state, response_status, response_body, created_at, owner, effect_kind, effect_id';
 
 export function encodeIdempotency(r: IdempotencyRecord): SqlValue[] {
-  return [r.merchantId, r.key, r.requestHash, r.state, r.responseStatus, r.responseBody, r.createdAt];
+  return [r.merchantId, r.key, r.requestHash, r.state, r.responseStatus, r.responseBody, r.createdAt, r.owner, r.effectKind, r.effectId];
 }
 
 export function decodeIdempotency(row: Row): IdempotencyRecord {
@@ -233,6 +233,9 @@ export function decodeIdempotency(row: Row): IdempotencyRecord {
     responseStatus: optNum(row, 'response_status'),
     responseBody: optStr(row, 'response_body'),
     createdAt: num(row, 'created_at'),
+    owner: str(row, 'owner'),
+    effectKind: row['effect_kind'] === null || row['effect_kind'] === undefined ? null : oneOf(row, 'effect_kind', ['payment', 'refund'] as const),
+    effectId: optStr(row, 'effect_id'),
   };
 }
 

@@ -6,6 +6,7 @@ import type {
   CommandRecord,
   EventRecord,
   HistoryRecord,
+  IdempotencyEffectKind,
   IdempotencyRecord,
   Json,
   OtpRecord,
@@ -252,19 +253,58 @@ export class SqlStoreTx implements StoreTx {
     // DO NOTHING rather than catching the violation: on PostgreSQL a failed INSERT would abort the
     // whole transaction, and the caller still needs it to answer 409 or replay.
     const inserted = await this.db.run(
-      `INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) VALUES (${placeholders(7)})
+      `INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) VALUES (${placeholders(10)})
        ON CONFLICT (merchant_id, key) DO NOTHING`,
       encodeIdempotency(r),
     );
     return inserted === 1;
   }
 
-  async completeIdempotency(merchantId: string, key: string, status: number, body: string): Promise<void> {
+  async completeIdempotency(merchantId: string, key: string, owner: string, status: number, body: string): Promise<boolean> {
+    // Only the holder, only once: a request whose key was taken over must not overwrite the answer.
     const changed = await this.db.run(
-      "UPDATE idempotency SET state = 'done', response_status = ?, response_body = ? WHERE merchant_id = ? AND key = ?",
-      [status, body, merchantId, key],
+      "UPDATE idempotency SET state = 'done', response_status = ?, response_body = ? WHERE merchant_id = ? AND key = ? AND owner = ? AND state = 'in_flight'",
+      [status, body, merchantId, key, owner],
     );
-    if (changed === 0) throw new MissingRow('idempotency', `${merchantId}/${key}`);
+    return changed === 1;
+  }
+
+  async bindIdempotency(
+    merchantId: string,
+    key: string,
+    owner: string,
+    effect: { kind: IdempotencyEffectKind; id: string },
+    response?: { status: number; body: string },
+  ): Promise<boolean> {
+    const changed = response
+      ? await this.db.run(
+          `UPDATE idempotency SET effect_kind = ?, effect_id = ?, state = 'done', response_status = ?, response_body = ?
+           WHERE merchant_id = ? AND key = ? AND owner = ? AND state = 'in_flight' AND effect_id IS NULL`,
+          [effect.kind, effect.id, response.status, response.body, merchantId, key, owner],
+        )
+      : await this.db.run(
+          `UPDATE idempotency SET effect_kind = ?, effect_id = ?
+           WHERE merchant_id = ? AND key = ? AND owner = ? AND state = 'in_flight' AND effect_id IS NULL`,
+          [effect.kind, effect.id, merchantId, key, owner],
+        );
+    return changed === 1;
+  }
+
+  async takeOverIdempotency(merchantId: string, key: string, fromOwner: string, toOwner: string, at: number): Promise<boolean> {
+    const changed = await this.db.run(
+      `UPDATE idempotency SET owner = ?, created_at = ?
+       WHERE merchant_id = ? AND key = ? AND owner = ? AND state = 'in_flight' AND effect_id IS NULL`,
+      [toOwner, at, merchantId, key, fromOwner],
+    );
+    return changed === 1;
+  }
+
+  async releaseIdempotency(merchantId: string, key: string, owner: string): Promise<boolean> {
+    const changed = await this.db.run(
+      "DELETE FROM idempotency WHERE merchant_id = ? AND key = ? AND owner = ? AND state = 'in_flight' AND effect_id IS NULL",
+      [merchantId, key, owner],
+    );
+    return changed === 1;
   }
 
   async deleteIdempotency(merchantId: string, key: string): Promise<void> {
