@@ -100,8 +100,8 @@ describe.each(backends)('idempotency under crashes ($name)', (backend) => {
     const pay = await succeededPayment();
     const key = idemKey();
     const body = { amount: 500 };
-    // killed while the request waits for the bank (the first read after the refund committed)
-    await crashDuring({ at: 'getRefund' }, () => post(`/v1/payments/${pay}/refunds`, body, key, { prefer: 'wait=1' }));
+    // killed right after the refund committed, while the request would wait for the bank
+    await crashDuring({ afterCommitOf: 'insertRefund' }, () => post(`/v1/payments/${pay}/refunds`, body, key, { prefer: 'wait=1' }));
     expect(await t.h.store.listRefundsOf(pay)).toHaveLength(1);
     await t.h.clock.advance(WINDOW_MS + 1_000);
     const retried = await post(`/v1/payments/${pay}/refunds`, body, key, { prefer: 'wait=1' });
