@@ -60,6 +60,11 @@ export const batchProfileSchema = z.object({
   uploadLeaseMs: z.number().int().min(1_000).default(10 * 60_000),
   /** MISSING_IN_BANK (and settled-but-absent) after this many business days past execution. */
   missingAfterBusinessDays: z.number().int().min(0).default(2),
+  /**
+   * The bank's camt.052 account reports include its final end-of-day one, complete like a camt.053:
+   * then a camt.052 may raise MISSING_IN_BANK. Off by default (intraday reports show some bookings only).
+   */
+  camt052EndOfDay: z.boolean().default(false),
   /** Reference matching: the booking date may be this many days from the execution date. */
   dateWindowDays: z.number().int().min(0).default(5),
 });

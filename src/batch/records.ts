@@ -384,6 +384,18 @@ export class BatchRecords {
     return true;
   }
 
+  /** The highest electronic sequence number among this connector's statements of one kind (053, 054...), if any. */
+  async lastStatementSequence(db: SqlExecutor, family: string): Promise<number | null> {
+    // statements come about once a day per account: reading their summaries is cheap
+    const rows = await db.all('SELECT summary FROM recon_statements WHERE connector = ? AND statement_id LIKE ?', [this.connector, `${family}:%`]);
+    let max: number | null = null;
+    for (const r of rows) {
+      const seq = (JSON.parse(str(r, 'summary')) as { statement?: { sequence?: unknown } }).statement?.sequence;
+      if (typeof seq === 'string' && /^\d{1,15}$/.test(seq) && (max === null || Number(seq) > max)) max = Number(seq);
+    }
+    return max;
+  }
+
   /** False when a break with this key exists already. */
   async insertBreak(db: SqlExecutor, b: BreakRecord): Promise<boolean> {
     const rows = await db.all('SELECT key FROM recon_breaks WHERE key = ?', [b.key]);

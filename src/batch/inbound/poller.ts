@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import { Iso20022Error, parse, type Pacs004v09, type Pain002v10 } from '../../iso20022/index.js';
-import { maskIban } from '../../domain/payment-method.js';
 import { localDate, type CalendarSpec } from '../calendar/index.js';
 import type { BatchProfile } from '../profile.js';
 import { unprotectInbound, type InboundProtection } from '../protect/index.js';
@@ -9,7 +8,8 @@ import { TransportError, type FileTransport, type RemoteEntry } from '../transpo
 import { UniqueViolation } from '../../store/types.js';
 import type { PublishEvent } from './publish.js';
 import { applyReturns } from './returns.js';
-import { asStatementEvents, reconcileItems, recordStatement, type Reconciled } from './statement.js';
+import { asStatementEvents, isEndOfDay, reconcileItems, recordStatement, type CamtFamily, type Reconciled } from './statement.js';
+import { describeKeptAside, onlyStatements, splitStatements, type FileStatements } from './statement-file.js';
 import { applyStatusReport } from './status-report.js';
 
 export interface PollContext {
@@ -37,6 +37,15 @@ export interface PollResult {
 }
 
 class UnreadableFile extends Error {}
+
+const FAMILY = /^camt\.(052|053|054)\./;
+
+interface PreparedStatements {
+  family: CamtFamily;
+  split: FileStatements;
+  /** Null when no statement of the file is about our account. */
+  reconciled: Reconciled | null;
+}
 
 interface Sighting {
   size: number;
@@ -156,10 +165,7 @@ export class InboundPoller {
       // engine records repeated statuses as notes) and only marked as the duplicate it is.
       // A statement is read against our records before the transaction (it may take seconds);
       // only its writes hold the store.
-      const family: '053' | '054' | undefined = message?.startsWith('camt.053') ? '053' : message?.startsWith('camt.054') ? '054' : undefined;
-      const prepared = family
-        ? { family, reconciled: await reconcileItems({ profile, calendar: this.ctx.calendar }, records.itemsForReconciliation(), asStatementEvents(xml, family), now) }
-        : undefined;
+      const prepared = await this.prepareStatements(message, xml, now);
       const touched = await records.transaction(async (db, dialect) => {
         const again = await records.sameContent(db, sha256);
         await records.insertInbound(db, { ...record, outcome: again ? 'duplicate' : 'applied' }, bytes);
@@ -198,7 +204,7 @@ export class InboundPoller {
     xml: Uint8Array,
     record: InboundRecord,
     now: number,
-    prepared: { family: '053' | '054'; reconciled: Reconciled } | undefined,
+    prepared: PreparedStatements | undefined,
   ): Promise<{ items: BatchItem[]; duplicate: boolean; detail?: string }> {
     const { records, profile, calendar, publish } = this.ctx;
     const text = (): string => Buffer.from(xml).toString('utf8');
@@ -211,24 +217,36 @@ export class InboundPoller {
         const returned = await applyReturns(db, dialect, { records, publish }, parse(text(), { maxBytes: profile.maxInboundBytes }).model as Pacs004v09, localDate(now, calendar.timeZone ?? 'UTC'), now);
         return { items: [], duplicate: false, detail: `${returned.length} returns` };
       }
+      case 'camt.052':
       case 'camt.053':
       case 'camt.054': {
         if (!prepared) throw new UnreadableFile(`${message} was not read before its transaction`);
-        // A channel may carry statements of several accounts; this connector reconciles its own only.
-        const account = prepared.reconciled.result.statement.account.replace(/\s+/g, '');
-        if (account !== profile.account.iban.replace(/\s+/g, '')) {
-          return { items: [], duplicate: false, detail: `statement of account ${maskIban(account)}, not ${maskIban(profile.account.iban)}: kept, not reconciled` };
-        }
+        const aside = describeKeptAside(prepared.split.others, profile.account.iban);
+        if (!prepared.reconciled) return { items: [], duplicate: false, detail: aside ?? 'no statement in the file' };
         const effect = await recordStatement(db, dialect, { records, profile, calendar, publish }, prepared.reconciled, prepared.family, record.id, now);
-        return {
-          items: [],
-          duplicate: effect.duplicate,
-          detail: effect.duplicate ? `statement ${effect.statementId} was applied before` : `${effect.result.settlements.length} settled, ${effect.newBreaks.length} breaks`,
-        };
+        const own = effect.duplicate ? `statement ${effect.statementId} was applied before` : `${effect.result.settlements.length} settled, ${effect.newBreaks.length} breaks`;
+        return { items: [], duplicate: effect.duplicate, detail: aside ? `${own}; ${aside}` : own };
       }
       default:
         throw new UnreadableFile(`not a message this rail reads (${message ?? 'no ISO 20022 namespace'})`);
     }
+  }
+
+  /**
+   * A camt file read against our records before its transaction (reading a large one takes
+   * seconds; only its writes hold the store). Each statement is matched to its account first: ours
+   * are reconciled together, the others only named, so another account's statement neither hides
+   * ours nor turns its entries into our breaks, whatever the order in the file.
+   */
+  private async prepareStatements(message: string | null, xml: Uint8Array, now: number): Promise<PreparedStatements | undefined> {
+    const { profile, records } = this.ctx;
+    const family = FAMILY.exec(message ?? '')?.[1] as CamtFamily | undefined;
+    if (!family) return undefined;
+    const split = await splitStatements(asStatementEvents(xml, family), profile.account.iban);
+    if (split.ours.length === 0) return { family, split, reconciled: null };
+    const events = onlyStatements(asStatementEvents(xml, family), split.ours);
+    const reconciled = await reconcileItems({ profile, calendar: this.ctx.calendar }, records.itemsForReconciliation(), events, now, undefined, { checkAbsence: isEndOfDay(family, profile) });
+    return { family, split, reconciled };
   }
 
   private async reject(record: InboundRecord, bytes: Uint8Array, detail: string): Promise<PolledFile> {
