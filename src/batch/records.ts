@@ -447,7 +447,8 @@ export async function breaksOn(store: Store, reportDate: string, filter: { merch
   return rows
     .map(decodeBreak)
     .filter((b) => (filter.connectors ? filter.connectors.includes(b.connector) : true))
-    .filter((b) => (filter.merchantId === undefined ? true : b.merchantId === filter.merchantId || b.merchantId === null));
+    // a merchant's filter is strict: account-level breaks (no merchant) are the operator's, never a merchant's
+    .filter((b) => (filter.merchantId === undefined ? true : b.merchantId === filter.merchantId));
 }
 
 export async function statementsOn(store: Store, reportDate: string): Promise<{ connector: string; statementId: string; summary: unknown }[]> {
