@@ -239,4 +239,50 @@ describe.each(STORES)('bank statements through the rail on %s', (_name, makeStor
     expect((await inbound('camt053_s2_again.xml'))?.detail).toMatch(/applied before/);
     expect(await breaksOn(store, '2026-11-26')).toHaveLength(1);
   });
+
+  describe('which statements may say a payment is missing', () => {
+    const dec1 = { fromToDate: { from: '2026-12-01T00:00:00+01:00', to: '2026-12-01T23:59:59+01:00' } };
+
+    it('a camt.053 (end of day) three business days on raises MISSING_IN_BANK for a payment the bank never showed', async () => {
+      const { a, b } = await twoSent('none');
+      await clock.set(TUESDAY);
+      transport.seed('out', 'camt053_dec1.xml', camt053('EOD-1', [statement('EOD-1-1', OURS, [credit(1_000, 'ASR-A', e2eOf(a))], dec1)]));
+      await pollTwice();
+      expect((await rail.records.item(a.reference))?.settlement).toBe('settled');
+      const breaks = await breaksOn(store, '2026-12-01');
+      const bItem = await rail.records.item(b.reference);
+      expect(breaks.map((x) => [x.type, x.paymentId, x.merchantId])).toEqual([['MISSING_IN_BANK', bItem?.paymentId, 'mch_test']]);
+      expect(breaks[0]?.data.detail).toMatch(/executed 2026-11-26, 3 business days before 2026-12-01 and not on the bank statement/);
+      expect((await inbound('camt053_dec1.xml'))?.detail).toBe('1 settled, 1 breaks');
+    });
+
+    it('a camt.054 notification settles what it shows and raises no absence, however late', async () => {
+      const { a, b } = await twoSent('none');
+      await clock.set(TUESDAY);
+      transport.seed('out', 'camt054_dec1.xml', camt054('NTF-1', [statement('NTF-1-1', OURS, [credit(1_000, 'ASR-A', e2eOf(a))], { ...dec1, balances: [] })]));
+      await pollTwice();
+      expect((await rail.records.item(a.reference))?.settlement).toBe('settled');
+      expect((await rail.records.item(b.reference))?.settlement).toBe('batched');
+      expect(await breaksOn(store, '2026-12-01')).toEqual([]);
+      // what it can prove it still reports: a credit nobody expected
+      transport.seed('out', 'camt054_dec1b.xml', camt054('NTF-2', [statement('NTF-2-1', OURS, [credit(999, 'ASR-Z')], { ...dec1, balances: [] })]));
+      await pollTwice();
+      expect((await breaksOn(store, '2026-12-01')).map((x) => x.type)).toEqual(['MISSING_IN_OURS']);
+    });
+
+    it('an intraday camt.052 raises no absence; one the profile marks final (end of day) does', async () => {
+      const { a } = await twoSent('none');
+      await clock.set(TUESDAY);
+      transport.seed('out', 'camt052_1.xml', camt052('RPT-1', [statement('RPT-1-1', OURS, [credit(1_000, 'ASR-A', e2eOf(a))], dec1)]));
+      await pollTwice();
+      expect((await inbound('camt052_1.xml'))?.outcome).toBe('applied');
+      expect((await rail.records.item(a.reference))?.settlement).toBe('settled');
+      expect(await breaksOn(store, '2026-12-01')).toEqual([]);
+
+      rail = newRail({ camt052EndOfDay: true });
+      transport.seed('out', 'camt052_2.xml', camt052('RPT-2', [statement('RPT-2-1', OURS, [], dec1)]));
+      await pollTwice();
+      expect((await breaksOn(store, '2026-12-01')).map((x) => x.type)).toEqual(['MISSING_IN_BANK']);
+    });
+  });
 });
