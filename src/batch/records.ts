@@ -10,9 +10,10 @@ import type { ReconciliationBreak } from './reconcile/index.js';
  */
 
 export type ItemStatus = 'queued' | 'filed' | 'sent' | 'pending' | 'accepted' | 'rejected' | 'not_sent';
-export type Settlement = 'unsettled' | 'batched' | 'settled' | 'returned' | 'mismatch';
+/** `rejected`: the bank refused the transfer (pain.002 RJCT), so no money will move for it. */
+export type Settlement = 'unsettled' | 'batched' | 'settled' | 'returned' | 'mismatch' | 'rejected';
 export const ITEM_STATUSES: readonly ItemStatus[] = ['queued', 'filed', 'sent', 'pending', 'accepted', 'rejected', 'not_sent'];
-export const SETTLEMENTS: readonly Settlement[] = ['unsettled', 'batched', 'settled', 'returned', 'mismatch'];
+export const SETTLEMENTS: readonly Settlement[] = ['unsettled', 'batched', 'settled', 'returned', 'mismatch', 'rejected'];
 /** Statuses a pain.002 can no longer change: the bank has given its final word. */
 export const FINAL_STATUSES: ReadonlySet<ItemStatus> = new Set(['accepted', 'rejected', 'not_sent']);
 

@@ -138,7 +138,7 @@ describe.each(STORES)('bank statements through the rail on %s', (_name, makeStor
   });
 
   /** Two transfers filed and uploaded; `accept` lists those a pain.002 accepts (ACSC). */
-  const twoSent = async (accept: 'both' | 'none' = 'both'): Promise<{ a: FlowRequest; b: FlowRequest }> => {
+  const twoSent = async (accept: 'both' | 'none' | 'reject b' = 'both'): Promise<{ a: FlowRequest; b: FlowRequest }> => {
     const a = request({ amount: 1_000 });
     const b = request({ amount: 2_500 });
     await rail.enqueue(a, 'transfer');
@@ -146,7 +146,7 @@ describe.each(STORES)('bank statements through the rail on %s', (_name, makeStor
     await clock.advance(1_000);
     await rail.runCutoff();
     await rail.upload();
-    if (accept === 'both') {
+    if (accept !== 'none') {
       const name = transport.names('in').find((n) => !n.startsWith('.')) as string;
       const original = parse(transport.readText('in', name) ?? '').model as Pain001v09;
       const report: Pain002v10 = {
@@ -154,7 +154,9 @@ describe.each(STORES)('bank statements through the rail on %s', (_name, makeStor
         originalGroup: { originalMessageId: original.groupHeader.messageId, originalMessageNameId: 'pain.001.001.09' },
         payments: original.paymentInformation.map((p) => ({
           originalPaymentInformationId: p.paymentInformationId,
-          transactions: p.transactions.map((t) => ({ originalEndToEndId: t.endToEndId, status: 'ACSC' })),
+          transactions: p.transactions.map((t) =>
+            accept === 'reject b' && t.endToEndId === e2eOf(b) ? { originalEndToEndId: t.endToEndId, status: 'RJCT', statusReasons: [{ reason: { code: 'AC04' } }] } : { originalEndToEndId: t.endToEndId, status: 'ACSC' },
+          ),
         })),
       };
       transport.seed('out', 'pain002.xml', build('pain.002.001.10', report));
@@ -284,5 +286,18 @@ describe.each(STORES)('bank statements through the rail on %s', (_name, makeStor
       await pollTwice();
       expect((await breaksOn(store, '2026-12-01')).map((x) => x.type)).toEqual(['MISSING_IN_BANK']);
     });
+  });
+
+  it('a transfer the bank rejects leaves batched for rejected, and is never missing from a statement', async () => {
+    const { a, b } = await twoSent('reject b');
+    expect(await rail.records.item(b.reference)).toMatchObject({ status: 'rejected', settlement: 'rejected' });
+    expect(await rail.records.item(a.reference)).toMatchObject({ status: 'accepted', settlement: 'batched' });
+    await clock.set(TUESDAY);
+    const dec1 = { fromToDate: { from: '2026-12-01T00:00:00+01:00', to: '2026-12-01T23:59:59+01:00' } };
+    transport.seed('out', 'camt053_dec1.xml', camt053('EOD-R', [statement('EOD-R-1', OURS, [credit(1_000, 'ASR-A', e2eOf(a))], dec1)]));
+    await pollTwice();
+    expect(await breaksOn(store, '2026-12-01')).toEqual([]);
+    expect((await rail.records.item(b.reference))?.settlement).toBe('rejected');
+    expect((await rail.records.item(a.reference))?.settlement).toBe('settled');
   });
 });

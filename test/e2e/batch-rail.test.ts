@@ -163,7 +163,7 @@ describe('batch rail end to end', () => {
 
     // settlement as the statement says
     const settled = await Promise.all([plain, offByOne, rejected, returned].map((p) => get(p.id)));
-    expect(settled.map((v) => v.batch?.settlement)).toEqual(['settled', 'mismatch', 'batched', 'returned']);
+    expect(settled.map((v) => v.batch?.settlement)).toEqual(['settled', 'mismatch', 'rejected', 'returned']);
 
     // the half-written file was never taken half: nothing was rejected as unreadable
     const rejectedFiles = await server.railyard.store.sqlQuery("SELECT name FROM batch_inbound WHERE outcome = 'rejected'");

@@ -31,7 +31,9 @@ export function expectedOf(item: BatchItem): ExpectedPayment | null {
     currency: item.currency,
     direction: item.direction,
     executionDate: item.executionDate,
-    settlement: item.settlement,
+    // to the matcher a rejected transfer is still open: a booking of it is a STATUS_CONFLICT, and its
+    // bank status (rejected) keeps it out of the absence checks
+    settlement: item.settlement === 'rejected' ? 'batched' : item.settlement,
     bankStatus: item.status === 'accepted' ? 'accepted' : item.status === 'rejected' ? 'rejected' : item.status === 'pending' ? 'pending' : 'none',
     remittance: item.transfer.remittance,
     ...(item.settlementRef ? { settledEntryKey: item.settlementRef } : {}),
