@@ -99,6 +99,8 @@ export interface InboundRecord {
   outcome: 'applied' | 'duplicate' | 'rejected';
   detail: string | null;
   receivedAt: number;
+  /** SHA-256 of the detached signature (`.p7s`) archived with the file, when the bank sends one. */
+  sidecarSha256?: string | null;
 }
 
 export interface BreakRecord {
@@ -361,11 +363,19 @@ export class BatchRecords {
     return rows.length > 0;
   }
 
-  async insertInbound(db: SqlExecutor, rec: InboundRecord, content: Uint8Array): Promise<void> {
+  /** The file's ledger row with its bytes, and its detached signature beside it when there is one. */
+  async insertInbound(db: SqlExecutor, rec: InboundRecord, content: Uint8Array, sidecar?: Uint8Array): Promise<void> {
     await db.run(
-      'INSERT INTO batch_inbound (id, connector, name, size, mtime, sha256, message, outcome, detail, content, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [rec.id, rec.connector, rec.name, rec.size, rec.mtime, rec.sha256, rec.message, rec.outcome, rec.detail, b64(content), rec.receivedAt],
+      'INSERT INTO batch_inbound (id, connector, name, size, mtime, sha256, message, outcome, detail, content, received_at, sidecar, sidecar_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [rec.id, rec.connector, rec.name, rec.size, rec.mtime, rec.sha256, rec.message, rec.outcome, rec.detail, b64(content), rec.receivedAt, sidecar ? b64(sidecar) : null, sidecar ? sha256Hex(sidecar) : null],
     );
+  }
+
+  /** The archived detached signature of an inbound file, if it came with one. */
+  async inboundSidecar(id: string): Promise<Uint8Array | null> {
+    const rows = await this.store.sqlQuery('SELECT sidecar FROM batch_inbound WHERE connector = ? AND id = ?', [this.connector, id]);
+    const v = rows[0] ? optStr(rows[0], 'sidecar') : null;
+    return v === null ? null : unb64(v);
   }
 
   async listInbound(limit = 100): Promise<InboundRecord[]> {
@@ -420,6 +430,7 @@ function decodeInbound(r: Row): InboundRecord {
     outcome: oneOf(r, 'outcome', ['applied', 'duplicate', 'rejected'] as const),
     detail: optStr(r, 'detail'),
     receivedAt: num(r, 'received_at'),
+    sidecarSha256: optStr(r, 'sidecar_sha256'),
   };
 }
 

@@ -65,6 +65,8 @@ const MESSAGE = /urn:iso:std:iso:20022:tech:xsd:([a-z]{4}\.\d{3}\.\d{3}\.\d{2})/
 export class InboundPoller {
   private readonly seen = new Map<string, Sighting>();
   private readonly malformed = new Map<string, number>();
+  /** Files complete but for their `.p7s`: since when each has waited (in memory: a restart waits anew). */
+  private readonly awaitingSignature = new Map<string, number>();
 
   constructor(private readonly ctx: PollContext) {}
 
@@ -80,7 +82,7 @@ export class InboundPoller {
       if (!this.complete(entry, names, now)) continue;
       let polled: PolledFile | null;
       try {
-        polled = await this.take(entry, now, result);
+        polled = await this.take(entry, now, result, names);
       } catch (err) {
         // One file the rail cannot take (too large, gone meanwhile) must not hold back the others;
         // a broken connection stops the round.
@@ -91,6 +93,7 @@ export class InboundPoller {
       if (polled) result.files.push(polled);
     }
     for (const name of this.seen.keys()) if (!present.has(name)) this.seen.delete(name);
+    for (const name of this.awaitingSignature.keys()) if (!present.has(name)) this.awaitingSignature.delete(name);
     return result;
   }
 
@@ -111,7 +114,7 @@ export class InboundPoller {
     return now - before.since >= profile.stableMs;
   }
 
-  private async take(entry: RemoteEntry, now: number, result: PollResult): Promise<PolledFile | null> {
+  private async take(entry: RemoteEntry, now: number, result: PollResult, names: ReadonlySet<string>): Promise<PolledFile | null> {
     const { transport, profile, records } = this.ctx;
     const dir = profile.directories.inbound;
     // A file left in place (afterIngest: keep, or a clean-up that failed) is known by name, size and
@@ -121,6 +124,8 @@ export class InboundPoller {
       await this.cleanUp(entry.name);
       return profile.directories.afterIngest === 'keep' ? null : { name: entry.name, message: seenBefore.message, outcome: 'skipped', detail: 'already applied' };
     }
+    if (this.ctx.protection.kind === 'cms-detached' && !names.has(`${entry.name}.p7s`)) return this.waitForSignature(entry.name, now, result);
+    this.awaitingSignature.delete(entry.name);
     const bytes = await transport.download(dir, entry.name, { maxBytes: profile.maxInboundBytes });
     const sha256 = sha256Hex(bytes);
     const known = await records.inbound(entry.name, sha256);
@@ -155,7 +160,7 @@ export class InboundPoller {
     try {
       xml = (await unprotectInbound(bytes, this.ctx.protection, sidecar)).data;
     } catch (err) {
-      return this.reject(record, bytes, `protection check failed: ${err instanceof Error ? err.message : String(err)}`);
+      return this.reject(record, bytes, `protection check failed: ${err instanceof Error ? err.message : String(err)}`, sidecar);
     }
     const head = Buffer.from(xml.subarray(0, 4096)).toString('utf8');
     const message = MESSAGE.exec(head)?.[1] ?? null;
@@ -168,7 +173,7 @@ export class InboundPoller {
       const prepared = await this.prepareStatements(message, xml, now);
       const touched = await records.transaction(async (db, dialect) => {
         const again = await records.sameContent(db, sha256);
-        await records.insertInbound(db, { ...record, outcome: again ? 'duplicate' : 'applied' }, bytes);
+        await records.insertInbound(db, { ...record, outcome: again ? 'duplicate' : 'applied' }, bytes, sidecar);
         const applied = await this.apply(db, dialect, message, xml, record, now, prepared);
         // what the file did, kept beside its bytes (a DU01 refusal, counts of settlements and breaks)
         if (applied.detail) await records.setInboundDetail(db, record.id, applied.detail);
@@ -193,7 +198,7 @@ export class InboundPoller {
         return { name: entry.name, message, outcome: 'skipped', detail: `unreadable (try ${tries}): ${detail}` };
       }
       this.malformed.delete(entry.name);
-      return this.reject(record, bytes, `unreadable: ${detail}`);
+      return this.reject(record, bytes, `unreadable: ${detail}`, sidecar);
     }
   }
 
@@ -249,9 +254,24 @@ export class InboundPoller {
     return { family, split, reconciled };
   }
 
-  private async reject(record: InboundRecord, bytes: Uint8Array, detail: string): Promise<PolledFile> {
+  /**
+   * A file whose detached signature has not arrived is left where it is, not downloaded: the bank
+   * may write the signature after the file. Past `signatureWaitMs` it is a problem for the rail's
+   * health (every poll, until the signature comes or someone removes the file); never read unsigned.
+   */
+  private waitForSignature(name: string, now: number, result: PollResult): PolledFile {
+    const since = this.awaitingSignature.get(name) ?? now;
+    this.awaitingSignature.set(name, since);
+    const waited = now - since;
+    if (waited < this.ctx.profile.signatureWaitMs) return { name, message: null, outcome: 'skipped', detail: 'its .p7s signature is not there yet' };
+    const problem: PolledFile = { name, message: null, outcome: 'skipped', detail: `signature_missing: its .p7s has not arrived in ${Math.round(waited / 60_000)} min; not read` };
+    result.problems.push(problem);
+    return problem;
+  }
+
+  private async reject(record: InboundRecord, bytes: Uint8Array, detail: string, sidecar?: Uint8Array): Promise<PolledFile> {
     const { records } = this.ctx;
-    await records.transaction((db) => records.insertInbound(db, { ...record, outcome: 'rejected', detail: detail.slice(0, 500) }, bytes));
+    await records.transaction((db) => records.insertInbound(db, { ...record, outcome: 'rejected', detail: detail.slice(0, 500) }, bytes, sidecar));
     // A rejected file leaves the bank's directory too (moved when the profile keeps files), so it is not fetched forever.
     await this.cleanUp(record.name);
     return { name: record.name, message: record.message, outcome: 'rejected', detail };
@@ -262,6 +282,11 @@ export class InboundPoller {
     const dir = profile.directories.inbound;
     if (profile.directories.afterIngest === 'delete') await transport.remove(dir, name);
     else if (profile.directories.afterIngest === 'move') await transport.move(dir, name, profile.directories.processed);
+    if (this.ctx.protection.kind === 'cms-detached' && profile.directories.afterIngest !== 'keep') {
+      // the signature is archived with the file: it goes where the file goes
+      const sig = `${name}.p7s`;
+      await (profile.directories.afterIngest === 'delete' ? transport.remove(dir, sig) : transport.move(dir, sig, profile.directories.processed)).catch(() => undefined);
+    }
     if (profile.inboundDoneSuffix && profile.directories.afterIngest !== 'keep') {
       await transport.remove(dir, `${name}${profile.inboundDoneSuffix}`).catch(() => undefined);
     }
