@@ -3,6 +3,7 @@ import { localDate, rollToBusinessDay, type CalendarSpec } from './calendar/inde
 import { partitionQueuedTransfers, planBatchFiles, renderFileName, type QueuedTransfer } from './outbound/index.js';
 import type { BatchProfile } from './profile.js';
 import { protectOutbound, type OutboundProtection } from './protect/index.js';
+import { auditFile } from './audit.js';
 import { sha256Hex, type BatchFile, type BatchItem, type BatchRecords } from './records.js';
 
 export interface CutoffContext {
@@ -111,10 +112,12 @@ export async function runCutoff(ctx: CutoffContext, now: number, opts: { all?: b
       };
       await records.insertFile(db, file);
       const totals: CutoffFileSummary['totals'] = {};
+      const carried: BatchItem[] = [];
       for (const group of plan.groups) {
         for (const e2e of group.endToEndIds) {
           const item = byE2e.get(e2e);
           if (!item) continue;
+          carried.push(item);
           await records.updateItem(
             db,
             item.reference,
@@ -127,6 +130,8 @@ export async function runCutoff(ctx: CutoffContext, now: number, opts: { all?: b
           run.items++;
         }
       }
+      // the exact bytes that will leave, named in each carried payment's hash-chained timeline
+      await auditFile(db, dialect, carried, { direction: 'outbound', name: fileName, sha256: file.sha256, message: plan.messageId, sidecarSha256: file.sidecar ? sha256Hex(file.sidecar) : null }, now);
       run.files.push({ id: file.id, name: fileName, messageId: plan.messageId, transactions: plan.transactions, totals });
     }
   });

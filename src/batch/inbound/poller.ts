@@ -8,6 +8,7 @@ import { TransportError, type FileTransport, type RemoteEntry } from '../transpo
 import { UniqueViolation } from '../../store/types.js';
 import type { PublishEvent } from './publish.js';
 import { applyReturns } from './returns.js';
+import { auditFile } from '../audit.js';
 import { asStatementEvents, isEndOfDay, reconcileItems, recordStatement, type CamtFamily, type Reconciled } from './statement.js';
 import { describeKeptAside, onlyStatements, splitStatements, type FileStatements } from './statement-file.js';
 import { applyStatusReport } from './status-report.js';
@@ -177,6 +178,8 @@ export class InboundPoller {
         const applied = await this.apply(db, dialect, message, xml, record, now, prepared);
         // what the file did, kept beside its bytes (a DU01 refusal, counts of settlements and breaks)
         if (applied.detail) await records.setInboundDetail(db, record.id, applied.detail);
+        // and which exact bytes decided each payment, in its hash-chained timeline
+        await auditFile(db, dialect, applied.concerned, { direction: 'inbound', name: record.name, sha256, message, sidecarSha256: sidecar ? sha256Hex(sidecar) : null }, now);
         return again ? { ...applied, duplicate: true } : applied;
       });
       result.touched.push(...touched.items);
@@ -210,27 +213,32 @@ export class InboundPoller {
     record: InboundRecord,
     now: number,
     prepared: PreparedStatements | undefined,
-  ): Promise<{ items: BatchItem[]; duplicate: boolean; detail?: string }> {
+  ): Promise<{ items: BatchItem[]; duplicate: boolean; detail?: string; concerned: BatchItem[] }> {
     const { records, profile, calendar, publish } = this.ctx;
     const text = (): string => Buffer.from(xml).toString('utf8');
     switch (message?.slice(0, 8)) {
       case 'pain.002': {
         const effect = await applyStatusReport(db, records, parse(text(), { maxBytes: profile.maxInboundBytes }).model as Pain002v10, now);
-        return { items: effect.touched, duplicate: false, ...(effect.ignored ? { detail: effect.ignored.reason } : {}) };
+        return { items: effect.touched, concerned: effect.touched, duplicate: false, ...(effect.ignored ? { detail: effect.ignored.reason } : {}) };
       }
       case 'pacs.004': {
         const returned = await applyReturns(db, dialect, { records, publish }, parse(text(), { maxBytes: profile.maxInboundBytes }).model as Pacs004v09, localDate(now, calendar.timeZone ?? 'UTC'), now);
-        return { items: [], duplicate: false, detail: `${returned.length} returns` };
+        return { items: [], concerned: returned, duplicate: false, detail: `${returned.length} returns` };
       }
       case 'camt.052':
       case 'camt.053':
       case 'camt.054': {
         if (!prepared) throw new UnreadableFile(`${message} was not read before its transaction`);
         const aside = describeKeptAside(prepared.split.others, profile.account.iban);
-        if (!prepared.reconciled) return { items: [], duplicate: false, detail: aside ?? 'no statement in the file' };
+        if (!prepared.reconciled) return { items: [], concerned: [], duplicate: false, detail: aside ?? 'no statement in the file' };
         const effect = await recordStatement(db, dialect, { records, profile, calendar, publish }, prepared.reconciled, prepared.family, record.id, now);
         const own = effect.duplicate ? `statement ${effect.statementId} was applied before` : `${effect.result.settlements.length} settled, ${effect.newBreaks.length} breaks`;
-        return { items: [], duplicate: effect.duplicate, detail: aside ? `${own}; ${aside}` : own };
+        // the payments this statement settled or broke on
+        const byId = prepared.reconciled.items;
+        const concerned = effect.duplicate
+          ? []
+          : [...effect.result.settlements.map((s) => byId.get(s.paymentId)), ...effect.newBreaks.map((b) => (b.paymentId ? byId.get(b.paymentId) : undefined))].filter((i): i is BatchItem => i !== undefined);
+        return { items: [], concerned, duplicate: effect.duplicate, detail: aside ? `${own}; ${aside}` : own };
       }
       default:
         throw new UnreadableFile(`not a message this rail reads (${message ?? 'no ISO 20022 namespace'})`);
