@@ -178,10 +178,10 @@ export class InboundPoller {
         const applied = await this.apply(db, dialect, message, xml, record, now, prepared);
         // what the file did, kept beside its bytes (a DU01 refusal, counts of settlements and breaks)
         if (applied.detail) await records.setInboundDetail(db, record.id, applied.detail);
-        // and which exact bytes decided each payment, in its hash-chained timeline
-        await auditFile(db, dialect, applied.concerned, { direction: 'inbound', name: record.name, sha256, message, sidecarSha256: sidecar ? sha256Hex(sidecar) : null }, now);
         return again ? { ...applied, duplicate: true } : applied;
       });
+      // which exact bytes decided each payment, in its hash-chained timeline
+      await auditFile(records.store, touched.concerned, { direction: 'inbound', name: record.name, sha256, message, sidecarSha256: sidecar ? sha256Hex(sidecar) : null }, now);
       result.touched.push(...touched.items);
       this.malformed.delete(entry.name);
       await this.cleanUp(entry.name);
