@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { declined, notSent, unknown, type Outcome } from '../../src/connector/outcome.js';
+import { declined, neverReceived, notSent, unknown, type Outcome } from '../../src/connector/outcome.js';
 import { defineConnector, type Connector, type ConnectorEnv, type FlowContext, type FlowRequest, type InboundResult } from '../../src/connector/types.js';
 import {
   build,
@@ -232,6 +232,14 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
     return exchange(PATHS.transfer, 'pain.001.001.09', toPain001(req, account, settings.parties, ctx()), 'sepa', 'pain.002.001.10', (m) => fromPain002(m, req.reference), signal);
   };
 
+  /**
+   * RJCT NOOR in a status report about our own request: the bank never received it, which proves
+   * nothing moved and lets the engine send it again under the same EndToEndId (the bank answers a
+   * second copy from its books). Only here: in any other reply NOOR is an ordinary rejection.
+   */
+  const neverReceivedIfNoor = (o: Outcome): Outcome =>
+    o.kind === 'declined' && o.code === 'NOOR' ? neverReceived(`${o.reason} (NOOR)`) : o;
+
   const inquire = (req: FlowRequest, signal: AbortSignal): Promise<Outcome> => {
     const about = req.original;
     if (!about) return Promise.resolve(unknown(false, 'an inquiry needs the original request'));
@@ -242,7 +250,7 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
     const byEndToEnd = about.flow === 'transfer' || settings.refundMessage === 'pain.001';
     const match = byEndToEnd ? { endToEndId: about.reference } : { transactionId: about.reference };
     const model = toPacs028(req, { flow: byEndToEnd ? 'transfer' : 'refund', reference: about.reference }, ctx());
-    return exchange(PATHS.inquire, 'pacs.028.001.03', model, 'generic', 'pacs.002.001.10', (m) => fromPacs002(m, match, about.flow), signal);
+    return exchange(PATHS.inquire, 'pacs.028.001.03', model, 'generic', 'pacs.002.001.10', (m) => neverReceivedIfNoor(fromPacs002(m, match, about.flow)), signal);
   };
 
   // A pain.001 the customer (we) sent is cancelled with the customer's request, camt.055; camt.056
@@ -275,7 +283,10 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
     try {
       // A pushed status is bank evidence like a reply: checked the same way when signatures are on.
       const { xml, check } = await openBankMessage(req.body, new TextDecoder().decode(req.body), req.headers);
+      // With bank certificates configured a push must prove it comes from the bank: an unsigned
+      // or badly signed one is refused whole, before anything in it is read.
       if (xml === null) throw new Error(check && !check.ok ? check.reason : 'no content');
+      if (check && !check.ok) return { reports: [], response: { status: 401, contentType: 'text/plain; charset=utf-8', body: `${check.reason}\n` } };
       let reports = reportsFromInbound(xml);
       if (check) reports = reports.map((r) => ({ ...r, outcome: withEvidence(r.outcome, check) }));
       // Read, so applied even if it breaks the schema; what it breaks goes to each payment's timeline.
@@ -293,6 +304,8 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
   const connector = defineConnector({
     id: settings.id,
     rail: 'iso20022',
+    // pushes are checked against the bank's certificates when configured; without them nothing is
+    inboundAuth: bankCertificates ? 'signature' : 'none',
     capabilities: {
       flows: ['verify', 'transfer', 'inquire', 'reverse', 'refund', 'inbound'],
       methods: { bank_account: { verify: true, authorize: false, inquiry: true, transfer: 'async' } },

@@ -44,6 +44,10 @@ export async function runCutoff(ctx: CutoffContext, now: number, opts: { all?: b
   const run: CutoffRun = { at: now, files: [], items: 0, rejected: [] };
   const audits: { items: BatchItem[]; file: AuditedFile }[] = [];
   await records.transaction(async (db, dialect) => {
+    // the store may run this function again (conflict retry): what a rolled-back run counted is void
+    run.files = [];
+    run.items = 0;
+    run.rejected = [];
     // `all`: every queued item now, whatever cut-off it waits for (an operator's early run)
     const items = await records.claimDue(db, dialect, opts.all ? Number.MAX_SAFE_INTEGER : now, CLAIM_LIMIT);
     if (items.length === 0) return;

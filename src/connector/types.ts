@@ -101,6 +101,13 @@ export interface Connector {
   rail: Rail;
   capabilities: ConnectorCapabilities;
   flows: ConnectorFlows;
+  /**
+   * How `flows.inbound` knows a push comes from the bank: `signature` (every push must carry a
+   * signature verified against the bank's certificates, else it is refused), `mtls` (the client
+   * certificate, checked before the request reaches Railyard), `none`. Outside the sandbox Railyard
+   * refuses to start a connector with an inbound flow and `none` (or nothing declared).
+   */
+  inboundAuth?: 'signature' | 'mtls' | 'none';
   /** Starts links and pollers; called once before the first flow. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
@@ -121,6 +128,11 @@ export interface ConnectorEnv {
   store?: Store;
   /** Writes an API event (and queues its webhooks) inside a store transaction: `reconciliation.break`. */
   publish?: (tx: StoreTx, event: EventRecord) => Promise<void>;
+  /**
+   * `sandbox` allows demo fallbacks (published test keys); anything else, absent included, must
+   * have every key configured. Railyard's server always says which.
+   */
+  mode?: 'sandbox' | 'production';
 }
 
 export type ConnectorFactory = (env: ConnectorEnv) => Connector | Promise<Connector>;

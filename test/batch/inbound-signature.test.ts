@@ -9,6 +9,10 @@ import { build, type CamtDocument } from '../../src/iso20022/index.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import { credentialFromPem, loadCertificates, SignatureVerifier, type Credential } from '../../src/trust/index.js';
 import { createTestPki, type TestPki } from '../trust/pki.js';
+import { xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
+
+// files are built through the XSD gate where the official schemas are present; a clone alone runs with it off
+xsdGateOffWithoutSharedXsd();
 
 /*
  * Bank files signed with a detached CMS signature (`name.p7s` beside `name`): a file whose

@@ -16,6 +16,11 @@ import { PostgresStore } from '../../src/store/postgres/index.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/types.js';
 import { randomSchema, resolveTestDatabaseUrl } from '../store/pg-harness.js';
+import { xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
+
+// Files are built (and read by the bank simulator) through the XSD gate where the official schemas
+// are present; a clone alone runs the same flows with the gate off, as the sandbox does.
+xsdGateOffWithoutSharedXsd();
 
 /*
  * The batch rail over its transport's mock twin and a real (in-memory) SQLite store, on a manual
@@ -539,7 +544,18 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
   });
 
   it('answers an inquiry about a reference it never queued with proof that nothing was sent', async () => {
-    expect(await rail.inquire('cmd_unknown')).toMatchObject({ kind: 'declined', code: 'not_received' });
+    expect(await rail.inquire('cmd_unknown')).toMatchObject({ kind: 'not_sent', neverReceived: true });
+  });
+
+  it('a transfer never queued (lost in a crash) is queued once when sent again under its reference; a later copy changes nothing', async () => {
+    const lost = request();
+    expect(await rail.inquire(lost.reference)).toMatchObject({ kind: 'not_sent', neverReceived: true });
+    const resend = { ...lost, repeat: true };
+    expect(await rail.enqueue(resend, 'transfer')).toEqual({ kind: 'pending' });
+    expect(await rail.enqueue(resend, 'transfer')).toEqual({ kind: 'pending' });
+    expect(await rail.inquire(lost.reference)).toEqual({ kind: 'pending' });
+    const rows = await store.sqlQuery('SELECT reference FROM batch_items WHERE reference = ?', [lost.reference]);
+    expect(rows).toHaveLength(1);
   });
 });
 

@@ -12,6 +12,10 @@ import { PostgresStore } from '../../src/store/postgres/index.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/types.js';
 import { randomSchema, resolveTestDatabaseUrl } from '../store/pg-harness.js';
+import { xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
+
+// files are built through the XSD gate where the official schemas are present; a clone alone runs with it off
+xsdGateOffWithoutSharedXsd();
 
 /*
  * Bank files as a bank's channel delivers them, through the real rail (poller, reconciliation,

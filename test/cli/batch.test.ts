@@ -12,6 +12,11 @@ import { Secret } from '../../src/domain/secret.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { createStore } from '../../src/store/index.js';
 import { camt053 } from '../batch/reconcile/camt053-builder.js';
+import { xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
+
+// Files are built (and read by the bank simulator) through the XSD gate where the official schemas
+// are present; a clone alone runs the same commands with the gate off, as the sandbox does.
+xsdGateOffWithoutSharedXsd();
 
 /** `railyard batch run-cutoff|poll` and `railyard reconcile FILE` on a real store, the second against the SFTP bank simulator. */
 
@@ -70,7 +75,7 @@ describe('railyard reconcile FILE', () => {
     const dir = tempDir();
     const config = {
       data_dir: join(dir, 'data'),
-      security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 7).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 9).toString('base64') },
+      security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 7).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 9).toString('base64'), audit_keys: [{ id: 'au1', key_base64: Buffer.alloc(32, 4).toString('base64') }] },
       merchants: [{ id: 'mch_cli', name: 'CLI Shop', api_keys: [{ sha256: 'a'.repeat(64) }], routes: { bank_account: 'bank-files' } }],
       connectors: [
         {
@@ -128,7 +133,7 @@ describe('railyard batch', () => {
     const profile = { bank: 'SIMBANK', account: ACCOUNT, calendar: { timeZone: 'Europe/Berlin', cutoffs: ['16:00'], holidays: 'TARGET2' }, stableMs: 0 };
     const config = {
       data_dir: join(dir, 'data'),
-      security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 7).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 9).toString('base64') },
+      security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 7).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 9).toString('base64'), audit_keys: [{ id: 'au1', key_base64: Buffer.alloc(32, 4).toString('base64') }] },
       merchants: [{ id: 'mch_cli', name: 'CLI Shop', api_keys: [{ sha256: 'a'.repeat(64) }], routes: { bank_account: 'bank-files' } }],
       connectors: [
         {

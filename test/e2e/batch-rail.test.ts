@@ -9,6 +9,11 @@ import { TEST_IBANS } from '../../src/connector/test-values.js';
 import { silentLogger } from '../../src/log.js';
 import { startRailyard, type RunningRailyard } from '../../src/server.js';
 import { verifyAllChains } from '../../src/cli/audit.js';
+import { xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
+
+// Railyard runs in-process: its files go through the XSD gate where the official schemas are present;
+// a clone alone runs the same day with the gate off, as the sandbox does.
+xsdGateOffWithoutSharedXsd();
 
 /*
  * The batch rail end to end: payments through Railyard's HTTP API to `demo-batch`, cut-offs every
@@ -34,7 +39,7 @@ beforeAll(async () => {
     {
       server: { host: '127.0.0.1', port: 0 },
       data_dir: dir,
-      security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 3).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 5).toString('base64') },
+      security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 3).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 5).toString('base64'), audit_keys: [{ id: 'au1', key_base64: Buffer.alloc(32, 4).toString('base64') }] },
       merchants: [
         {
           id: 'mch_e2e',
@@ -198,7 +203,7 @@ describe('batch rail end to end', () => {
       expect(got, f.name).toHaveLength(1);
     }
     let audit = '';
-    expect(await verifyAllChains(store, { stdout: (s) => void (audit += s), stderr: (s) => void (audit += s) }), audit).toBe(0);
+    expect(await verifyAllChains(store, server.railyard.config.audit.keys, { stdout: (s) => void (audit += s), stderr: (s) => void (audit += s) }), audit).toBe(0);
 
     // and the same report as CSV
     const csv = await api<unknown>('GET', `/v1/reconciliation/reports/${today}?format=csv`);
