@@ -246,6 +246,16 @@ describe.each(STORES)('bank statements through the rail on %s', (_name, makeStor
     expect(await breaksOn(store, '2026-11-26')).toHaveLength(1);
   });
 
+  it('does not judge the numbering of camt.054 notifications (banks number them per day)', async () => {
+    await twoSent();
+    transport.seed('out', 'camt054_n1.xml', camt054('SEQN-1', [statement('SEQN-1-1', OURS, [], { electronicSequenceNumber: '3', balances: [] })]));
+    await pollTwice();
+    transport.seed('out', 'camt054_n2.xml', camt054('SEQN-2', [statement('SEQN-2-1', OURS, [], { electronicSequenceNumber: '9', balances: [] })]));
+    await pollTwice();
+    expect((await statementsOn(store, '2026-11-26')).map((x) => x.statementId)).toEqual(['054:SEQN-1-1', '054:SEQN-2-1']);
+    expect(await breaksOn(store, '2026-11-26')).toEqual([]);
+  });
+
   describe('which statements may say a payment is missing', () => {
     const dec1 = { fromToDate: { from: '2026-12-01T00:00:00+01:00', to: '2026-12-01T23:59:59+01:00' } };
 

@@ -136,7 +136,9 @@ export async function recordStatement(
   const newBreaks: ReconciliationBreak[] = [];
   let fresh = 0;
   for (const s of statements) {
-    const gap = await sequenceGap(db, records, family, s);
+    // statements (camt.053) are numbered without holes; notifications and intraday reports are
+    // numbered per bank habit (often per day), so a jump there proves nothing
+    const gap = family === '053' ? await sequenceGap(db, records, family, s) : null;
     if (!(await records.insertStatement(db, `${family}:${s.id}`, dateOf(s), inboundId, summaryOf(result, s), at))) continue;
     fresh++;
     if (gap && (await recordBreak(db, tx, ctx, gap, undefined, dateOf(s), at))) newBreaks.push(gap);
