@@ -133,7 +133,7 @@ export const Payment = z
     batch: z
       .object({
         status: z.enum(['queued', 'filed', 'sent', 'pending', 'accepted', 'rejected', 'not_sent']),
-        settlement: z.enum(['unsettled', 'batched', 'settled', 'returned', 'mismatch']),
+        settlement: z.enum(['unsettled', 'batched', 'settled', 'returned', 'mismatch', 'rejected']),
         cutoff_at: z.string().openapi({ description: 'The cut-off the transfer waits for (or left at)' }),
         execution_date: z.string(),
         end_to_end_id: z.string(),

@@ -55,11 +55,21 @@ export const batchProfileSchema = z.object({
   malformedRetries: z.number().int().min(0).default(3),
   /** A file no attempt could deliver is given up after this long; its payments fail as never sent. */
   giveUpAfterMs: z.number().int().min(1_000).default(24 * 3_600_000),
+  /**
+   * With detached CMS signatures: how long a bank file may wait for its `.p7s` before the rail's
+   * health says so. It is never read unsigned, and not downloaded while it waits.
+   */
+  signatureWaitMs: z.number().int().min(1_000).default(3_600_000),
   maxInboundBytes: z.number().int().min(1024).default(200 * 1024 * 1024),
   /** How long one node holds a file's upload before another may take it over (longer than an upload lasts). */
   uploadLeaseMs: z.number().int().min(1_000).default(10 * 60_000),
   /** MISSING_IN_BANK (and settled-but-absent) after this many business days past execution. */
   missingAfterBusinessDays: z.number().int().min(0).default(2),
+  /**
+   * The bank's camt.052 account reports include its final end-of-day one, complete like a camt.053:
+   * then a camt.052 may raise MISSING_IN_BANK. Off by default (intraday reports show some bookings only).
+   */
+  camt052EndOfDay: z.boolean().default(false),
   /** Reference matching: the booking date may be this many days from the execution date. */
   dateWindowDays: z.number().int().min(0).default(5),
 });

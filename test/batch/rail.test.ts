@@ -463,7 +463,7 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
     await rail.poll();
     expect((await rail.records.item(a.reference))?.settlement).toBe('batched');
     const row = (await rail.records.listInbound()).find((f) => f.name === 'camt054_other.xml');
-    expect(row?.detail).toMatch(/statement of account DE89\*+3000, not DE75\*+6199: kept, not reconciled/);
+    expect(row?.detail).toMatch(/statement NTF-X-1 of account DE89\*+3000 \(1 entries\): not DE75\*+6199, kept, not reconciled/);
     expect(await breaksOn(store, '2026-11-26')).toEqual([]);
   });
 

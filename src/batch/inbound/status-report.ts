@@ -44,6 +44,9 @@ export async function applyStatusReport(db: SqlExecutor, records: BatchRecords, 
     const change = {
       status: next,
       ...(next === 'rejected' ? { reasonCode: reasonCode ?? 'RJCT', reason: o.reason?.additionalInformation?.join(' ') || `rejected by the bank (${reasonCode ?? 'RJCT'})` } : {}),
+      // a refused transfer will never be booked: it leaves `batched` (a statement may still show
+      // otherwise, and then settles it and reports the conflict)
+      ...(next === 'rejected' && item.settlement === 'batched' ? { settlement: 'rejected' as const } : {}),
       ...(item.messageId === null ? { messageId: group.originalMessageId } : {}),
     };
     await records.updateItem(db, item.reference, change, at);
