@@ -15,6 +15,7 @@ import {
   type MessageType,
   type Profile,
   xsdDirectory,
+  warmXsd,
   xsdGateOffReason,
 } from '../../src/iso20022/index.js';
 import { createHttpTransport, type BankTransport } from '../../src/iso20022/transport/index.js';
@@ -329,6 +330,7 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
       if (missing.length > 0) {
         throw new Error(`demo-sepa: no XSD for ${missing.join(', ')} in ${xsdDirectory()} (set RAILYARD_ISO20022_XSD_DIR, or xsd: false to send unchecked)`);
       }
+      warmXsd(EMITTED);
     },
     stop: () => transport.close(),
   });

@@ -40,6 +40,7 @@ export {
   enableXsdGate,
   setXsdDirectory,
   validateXsd,
+  warmXsd,
   xsdDirectory,
   xsdDirectoryUsable,
   xsdGateOffReason,
