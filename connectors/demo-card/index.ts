@@ -185,7 +185,14 @@ export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
       await client.close();
     },
     health() {
-      return Promise.resolve(client.isReady ? { ok: true } : { ok: false, detail: `links: ${client.states.join(', ')}` });
+      const links = client.links.map((l, i) => ({
+        endpoint: `${s.endpoints[i]?.host ?? ''}:${s.endpoints[i]?.port ?? ''}`,
+        state: l.state,
+        ...(l.lastInboundAt > 0 ? { lastInboundAt: l.lastInboundAt } : {}),
+        ...(l.lastEchoAt !== undefined ? { lastEchoAt: l.lastEchoAt } : {}),
+        inFlight: l.inFlightCount,
+      }));
+      return Promise.resolve(client.isReady ? { ok: true, links } : { ok: false, detail: `links: ${client.states.join(', ')}`, links });
     },
   });
   return Object.assign(connector, { client });

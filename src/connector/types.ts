@@ -111,7 +111,27 @@ export interface Connector {
   /** Starts links and pollers; called once before the first flow. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
-  health?(): Promise<{ ok: boolean; detail?: string }>;
+  health?(): Promise<ConnectorHealth>;
+}
+
+/** What a connector says of itself: in `GET /v1/connectors` and, per link, in `/metrics`. */
+export interface ConnectorHealth {
+  ok: boolean;
+  detail?: string;
+  /** Long-lived links to the bank (ISO 8583 endpoints), primary first. */
+  links?: LinkHealth[];
+}
+
+export interface LinkHealth {
+  /** `host:port` of the endpoint. */
+  endpoint: string;
+  state: string;
+  /** When the bank last sent anything on this link (epoch ms); absent before the first frame. */
+  lastInboundAt?: number;
+  /** When an echo was last answered (epoch ms). */
+  lastEchoAt?: number;
+  /** Requests sent and not yet answered. */
+  inFlight: number;
 }
 
 /** What the engine gives a connector when it builds one. */
