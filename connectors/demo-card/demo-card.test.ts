@@ -233,7 +233,7 @@ describe('the connector on its own', () => {
     const c = createDemoCardConnector({ clock: new ManualClock(Date.now()), mode: 'sandbox', settings: settings(), report: (r) => reports.push(r) });
     await c.start?.();
     try {
-      expect(await c.health?.()).toEqual({ ok: true });
+      expect(await c.health?.()).toEqual({ ok: true, links: [expect.objectContaining({ endpoint: expect.stringMatching(/^127\.0\.0\.1:\d+$/), state: 'ready', inFlight: 0 })] });
       const req = {
         paymentId: 'pay_dup',
         reference: newId('cmd'),
