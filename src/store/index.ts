@@ -2,6 +2,7 @@ import { mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { PostgresStore } from './postgres/index.js';
 import { SqliteStore } from './sqlite/index.js';
+import { storeFaultsFromEnv } from './sim-faults.js';
 import type { Store } from './types.js';
 
 export * from './types.js';
@@ -23,12 +24,14 @@ export const SQLITE_FILE = 'railyard.db';
 export function createStore(options: CreateStoreOptions): Store {
   const url = options.databaseUrl?.trim() ?? '';
   if (/^postgres(ql)?:\/\//i.test(url)) {
-    return new PostgresStore({ connectionString: url });
+    const faults = storeFaultsFromEnv(process.env, 'postgres');
+    return new PostgresStore({ connectionString: url, ...(faults ? { faults } : {}) });
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     // A typo or an unsupported database must not silently fall back to a local SQLite file.
     throw new Error(`databaseUrl: unsupported scheme in ${url.replace(/\/\/[^@/]*@/, '//***@')} (use postgres:// or postgresql://)`);
   }
   mkdirSync(options.dataDir, { recursive: true });
-  return new SqliteStore({ path: join(options.dataDir, SQLITE_FILE) });
+  const faults = storeFaultsFromEnv(process.env, 'sqlite');
+  return new SqliteStore({ path: join(options.dataDir, SQLITE_FILE), ...(faults ? { faults } : {}) });
 }

@@ -9,6 +9,7 @@ import { mapPgError } from './errors.js';
 import { PgExecutor } from './executor.js';
 import { applyPostgresMigrations } from './migrate.js';
 import { pgTypeParsers } from './type-parsers.js';
+import type { StoreFaults } from '../sim-faults.js';
 
 /**
  * FOR NO KEY UPDATE rather than FOR UPDATE: it still serialises everyone who locks the aggregate,
@@ -25,6 +26,8 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** Told when an idle pooled connection fails (server restart, network); the pool replaces it. */
   onPoolError?: (err: Error) => void;
+  /** The fault simulator's injected failures (src/store/sim-faults.ts); never set in production. */
+  faults?: StoreFaults;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -37,6 +40,7 @@ export class PostgresStore extends SqlStoreBase implements Store {
   protected readonly reads: SqlReads;
   private readonly reader: PgExecutor;
   private closing: Promise<void> | undefined;
+  private readonly faults: StoreFaults | undefined;
 
   constructor(options: PostgresStoreOptions) {
     super();
@@ -45,6 +49,7 @@ export class PostgresStore extends SqlStoreBase implements Store {
       throw new Error(`schema must match ${SCHEMA_NAME.source}, got ${JSON.stringify(options.schema)}`);
     }
     this.schema = options.schema;
+    this.faults = options.faults;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       types: pgTypeParsers,
@@ -85,12 +90,14 @@ export class PostgresStore extends SqlStoreBase implements Store {
 
   async sqlTransaction<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    const guarded = new GuardedExecutor(new PgExecutor(client));
+    const executor = new PgExecutor(client);
+    const guarded = new GuardedExecutor(this.faults ? this.faults.wrap(executor) : executor);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await fn(guarded, pgDialect);
       guarded.assertCommittable();
+      this.faults?.beforeCommit();
       await client.query('COMMIT');
       return result;
     } catch (err) {

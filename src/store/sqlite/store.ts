@@ -11,6 +11,7 @@ import { isBusy } from './errors.js';
 import { applySqliteMigrations } from './migrate.js';
 import { GroupCommit } from './group-commit.js';
 import { AsyncMutex } from './mutex.js';
+import type { StoreFaults } from '../sim-faults.js';
 
 /** SQLite has no row locks: BEGIN IMMEDIATE already makes each transaction the only writer. */
 const sqliteDialect: Dialect = { lockRow: '', skipLocked: '' };
@@ -18,6 +19,8 @@ const sqliteDialect: Dialect = { lockRow: '', skipLocked: '' };
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for a private in-memory database (tests, throwaway sandboxes). */
   path: string;
+  /** The fault simulator's injected failures (src/store/sim-faults.ts); never set in production. */
+  faults?: StoreFaults;
 }
 
 /**
@@ -37,6 +40,7 @@ export class SqliteStore extends SqlStoreBase implements Store {
   protected readonly reads: SqlReads;
   private readonly mutex = new AsyncMutex();
   private readonly group: GroupCommit;
+  private readonly faults: StoreFaults | undefined;
 
   constructor(options: SqliteStoreOptions) {
     super();
@@ -47,7 +51,9 @@ export class SqliteStore extends SqlStoreBase implements Store {
       ? this.writer
       : new SqliteExecutor(openConnection({ path: options.path, readOnly: true, busyTimeoutMs: BUSY_TIMEOUT_MS }));
     this.reads = new SqlReads(memory ? this.writer : new CommittedReads(this.writer, this.reader));
-    this.group = new GroupCommit(writerDb, this.mutex, () => this.begin(writerDb));
+    this.faults = options.faults;
+    const faults = options.faults;
+    this.group = new GroupCommit(writerDb, this.mutex, () => this.begin(writerDb), undefined, faults ? () => faults.beforeCommit() : undefined);
   }
 
   async migrate(): Promise<void> {
@@ -71,7 +77,7 @@ export class SqliteStore extends SqlStoreBase implements Store {
   /** Transactions of one event-loop turn commit together (see GroupCommit), each in a savepoint. */
   sqlTransaction<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
     return this.group.run(async () => {
-      const guarded = new GuardedExecutor(this.writer);
+      const guarded = new GuardedExecutor(this.faults ? this.faults.wrap(this.writer) : this.writer);
       try {
         const result = await fn(guarded, sqliteDialect);
         guarded.assertCommittable();

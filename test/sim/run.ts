@@ -1,0 +1,169 @@
+/**
+ * One simulation run: a seed, a store and topology, a set of fault kinds. Starts the banks and the
+ * nodes, drives the workload while the fault schedule fires, waits for the quiet, stops the nodes
+ * and checks the invariants against the banks' journals and the store.
+ */
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import pg from 'pg';
+import { PostgresStore } from '../../src/store/postgres/index.js';
+import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { SQLITE_FILE } from '../../src/store/index.js';
+import { Api } from './client.js';
+import { drive, type Observed } from './drive.js';
+import { describeFault, planFaults, storeFaultEnv, type FaultEvent, type FaultKind } from './faults.js';
+import { checkInvariants, checkKeys, type SqlStore, type Violation } from './invariants.js';
+import { Prng } from './prng.js';
+import { API_KEY_PREFIX, Node, TIMING, killAll, startBanks, writeConfig } from './processes.js';
+import { planWorkload, type ConnectorId, type PaymentPlan } from './workload.js';
+
+export type StoreKind = 'sqlite' | 'pg';
+
+export interface RunOptions {
+  seed: number;
+  payments: number;
+  faults: ReadonlySet<FaultKind>;
+  store: StoreKind;
+  nodes: number;
+  connectors: readonly ConnectorId[];
+  /** Replays after the 60 s in-flight takeover window of src/api/idempotency.ts (not configurable). */
+  takeover: boolean;
+  /** Keep the run's directory (and PostgreSQL schema) for a look after a failure. */
+  keep: boolean;
+  log: (line: string) => void;
+}
+
+export interface RunResult {
+  options: RunOptions;
+  violations: Violation[];
+  endings: Map<string, string>;
+  plans: PaymentPlan[];
+  /** What the client saw, per order id. */
+  traces: Map<string, string[]>;
+  schedule: FaultEvent[];
+  counts: { payments: number; refunds: number; nonTerminal: number; historyRows: number; kills: number; serverErrors: number; networkErrors: number };
+  durationMs: number;
+  dir: string;
+  /** Set when the run could not be carried out (a start failure): not an invariant. */
+  error?: string;
+}
+
+const QUIET_MAX_MS = 45_000;
+const TAKEOVER_MS = 61_000;
+const PG_BASE = process.env['SIM_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
+
+export async function runOnce(o: RunOptions): Promise<RunResult> {
+  const started = Date.now();
+  const rng = new Prng(o.seed);
+  const dir = mkdtempSync(join(tmpdir(), `railyard-sim-${o.seed}-`));
+  const children: ChildProcess[] = [];
+  const spanMs = Math.min(1_000 + o.payments * 250, 10_000);
+  const plans = planWorkload(rng.fork('workload'), { payments: o.payments, connectors: o.connectors, spreadMs: spanMs, takeover: o.takeover });
+  const schedule = planFaults(rng.fork('faults'), { faults: o.faults, connectors: o.connectors, nodes: o.nodes, spanMs: spanMs + 4_000, payments: o.payments });
+  const storeFaults = o.faults.has('store') ? storeFaultEnv(rng.fork('store')) : undefined;
+  const apiKey = `${API_KEY_PREFIX}${rng.fork('key').hex(12)}`;
+  const result: RunResult = { options: o, violations: [], endings: new Map(), plans, traces: new Map(), schedule, counts: { payments: 0, refunds: 0, nonTerminal: 0, historyRows: 0, kills: 0, serverErrors: 0, networkErrors: 0 }, durationMs: 0, dir };
+
+  let schema: string | undefined;
+  let store: SqlStore | undefined;
+  const nodes: Node[] = [];
+  try {
+    let databaseUrl: string | undefined;
+    if (o.store === 'pg') {
+      schema = `sim_${o.seed}_${rng.fork('schema').hex(4)}_${Date.now().toString(36)}`;
+      const admin = new pg.Client({ connectionString: PG_BASE });
+      await admin.connect();
+      await admin.query(`CREATE SCHEMA "${schema}"`);
+      await admin.end();
+      databaseUrl = `${PG_BASE}?options=${encodeURIComponent(`-c search_path=${schema}`)}`;
+    }
+    for (let i = 0; i < o.nodes; i++) nodes.push(await Node.create(i, children, storeFaults?.(i)));
+    const first = nodes[0] as Node;
+    const banks = await startBanks(
+      { dataDir: join(dir, 'banks'), callbackUrl: `${first.base}/v1/connectors/demo-sepa/inbound`, lateReplyMs: TIMING.lateReplyMs, settleAfterMs: TIMING.settleAfterMs, autoProcessMs: 700 },
+      children,
+    );
+    const config = writeConfig({ dir, banks: banks.ready, apiKey, rng: rng.fork('config'), ...(databaseUrl ? { databaseUrl } : {}) });
+    for (const n of nodes) n.env = { RAILYARD_CONFIG: config };
+    for (const n of nodes) await n.start();
+    store = o.store === 'pg' ? new PostgresStore({ connectionString: PG_BASE, schema: schema as string, maxConnections: 2 }) : new SqliteStore({ path: join(dir, 'railyard', SQLITE_FILE) });
+
+    const api = new Api(nodes, apiKey, rng.fork('routing'));
+    const t0 = Date.now();
+    // Kills and restarts of one node run one after another.
+    const nodeChains = nodes.map(() => Promise.resolve());
+    const firing = schedule.map(
+      (e) =>
+        new Promise<void>((resolve) => {
+          setTimeout(() => {
+            if (e.kind === 'bank') {
+              fetch(`${banks.admin}/fault`, { method: 'POST', body: JSON.stringify(e.request) }).then(
+                () => resolve(),
+                () => resolve(),
+              );
+              return;
+            }
+            const node = nodes[e.node] as Node;
+            nodeChains[e.node] = (nodeChains[e.node] as Promise<void>).then(async () => {
+              if (!node.alive) return;
+              await node.kill();
+              result.counts.kills++;
+              o.log(`  ${describeFault(e)}`);
+              await new Promise((r) => setTimeout(r, e.downMs));
+              await node.start();
+            });
+            (nodeChains[e.node] as Promise<void>).then(resolve, resolve);
+          }, e.at);
+        }),
+    );
+    const deadline = t0 + spanMs + 60_000;
+    const observed: Observed[] = await Promise.all(plans.map((p) => drive(p, { api, banksAdmin: banks.admin, deadline, takeoverMs: TAKEOVER_MS, t0 })));
+    await Promise.all(firing);
+    await Promise.all(nodeChains);
+    for (const n of nodes) if (!n.alive) await n.start();
+
+    await quiet(store);
+    for (const n of nodes) await n.stop();
+    await fetch(`${banks.admin}/reset`, { method: 'POST' }).catch(() => undefined);
+    // Late bank files and pushes are in the journals once the banks stop.
+    banks.child.kill('SIGTERM');
+    await new Promise((r) => banks.child.once('exit', r));
+
+    for (const ob of observed) result.traces.set(ob.plan.order, ob.trace);
+    const checked = await checkInvariants(store, join(dir, 'banks'), observed);
+    result.violations = [...checked.violations, ...checkKeys(api.idsByKey)];
+    result.endings = checked.endings;
+    Object.assign(result.counts, checked.counts, { serverErrors: api.serverErrors, networkErrors: api.networkErrors });
+  } catch (err) {
+    result.error = err instanceof Error ? err.message : String(err);
+  } finally {
+    killAll(children);
+    await store?.close().catch(() => undefined);
+    if (schema && !o.keep) {
+      const admin = new pg.Client({ connectionString: PG_BASE });
+      await admin.connect();
+      await admin.query(`DROP SCHEMA IF EXISTS "${schema}" CASCADE`);
+      await admin.end();
+    }
+    if (!o.keep) rmSync(dir, { recursive: true, force: true });
+  }
+  result.durationMs = Date.now() - started;
+  return result;
+}
+
+/** Waits until every payment and refund is terminal, or QUIET_MAX_MS passed. */
+async function quiet(store: SqlStore): Promise<void> {
+  const end = Date.now() + QUIET_MAX_MS;
+  while (Date.now() < end) {
+    const rows = await store.sqlQuery(
+      "SELECT (SELECT COUNT(*) FROM payments WHERE status NOT IN ('succeeded','failed','expired','canceled','reversed','requires_review')) AS p, (SELECT COUNT(*) FROM refunds WHERE status NOT IN ('succeeded','failed','requires_review')) AS r",
+    );
+    const row = rows[0] ?? {};
+    if (Number(row['p']) === 0 && Number(row['r']) === 0) break;
+    await new Promise((r) => setTimeout(r, 500));
+  }
+  // replies and pushes still on their way must not change a final answer
+  await new Promise((r) => setTimeout(r, 1_500));
+}
