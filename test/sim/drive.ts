@@ -60,7 +60,8 @@ export async function drive(plan: PaymentPlan, ctx: DriveContext): Promise<Obser
   else answers = [await create()];
   const ok = answers.find((a) => a && (a.status === 201 || a.status === 200));
   if (!ok) {
-    seen.violations.push(`create never answered 201 (last: ${JSON.stringify(answers.map((a) => a?.status))})`);
+    const last = answers.map(show).join(', ');
+    seen.violations.push(`the key's answer never came: retried for 30 s, last ${last}`);
     return seen;
   }
   seen.id = String(ok.body['id']);
@@ -152,4 +153,4 @@ async function pollWhile(id: string, ctx: DriveContext, busy: (s: string) => boo
   return status;
 }
 
-const pollFinal = (id: string, ctx: DriveContext): Promise<string | undefined> => pollWhile(id, ctx, (s) => !FINAL.has(s), 60_000);
+const pollFinal = (id: string, ctx: DriveContext): Promise<string | undefined> => pollWhile(id, ctx, (s) => !FINAL.has(s), 40_000);

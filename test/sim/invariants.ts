@@ -184,6 +184,9 @@ export async function checkInvariants(store: SqlStore, banksDir: string, observe
     if (broken) v.push({ invariant: 'f', subject, detail: `history chain broken at seq ${broken.seq} (${broken.reason})` });
   }
 
+  // Plans whose payment never reached the store: what the client saw is all there is.
+  for (const o of observed) if (!ordersSeen.has(o.plan.order)) for (const m of o.violations) v.push({ invariant: 'c', subject: `${o.plan.order} (no payment stored)`, detail: m });
+
   for (const [order, ids] of ordersSeen) if (ids.length > 1) v.push({ invariant: 'c', subject: order, detail: `one order id, ${ids.length} payments (${ids.join(', ')})` });
 
   return { violations: v, endings, counts: { payments: payments.length, refunds: refunds.length, nonTerminal, historyRows } };

@@ -50,7 +50,7 @@ export interface RunResult {
   error?: string;
 }
 
-const QUIET_MAX_MS = 45_000;
+const QUIET_MAX_MS = 30_000;
 const TAKEOVER_MS = 61_000;
 const PG_BASE = process.env['SIM_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
