@@ -14,7 +14,7 @@
  *   node --import tsx test/sim/banks-process.ts '{"dataDir":"...","callbackUrl":"...","lateReplyMs":4000}'
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { startIso20022Bank, type BankFault, type BankFlow } from '../../mocks/iso20022-bank/index.js';
 import { startIso8583Host, type HostFault, type HostTxnKind } from '../../mocks/iso8583-host/index.js';
@@ -53,9 +53,19 @@ export type FaultRequest =
   | { bank: 'sepa'; fault: BankFault; on: BankFlow }
   | { bank: 'batch'; fault: Break['kind'] };
 
+export const BANKS_ERRORS = 'banks-errors.log';
+
 async function main(): Promise<void> {
   const o = JSON.parse(process.argv[2] ?? '{}') as BanksOptions;
   mkdirSync(o.dataDir, { recursive: true });
+  // A real bank does not go down because a client vanished mid-connection. A simulator that would
+  // (an unhandled socket error when Railyard is SIGKILLed) keeps running; the error is kept for the
+  // report, since it is a defect of the simulator, not of Railyard.
+  const keep = (err: unknown): void => {
+    appendFileSync(join(o.dataDir, BANKS_ERRORS), `${err instanceof Error ? (err.stack ?? err.message) : String(err)}\n`);
+  };
+  process.on('uncaughtException', keep);
+  process.on('unhandledRejection', keep);
   const host = await startIso8583Host({ port: 0, host: '127.0.0.1', dialect: 'demo-card', lateReplyMs: o.lateReplyMs, journalPath: join(o.dataDir, CARD_JOURNAL) });
   const bank = await startIso20022Bank({ port: 0, host: '127.0.0.1', settleAfterMs: o.settleAfterMs, callbackUrl: o.callbackUrl, journalPath: join(o.dataDir, SEPA_JOURNAL) });
   const login = generateUserKey('railyard-sim');

@@ -67,6 +67,8 @@ export async function drive(plan: PaymentPlan, ctx: DriveContext): Promise<Obser
   seen.id = String(ok.body['id']);
   seen.status = String(ok.body['status']);
 
+  if (plan.replay === 'before') await create();
+
   if (plan.otherKey) {
     const other = await api.send('POST', '/v1/payments', body, { key: `${plan.key}-other`, retryMs: 30_000 });
     if (other && (other.status === 200 || other.status === 201) && other.body['id'] !== seen.id) {

@@ -149,8 +149,10 @@ async function runSpec(spec: Spec, keep: boolean): Promise<{ result: RunResult; 
   }
   result.violations = violations;
   log(summaryLine(result));
+  for (const n of result.notes) log(`  note: ${n}`);
   if (keep) log(`  kept: ${result.dir}`);
   if (violations.length > 0 || result.error) {
+    if (result.error) for (const line of result.error.split('\n').slice(0, 25)) log(`  | ${line}`);
     for (const line of describeViolations(violations, result.plans, result.traces)) log(line);
     for (const line of describeSchedule(result)) log(line);
     log(`  replay: ${replayCommand(spec, spec.compare)}`);

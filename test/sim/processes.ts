@@ -29,13 +29,16 @@ export interface Banks {
   child: ChildProcess;
   ready: BanksReady;
   admin: string;
+  /** The last words of the banks process (why it died, if it did). */
+  tail(): string;
 }
 
 export async function startBanks(o: BanksOptions, children: ChildProcess[]): Promise<Banks> {
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/sim/banks-process.ts', JSON.stringify(o)], { stdio: ['ignore', 'pipe', 'pipe'] });
+  child.stderr?.setEncoding('utf8');
   children.push(child);
   let tail = '';
-  child.stderr?.on('data', (c: Buffer) => (tail = (tail + c.toString('utf8')).slice(-2_000)));
+  child.stderr?.on('data', (c: string) => (tail = (tail + c).slice(-4_000)));
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
   const ready = await new Promise<BanksReady>((resolve, reject) => {
     const timer = setTimeout(() => reject(new Error(`banks did not start: ${tail}`)), 30_000);
@@ -52,7 +55,7 @@ export async function startBanks(o: BanksOptions, children: ChildProcess[]): Pro
     });
     child.once('exit', (code) => reject(new Error(`banks exited with ${String(code)}: ${tail}`)));
   });
-  return { child, ready, admin: `http://127.0.0.1:${ready.admin}` };
+  return { child, ready, admin: `http://127.0.0.1:${ready.admin}`, tail: () => tail };
 }
 
 export interface ConfigInput {

@@ -4,7 +4,7 @@
  * and checks the invariants against the banks' journals and the store.
  */
 import type { ChildProcess } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
@@ -16,6 +16,7 @@ import { drive, type Observed } from './drive.js';
 import { describeFault, planFaults, storeFaultEnv, type FaultEvent, type FaultKind } from './faults.js';
 import { checkInvariants, checkKeys, type SqlStore, type Violation } from './invariants.js';
 import { Prng } from './prng.js';
+import { BANKS_ERRORS } from './banks-process.js';
 import { API_KEY_PREFIX, Node, TIMING, killAll, startBanks, writeConfig } from './processes.js';
 import { planWorkload, type ConnectorId, type PaymentPlan } from './workload.js';
 
@@ -46,6 +47,8 @@ export interface RunResult {
   counts: { payments: number; refunds: number; nonTerminal: number; historyRows: number; kills: number; serverErrors: number; networkErrors: number };
   durationMs: number;
   dir: string;
+  /** Observations that are not invariants (a simulator's own trouble). */
+  notes: string[];
   /** Set when the run could not be carried out (a start failure): not an invariant. */
   error?: string;
 }
@@ -64,7 +67,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
   const schedule = planFaults(rng.fork('faults'), { faults: o.faults, connectors: o.connectors, nodes: o.nodes, spanMs: spanMs + 4_000, payments: o.payments });
   const storeFaults = o.faults.has('store') ? storeFaultEnv(rng.fork('store')) : undefined;
   const apiKey = `${API_KEY_PREFIX}${rng.fork('key').hex(12)}`;
-  const result: RunResult = { options: o, violations: [], endings: new Map(), plans, traces: new Map(), schedule, counts: { payments: 0, refunds: 0, nonTerminal: 0, historyRows: 0, kills: 0, serverErrors: 0, networkErrors: 0 }, durationMs: 0, dir };
+  const result: RunResult = { options: o, violations: [], endings: new Map(), plans, traces: new Map(), notes: [], schedule, counts: { payments: 0, refunds: 0, nonTerminal: 0, historyRows: 0, kills: 0, serverErrors: 0, networkErrors: 0 }, durationMs: 0, dir };
 
   let schema: string | undefined;
   let store: SqlStore | undefined;
@@ -127,11 +130,16 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
     await quiet(store);
     for (const n of nodes) await n.stop();
     await fetch(`${banks.admin}/reset`, { method: 'POST' }).catch(() => undefined);
+    // The banks must have lived through the whole run, or their journals say nothing.
+    if (banks.child.exitCode !== null || banks.child.signalCode !== null) throw new Error(`the banks process died during the run: ${banks.tail()}`);
     // Late bank files and pushes are in the journals once the banks stop.
+    const exited = new Promise((r) => banks.child.once('exit', r));
     banks.child.kill('SIGTERM');
-    await new Promise((r) => banks.child.once('exit', r));
+    await exited;
 
     for (const ob of observed) result.traces.set(ob.plan.order, ob.trace);
+    const bankErrors = join(dir, 'banks', BANKS_ERRORS);
+    if (existsSync(bankErrors)) result.notes.push(`a bank simulator threw (kept running): ${readFileSync(bankErrors, 'utf8').split('\n').slice(0, 6).join(' | ')}`);
     const checked = await checkInvariants(store, join(dir, 'banks'), observed);
     result.violations = [...checked.violations, ...checkKeys(api.idsByKey)];
     result.endings = checked.endings;

@@ -9,7 +9,8 @@ import type { Prng } from './prng.js';
 
 export type ConnectorId = 'demo-card' | 'demo-sepa' | 'demo-batch';
 export type OtpPlan = 'right' | 'wrong_then_right' | 'wrong_x3' | 'never' | 'cancel';
-export type Replay = 'none' | 'concurrent' | 'during' | 'after' | 'after_takeover';
+/** When the same Idempotency-Key is sent again: with the first, while it is in flight, before the payment completes, after, after the takeover window. */
+export type Replay = 'none' | 'concurrent' | 'during' | 'before' | 'after' | 'after_takeover';
 
 export interface TestValue {
   connector: ConnectorId;
@@ -93,7 +94,7 @@ export function planWorkload(rng: Prng, o: WorkloadOptions): PaymentPlan[] {
     // batch has no verification step, so no one-time code is sent for it by the rail; the engine still may
     const confirmation = rng.chance(0.6) ? 'otp' : 'none';
     const otp: OtpPlan = rng.pick(['right', 'right', 'right', 'right', 'wrong_then_right', 'wrong_x3', 'never', 'cancel'] as const);
-    const replays: Replay[] = ['none', 'none', 'concurrent', 'during', 'after'];
+    const replays: Replay[] = ['none', 'none', 'concurrent', 'during', 'before', 'after'];
     if (o.takeover) replays.push('after_takeover');
     const refunds: RefundPlan[] = [];
     if (value.expected === 'succeeded' && rng.chance(0.5)) {
