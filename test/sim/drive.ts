@@ -54,11 +54,13 @@ export async function drive(plan: PaymentPlan, ctx: DriveContext): Promise<Obser
     return a;
   };
 
-  let answers: (Answer | undefined)[];
-  if (plan.replay === 'concurrent') answers = await Promise.all([create(), create()]);
-  else if (plan.replay === 'during') answers = await Promise.all([create(), sleep(30).then(create)]);
-  else answers = [await create()];
-  const ok = answers.find((a) => a && (a.status === 201 || a.status === 200));
+  const sent: Promise<Answer | undefined>[] = [create()];
+  if (plan.replay === 'concurrent') sent.push(create());
+  if (plan.replay === 'during') sent.push(sleep(30).then(create));
+  // The customer goes on with the first answer that names the payment, as a checkout page would;
+  // the replays finish on their own (their answers still count for invariant (c)).
+  const ok = await firstCreated(sent);
+  const answers = ok ? [ok] : await Promise.all(sent);
   if (!ok) {
     const last = answers.map(show).join(', ');
     seen.violations.push(`the key's answer never came: retried for 30 s, last ${last}`);
@@ -85,6 +87,7 @@ export async function drive(plan: PaymentPlan, ctx: DriveContext): Promise<Obser
     await create();
   }
 
+  await Promise.all(sent);
   if (seen.status === 'succeeded') {
     for (const r of plan.refunds) {
       if (Date.now() > ctx.deadline) break;
@@ -100,6 +103,22 @@ export async function drive(plan: PaymentPlan, ctx: DriveContext): Promise<Obser
     }
   }
   return seen;
+}
+
+const created = (a: Answer | undefined): a is Answer => a !== undefined && (a.status === 201 || a.status === 200);
+
+/** The first answer that names the payment, or undefined once every request gave up. */
+function firstCreated(sent: readonly Promise<Answer | undefined>[]): Promise<Answer | undefined> {
+  return new Promise((resolve) => {
+    let left = sent.length;
+    for (const p of sent) {
+      void p.then((a) => {
+        left--;
+        if (created(a)) resolve(a);
+        else if (left === 0) resolve(undefined);
+      });
+    }
+  });
 }
 
 async function confirmStep(plan: PaymentPlan, seen: Observed, ctx: DriveContext, note: (s: string) => void): Promise<void> {

@@ -4,7 +4,7 @@
  * which the fault schedule SIGKILLs and restarts on the same data.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
-import { writeFileSync } from 'node:fs';
+import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
@@ -20,7 +20,8 @@ export const TIMING = {
   callTimeoutMs: 2_000,
   /** The late card answers after the call timeout, so the engine has given up on it. */
   lateReplyMs: 3_000,
-  otpTtlMs: 8_000,
+  // Long enough that a node restart (a few seconds on a busy machine) does not expire the code the customer holds.
+  otpTtlMs: 15_000,
   settleAfterMs: 2_000,
   batchCutoffMs: 2_000,
 };
@@ -126,6 +127,8 @@ export class Node {
   private tail = '';
   /** The node's environment (RAILYARD_CONFIG), set once the configuration is written. */
   env: Record<string, string> = {};
+  /** Where the node's stdout log goes (all its lives appended). */
+  logPath: string | undefined;
   /** Each start gets its own store-fault seed, so a restart does not replay the same failures. */
   constructor(
     readonly index: number,
@@ -148,7 +151,9 @@ export class Node {
     });
     this.children.push(child);
     this.child = child;
-    child.stdout?.resume();
+    // The node's own log (pino, errors only), kept in the run's directory for a look with --keep.
+    if (this.logPath) child.stdout?.pipe(createWriteStream(this.logPath, { flags: 'a' }));
+    else child.stdout?.resume();
     child.stderr?.on('data', (c: Buffer) => (this.tail = (this.tail + c.toString('utf8')).slice(-4_000)));
     const end = Date.now() + 40_000;
     while (Date.now() < end && child.exitCode === null) {

@@ -89,7 +89,10 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       children,
     );
     const config = writeConfig({ dir, banks: banks.ready, apiKey, rng: rng.fork('config'), ...(databaseUrl ? { databaseUrl } : {}) });
-    for (const n of nodes) n.env = { RAILYARD_CONFIG: config };
+    for (const n of nodes) {
+      n.env = { RAILYARD_CONFIG: config };
+      n.logPath = join(dir, `node-${n.index}.log`);
+    }
     for (const n of nodes) await n.start();
     store = o.store === 'pg' ? new PostgresStore({ connectionString: PG_BASE, schema: schema as string, maxConnections: 2 }) : new SqliteStore({ path: join(dir, 'railyard', SQLITE_FILE) });
 
