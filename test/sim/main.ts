@@ -7,6 +7,7 @@
 import { FAULT_KINDS, type FaultKind } from './faults.js';
 import type { Violation } from './invariants.js';
 import { Prng } from './prng.js';
+import { killAll } from './processes.js';
 import { describeSchedule, describeViolations, replayCommand, summaryLine } from './report.js';
 import { runOnce, type RunOptions, type RunResult, type StoreKind } from './run.js';
 import { plannedEnding, type ConnectorId } from './workload.js';
@@ -200,6 +201,14 @@ async function main(): Promise<number> {
     );
   }
   return failed > 0 || errors > 0 ? 1 : 0;
+}
+
+// Ctrl-C: the nodes and banks this run started go with it (a PostgreSQL schema may stay behind: sim_<seed>_*).
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.once(signal, () => {
+    killAll();
+    process.exit(130);
+  });
 }
 
 const code = await main();

@@ -38,6 +38,7 @@ export async function startBanks(o: BanksOptions, children: ChildProcess[]): Pro
   const child = spawn(process.execPath, ['--import', 'tsx', 'test/sim/banks-process.ts', JSON.stringify(o)], { stdio: ['ignore', 'pipe', 'pipe'] });
   child.stderr?.setEncoding('utf8');
   children.push(child);
+  track(child);
   let tail = '';
   child.stderr?.on('data', (c: string) => (tail = (tail + c).slice(-4_000)));
   const lines = createInterface({ input: child.stdout as NodeJS.ReadableStream });
@@ -150,6 +151,7 @@ export class Node {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     this.children.push(child);
+    track(child);
     this.child = child;
     // The node's own log (pino, errors only), kept in the run's directory for a look with --keep.
     if (this.logPath) child.stdout?.pipe(createWriteStream(this.logPath, { flags: 'a' }));
@@ -195,7 +197,15 @@ export class Node {
   }
 }
 
-/** SIGKILL whatever of this run is still running (the simulator's own children only, by pid). */
-export function killAll(children: ChildProcess[]): void {
+/** Every child this simulator started, so an interrupted run leaves nothing behind. */
+const started = new Set<ChildProcess>();
+
+export function track(child: ChildProcess): void {
+  started.add(child);
+  child.once('exit', () => started.delete(child));
+}
+
+/** SIGKILL whatever of these is still running (the simulator's own children only, by pid). */
+export function killAll(children: Iterable<ChildProcess> = started): void {
   for (const c of children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
 }
