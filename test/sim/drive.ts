@@ -47,9 +47,12 @@ export async function drive(plan: PaymentPlan, ctx: DriveContext): Promise<Obser
     payment_method: plan.value.method,
     customer: { email: plan.email },
   };
+  // A gateway that keeps retrying past the in-flight takeover window is the one that can meet a
+  // taken-over key: then the retried request must not create a second effect.
+  const retryMs = plan.replay === 'after_takeover' ? ctx.takeoverMs + 10_000 : 30_000;
   const create = async (): Promise<Answer | undefined> => {
     note(`create${plan.wait ? ' (Prefer: wait)' : ''}`);
-    const a = await api.send('POST', '/v1/payments', body, { key: plan.key, wait: plan.wait, retryMs: 30_000 });
+    const a = await api.send('POST', '/v1/payments', body, { key: plan.key, wait: plan.wait, retryMs });
     note(`create -> ${show(a)}`);
     return a;
   };
@@ -63,7 +66,7 @@ export async function drive(plan: PaymentPlan, ctx: DriveContext): Promise<Obser
   const answers = ok ? [ok] : await Promise.all(sent);
   if (!ok) {
     const last = answers.map(show).join(', ');
-    seen.violations.push(`the key's answer never came: retried for 30 s, last ${last}`);
+    seen.violations.push(`the key's answer never came: retried for ${retryMs / 1000} s, last ${last}`);
     return seen;
   }
   seen.id = String(ok.body['id']);
@@ -91,7 +94,7 @@ export async function drive(plan: PaymentPlan, ctx: DriveContext): Promise<Obser
   if (seen.status === 'succeeded') {
     for (const r of plan.refunds) {
       if (Date.now() > ctx.deadline) break;
-      const send = (): Promise<Answer | undefined> => api.send('POST', `/v1/payments/${seen.id}/refunds`, { amount: r.amount, reason: 'sim' }, { key: r.key, wait: plan.wait, retryMs: 30_000 });
+      const send = (): Promise<Answer | undefined> => api.send('POST', `/v1/payments/${seen.id}/refunds`, { amount: r.amount, reason: 'sim' }, { key: r.key, wait: plan.wait, retryMs });
       const rs = r.replay === 'concurrent' ? await Promise.all([send(), send()]) : [await send()];
       if (r.replay === 'after') {
         await sleep(500);

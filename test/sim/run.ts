@@ -13,7 +13,8 @@ import { SqliteStore } from '../../src/store/sqlite/index.js';
 import { SQLITE_FILE } from '../../src/store/index.js';
 import { Api } from './client.js';
 import { drive, type Observed } from './drive.js';
-import { describeFault, planFaults, storeFaultEnv, type FaultEvent, type FaultKind } from './faults.js';
+import { planFaults, storeFaultEnv, type FaultEvent, type FaultKind } from './faults.js';
+import { fireSchedule } from './fire.js';
 import { checkInvariants, checkKeys, type SqlStore, type Violation } from './invariants.js';
 import { Prng } from './prng.js';
 import { BANKS_ERRORS } from './banks-process.js';
@@ -98,36 +99,15 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
 
     const api = new Api(nodes, apiKey, rng.fork('routing'));
     const t0 = Date.now();
-    // Kills and restarts of one node run one after another.
-    const nodeChains = nodes.map(() => Promise.resolve());
-    const firing = schedule.map(
-      (e) =>
-        new Promise<void>((resolve) => {
-          setTimeout(() => {
-            if (e.kind === 'bank') {
-              fetch(`${banks.admin}/fault`, { method: 'POST', body: JSON.stringify(e.request) }).then(
-                () => resolve(),
-                () => resolve(),
-              );
-              return;
-            }
-            const node = nodes[e.node] as Node;
-            nodeChains[e.node] = (nodeChains[e.node] as Promise<void>).then(async () => {
-              if (!node.alive) return;
-              await node.kill();
-              result.counts.kills++;
-              o.log(`  ${describeFault(e)}`);
-              await new Promise((r) => setTimeout(r, e.downMs));
-              await node.start();
-            });
-            (nodeChains[e.node] as Promise<void>).then(resolve, resolve);
-          }, e.at);
-        }),
-    );
-    const deadline = t0 + spanMs + 60_000;
+    const firing = fireSchedule(schedule, nodes, banks.admin, (line) => {
+      result.counts.kills++;
+      o.log(`  ${line}`);
+    });
+    // awaited after the workload; a restart that fails meanwhile must not be an unhandled rejection
+    firing.catch(() => undefined);
+    const deadline = t0 + spanMs + 60_000 + (o.takeover ? 2 * TAKEOVER_MS : 0);
     const observed: Observed[] = await Promise.all(plans.map((p) => drive(p, { api, banksAdmin: banks.admin, deadline, takeoverMs: TAKEOVER_MS, t0 })));
-    await Promise.all(firing);
-    await Promise.all(nodeChains);
+    await firing;
     for (const n of nodes) if (!n.alive) await n.start();
 
     await quiet(store);
