@@ -9,7 +9,11 @@ import type { ConnectorId } from './workload.js';
 export const FAULT_KINDS = ['kill', 'store', 'bank'] as const;
 export type FaultKind = (typeof FAULT_KINDS)[number];
 
-export type FaultEvent = { at: number; kind: 'kill'; node: number; downMs: number } | { at: number; kind: 'bank'; request: FaultRequest };
+/** A kill may wait (from `at`, up to KILL_TARGET_WAIT_MS) for a bank command of this flow to be in flight. */
+export type KillTarget = 'verify' | 'authorize' | 'transfer' | 'refund';
+export const KILL_TARGET_WAIT_MS = 4_000;
+
+export type FaultEvent = { at: number; kind: 'kill'; node: number; downMs: number; target?: KillTarget } | { at: number; kind: 'bank'; request: FaultRequest };
 
 /** Bank faults by rail, each from the simulators' own controls (mocks/README.md). */
 const BANK_FAULTS: Record<ConnectorId, readonly FaultRequest[]> = {
@@ -56,7 +60,12 @@ export function planFaults(rng: Prng, o: ScheduleOptions): FaultEvent[] {
   const events: FaultEvent[] = [];
   if (o.faults.has('kill')) {
     const kills = rng.int(1, Math.max(1, Math.ceil(o.payments / 12)));
-    for (let i = 0; i < kills; i++) events.push({ at: rng.int(300, o.spanMs), kind: 'kill', node: rng.int(0, o.nodes - 1), downMs: rng.int(0, 1_500) });
+    // Drawn from a fork of their own, so adding targets left every other draw of a seed as it was.
+    const targets = rng.fork('kill-targets');
+    for (let i = 0; i < kills; i++) {
+      const target = targets.chance(0.5) ? targets.pick(['verify', 'authorize', 'transfer', 'transfer', 'refund'] as const) : undefined;
+      events.push({ at: rng.int(300, o.spanMs), kind: 'kill', node: rng.int(0, o.nodes - 1), downMs: rng.int(0, 1_500), ...(target ? { target } : {}) });
+    }
   }
   if (o.faults.has('bank')) {
     const pool = o.connectors.flatMap((c) => BANK_FAULTS[c]);
@@ -75,7 +84,7 @@ export function storeFaultEnv(rng: Prng): (node: number) => (generation: number)
 }
 
 export function describeFault(e: FaultEvent): string {
-  if (e.kind === 'kill') return `+${e.at}ms SIGKILL node ${e.node} (down ${e.downMs}ms)`;
+  if (e.kind === 'kill') return `+${e.at}ms SIGKILL node ${e.node}${e.target ? ` at the first ${e.target} in flight` : ''} (down ${e.downMs}ms)`;
   const r = e.request;
   return `+${e.at}ms ${r.bank} ${r.fault}${'on' in r && r.on ? ` on ${r.on}` : ''}`;
 }

@@ -99,7 +99,10 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
 
     const api = new Api(nodes, apiKey, rng.fork('routing'));
     const t0 = Date.now();
-    const firing = fireSchedule(schedule, nodes, banks.admin, (line) => {
+    const storeRef = store;
+    const inFlight = async (flow: string): Promise<boolean> =>
+      (await storeRef.sqlQuery("SELECT 1 AS x FROM commands WHERE status = 'in_flight' AND kind = 'bank' AND name = ? LIMIT 1", [flow])).length > 0;
+    const firing = fireSchedule(schedule, nodes, banks.admin, inFlight, (line) => {
       result.counts.kills++;
       o.log(`  ${line}`);
     });
