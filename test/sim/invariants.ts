@@ -17,7 +17,7 @@ import { HostLedger } from '../../mocks/iso8583-host/index.js';
 import { SftpBankLedger } from '../../mocks/sftp-bank/index.js';
 import { toBankId as batchBankId } from '../../src/connector/bank-id.js';
 import { verifyChain } from '../../src/store/audit-chain.js';
-import type { Store } from '../../src/store/types.js';
+import type { HistoryRecord, Store } from '../../src/store/types.js';
 import type { Row } from '../../src/store/sql/executor.js';
 import { BATCH_JOURNAL, CARD_JOURNAL, SEPA_JOURNAL } from './banks-process.js';
 import type { Observed } from './drive.js';
@@ -75,6 +75,8 @@ export interface Checked {
   violations: Violation[];
   /** order id -> final status (for (e)). */
   endings: Map<string, string>;
+  /** order id -> the states its machine went through, with the events that moved it (for the report). */
+  paths: Map<string, string>;
   /** payment id -> whether a bank command of it was lost (caught in flight by a crash). */
   counts: { payments: number; refunds: number; nonTerminal: number; historyRows: number };
 }
@@ -101,6 +103,7 @@ export async function checkInvariants(store: SqlStore, banksDir: string, observe
   let nonTerminal = 0;
   let historyRows = 0;
   const endings = new Map<string, string>();
+  const paths = new Map<string, string>();
   const ordersSeen = new Map<string, string[]>();
 
   for (const p of payments) {
@@ -180,6 +183,7 @@ export async function checkInvariants(store: SqlStore, banksDir: string, observe
     // (f)
     const history = await store.listHistory(p.id);
     historyRows += history.length;
+    paths.set(p.order_id, describePath(history));
     const broken = verifyChain(history);
     if (broken) v.push({ invariant: 'f', subject, detail: `history chain broken at seq ${broken.seq} (${broken.reason})` });
   }
@@ -189,7 +193,20 @@ export async function checkInvariants(store: SqlStore, banksDir: string, observe
 
   for (const [order, ids] of ordersSeen) if (ids.length > 1) v.push({ invariant: 'c', subject: order, detail: `one order id, ${ids.length} payments (${ids.join(', ')})` });
 
-  return { violations: v, endings, counts: { payments: payments.length, refunds: refunds.length, nonTerminal, historyRows } };
+  return { violations: v, endings, paths, counts: { payments: payments.length, refunds: refunds.length, nonTerminal, historyRows } };
+}
+
+/** `received -START-> verifying -RESULT verify ok-> ...`: enough to see where a crash bent the path. */
+function describePath(history: readonly HistoryRecord[]): string {
+  const steps: string[] = [];
+  for (const h of history) {
+    if (h.kind !== 'transition' || !h.toState) continue;
+    const d = (h.data ?? {}) as Record<string, unknown>;
+    const outcome = (d['outcome'] ?? {}) as Record<string, unknown>;
+    const why = [d['type'], d['flow'] ?? d['name'], outcome['kind'], outcome['code']].filter((x) => typeof x === 'string').join(' ');
+    steps.push(`-${why}-> ${h.toState}`);
+  }
+  return steps.join(' ');
 }
 
 /** (c) as the gateway saw it: every answer to one key named the same resource. */

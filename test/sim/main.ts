@@ -154,7 +154,7 @@ async function runSpec(spec: Spec, keep: boolean): Promise<{ result: RunResult; 
   if (keep) log(`  kept: ${result.dir}`);
   if (violations.length > 0 || result.error) {
     if (result.error) for (const line of result.error.split('\n').slice(0, 25)) log(`  | ${line}`);
-    for (const line of describeViolations(violations, result.plans, result.traces)) log(line);
+    for (const line of describeViolations(violations, result.plans, result.traces, result.paths)) log(line);
     for (const line of describeSchedule(result)) log(line);
     log(`  replay: ${replayCommand(spec, spec.compare)}`);
 

@@ -28,14 +28,15 @@ export function summaryLine(r: RunResult): string {
   return `${r.violations.length === 0 ? 'ok  ' : 'FAIL'} ${what} ${stats}${r.violations.length ? ` — ${r.violations.length} broken` : ''}`;
 }
 
-export function describeViolations(violations: readonly Violation[], plans: readonly PaymentPlan[], traces: ReadonlyMap<string, readonly string[]>): string[] {
+export function describeViolations(violations: readonly Violation[], plans: readonly PaymentPlan[], traces: ReadonlyMap<string, readonly string[]>, paths: ReadonlyMap<string, string>): string[] {
   const planOf = new Map(plans.map((p) => [p.order, p]));
   return violations.flatMap((v) => {
     const order = v.subject.split(' ')[0] ?? '';
     const p = planOf.get(order);
     const plan = p ? ` [${p.value.label}, ${p.confirmation}${p.confirmation === 'otp' ? `/${p.otp}` : ''}, replay ${p.replay}, planned ${plannedEnding(p)}]` : '';
     const trace = traces.get(order) ?? [];
-    return [`  (${v.invariant}) ${INVARIANT_NAMES[v.invariant]}: ${v.subject}${plan}: ${v.detail}`, ...trace.map((t) => `      ${t}`)];
+    const path = paths.get(order);
+    return [`  (${v.invariant}) ${INVARIANT_NAMES[v.invariant]}: ${v.subject}${plan}: ${v.detail}`, ...(path ? [`      path: ${path}`] : []), ...trace.map((t) => `      ${t}`)];
   });
 }
 

@@ -44,6 +44,8 @@ export interface RunResult {
   plans: PaymentPlan[];
   /** What the client saw, per order id. */
   traces: Map<string, string[]>;
+  /** The machine's path per order id (from the history). */
+  paths: Map<string, string>;
   schedule: FaultEvent[];
   counts: { payments: number; refunds: number; nonTerminal: number; historyRows: number; kills: number; serverErrors: number; networkErrors: number };
   durationMs: number;
@@ -68,7 +70,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
   const schedule = planFaults(rng.fork('faults'), { faults: o.faults, connectors: o.connectors, nodes: o.nodes, spanMs: spanMs + 4_000, payments: o.payments });
   const storeFaults = o.faults.has('store') ? storeFaultEnv(rng.fork('store')) : undefined;
   const apiKey = `${API_KEY_PREFIX}${rng.fork('key').hex(12)}`;
-  const result: RunResult = { options: o, violations: [], endings: new Map(), plans, traces: new Map(), notes: [], schedule, counts: { payments: 0, refunds: 0, nonTerminal: 0, historyRows: 0, kills: 0, serverErrors: 0, networkErrors: 0 }, durationMs: 0, dir };
+  const result: RunResult = { options: o, violations: [], endings: new Map(), plans, traces: new Map(), paths: new Map(), notes: [], schedule, counts: { payments: 0, refunds: 0, nonTerminal: 0, historyRows: 0, kills: 0, serverErrors: 0, networkErrors: 0 }, durationMs: 0, dir };
 
   let schema: string | undefined;
   let store: SqlStore | undefined;
@@ -129,6 +131,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
     const checked = await checkInvariants(store, join(dir, 'banks'), observed);
     result.violations = [...checked.violations, ...checkKeys(api.idsByKey)];
     result.endings = checked.endings;
+    result.paths = checked.paths;
     Object.assign(result.counts, checked.counts, { serverErrors: api.serverErrors, networkErrors: api.networkErrors });
   } catch (err) {
     result.error = err instanceof Error ? err.message : String(err);
