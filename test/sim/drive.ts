@@ -66,7 +66,7 @@ export async function drive(plan: PaymentPlan, ctx: DriveContext): Promise<Obser
   const answers = ok ? [ok] : await Promise.all(sent);
   if (!ok) {
     const last = answers.map(show).join(', ');
-    seen.violations.push(`the key's answer never came: retried for ${retryMs / 1000} s, last ${last}`);
+    seen.violations.push(`the key never answered with its payment (retrying up to ${retryMs / 1000} s): last ${last}`);
     return seen;
   }
   seen.id = String(ok.body['id']);
