@@ -14,12 +14,14 @@
  *   node --import tsx test/sim/banks-process.ts '{"dataDir":"...","callbackUrl":"...","lateReplyMs":4000}'
  */
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
-import { appendFileSync, mkdirSync } from 'node:fs';
+import { appendFileSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { startIso20022Bank, type BankFault, type BankFlow } from '../../mocks/iso20022-bank/index.js';
 import { startIso8583Host, type HostFault, type HostTxnKind } from '../../mocks/iso8583-host/index.js';
 import { generateUserKey, startSftpBank, type Break } from '../../mocks/sftp-bank/index.js';
 import { startSmtpCapture } from '../../mocks/smtp/index.js';
+import { credentialFromPem } from '../../src/trust/keys.js';
+import { createSelfSignedSigningCertificate } from '../../src/trust/self-signed.js';
 
 export interface BanksOptions {
   dataDir: string;
@@ -40,6 +42,8 @@ export interface BanksReady {
   sftpHostKeySha256: string;
   sftpPrivateKey: string;
   smtpPort: number;
+  /** The SEPA bank's signing certificate (PEM file): production demo-sepa refuses unsigned pushes. */
+  sepaCertificatePath: string;
 }
 
 export const CARD_JOURNAL = 'iso8583-host.jsonl';
@@ -67,7 +71,12 @@ async function main(): Promise<void> {
   process.on('uncaughtException', keep);
   process.on('unhandledRejection', keep);
   const host = await startIso8583Host({ port: 0, host: '127.0.0.1', dialect: 'demo-card', lateReplyMs: o.lateReplyMs, journalPath: join(o.dataDir, CARD_JOURNAL) });
-  const bank = await startIso20022Bank({ port: 0, host: '127.0.0.1', settleAfterMs: o.settleAfterMs, callbackUrl: o.callbackUrl, journalPath: join(o.dataDir, SEPA_JOURNAL) });
+  // The bank signs its replies and pushes, as production demo-sepa requires of a bank that pushes.
+  const bankSigning = await createSelfSignedSigningCertificate('sim-sepa-bank');
+  const sepaCertificatePath = join(o.dataDir, 'sepa-bank.pem');
+  writeFileSync(sepaCertificatePath, bankSigning.certificatePem);
+  const signer = credentialFromPem(bankSigning.certificatePem, bankSigning.privateKeyPem, { purpose: 'sign' });
+  const bank = await startIso20022Bank({ port: 0, host: '127.0.0.1', settleAfterMs: o.settleAfterMs, callbackUrl: o.callbackUrl, journalPath: join(o.dataDir, SEPA_JOURNAL), signer });
   const login = generateUserKey('railyard-sim');
   const root = join(o.dataDir, 'sftp-bank');
   mkdirSync(root, { recursive: true, mode: 0o700 });
@@ -129,6 +138,7 @@ async function main(): Promise<void> {
     sftpHostKeySha256: sftp.hostKeySha256,
     sftpPrivateKey: login.private,
     smtpPort: smtp.port,
+    sepaCertificatePath,
   };
   process.stdout.write(`${JSON.stringify({ ready })}\n`);
 

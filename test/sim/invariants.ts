@@ -16,7 +16,8 @@ import { BankLedger } from '../../mocks/iso20022-bank/index.js';
 import { HostLedger } from '../../mocks/iso8583-host/index.js';
 import { SftpBankLedger } from '../../mocks/sftp-bank/index.js';
 import { toBankId as batchBankId } from '../../src/connector/bank-id.js';
-import { verifyChain } from '../../src/store/audit-chain.js';
+import { UNKEYED_AUDIT_KEYRING, verifyChain, type AuditKeyring } from '../../src/store/audit-chain.js';
+import type { AuditHead } from '../../src/store/types.js';
 import type { HistoryRecord, Store } from '../../src/store/types.js';
 import type { Row } from '../../src/store/sql/executor.js';
 import { BATCH_JOURNAL, CARD_JOURNAL, SEPA_JOURNAL } from './banks-process.js';
@@ -81,7 +82,15 @@ export interface Checked {
   counts: { payments: number; refunds: number; nonTerminal: number; historyRows: number };
 }
 
-export async function checkInvariants(store: SqlStore, banksDir: string, observed: readonly Observed[]): Promise<Checked> {
+export async function checkInvariants(store: SqlStore, banksDir: string, observed: readonly Observed[], auditKeys: AuditKeyring = UNKEYED_AUDIT_KEYRING): Promise<Checked> {
+  // every chain head, as `railyard audit verify` reads them
+  const heads = new Map<string, AuditHead>();
+  for (let after: string | null = null; ; ) {
+    const page = await store.listAuditHeads(after, 500);
+    if (page.length === 0) break;
+    for (const h of page) heads.set(h.paymentId, h);
+    after = page[page.length - 1]?.paymentId ?? null;
+  }
   const v: Violation[] = [];
   const payments = (await store.sqlQuery('SELECT id, order_id, connector, amount, status, state FROM payments')) as unknown as PaymentRow[];
   const refunds = (await store.sqlQuery('SELECT id, payment_id, amount, status, state FROM refunds')) as unknown as RefundRow[];
@@ -184,8 +193,9 @@ export async function checkInvariants(store: SqlStore, banksDir: string, observe
     const history = await store.listHistory(p.id);
     historyRows += history.length;
     paths.set(p.order_id, describePath(history));
-    const broken = verifyChain(history);
-    if (broken) v.push({ invariant: 'f', subject, detail: `history chain broken at seq ${broken.seq} (${broken.reason})` });
+    const head = heads.get(p.id);
+    const audit = head ? verifyChain(history, head, auditKeys) : { findings: [{ seq: null, kind: 'head_missing', detail: 'no chain head on the payment row' }] };
+    for (const f of audit.findings) v.push({ invariant: 'f', subject, detail: `history chain: ${f.kind} at seq ${f.seq ?? '-'} (${f.detail})` });
   }
 
   // Plans whose payment never reached the store: what the client saw is all there is.

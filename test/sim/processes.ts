@@ -8,6 +8,7 @@ import { createWriteStream, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { stringify } from 'yaml';
+import { DEMO_MAC, DEMO_MAC_KEY_NAME } from '../../mocks/iso8583-host/server.js';
 import { freePort } from '../e2e/server-process.js';
 import type { BanksOptions, BanksReady } from './banks-process.js';
 import type { Prng } from './prng.js';
@@ -66,6 +67,8 @@ export interface ConfigInput {
   apiKey: string;
   databaseUrl?: string;
   rng: Prng;
+  /** The run's audit key (hex, 32 bytes): the invariants verify the history chains with it. */
+  auditKeyHex: string;
 }
 
 /** A production configuration file for this run (docs/configuration.md); returns its path. */
@@ -75,7 +78,12 @@ export function writeConfig(c: ConfigInput): string {
     server: { host: '127.0.0.1' },
     ...(c.databaseUrl ? { database: { url: c.databaseUrl } } : {}),
     data_dir: join(c.dir, 'railyard'),
-    security: { data_keys: [{ id: 'ksim', key_base64: b64(c.rng.hex(32)) }], active_data_key: 'ksim', mac_key_base64: b64(c.rng.hex(32)) },
+    security: {
+      data_keys: [{ id: 'ksim', key_base64: b64(c.rng.hex(32)) }],
+      active_data_key: 'ksim',
+      mac_key_base64: b64(c.rng.hex(32)),
+      audit_keys: [{ id: 'asim', key_base64: b64(c.auditKeyHex) }],
+    },
     engine: {
       otp_ttl_ms: TIMING.otpTtlMs,
       otp_max_attempts: 3,
@@ -92,9 +100,18 @@ export function writeConfig(c: ConfigInput): string {
       {
         id: 'demo-card',
         type: 'demo-card',
-        settings: { host: '127.0.0.1', port: c.banks.cardPort, callTimeoutMs: TIMING.callTimeoutMs, echoIntervalMs: 0, readyTimeoutMs: 5_000, reconnect: { initialMs: 50, maxMs: 500 } },
+        settings: {
+          host: '127.0.0.1',
+          port: c.banks.cardPort,
+          callTimeoutMs: TIMING.callTimeoutMs,
+          echoIntervalMs: 0,
+          readyTimeoutMs: 5_000,
+          reconnect: { initialMs: 50, maxMs: 500 },
+          // the card host simulator's published test key; production has no fallback key
+          macKeys: { [DEMO_MAC_KEY_NAME]: DEMO_MAC.keyHex },
+        },
       },
-      { id: 'demo-sepa', type: 'demo-sepa', settings: { baseUrl: c.banks.sepaUrl, callTimeoutMs: TIMING.callTimeoutMs } },
+      { id: 'demo-sepa', type: 'demo-sepa', settings: { baseUrl: c.banks.sepaUrl, callTimeoutMs: TIMING.callTimeoutMs, bankCertificates: [c.banks.sepaCertificatePath] } },
       {
         id: 'demo-batch',
         type: 'demo-batch',
@@ -113,7 +130,8 @@ export function writeConfig(c: ConfigInput): string {
         },
       },
     ],
-    notifications: { smtp: { host: '127.0.0.1', port: c.banks.smtpPort, from: 'sim@railyard.test' } },
+    // the capture server on loopback speaks plain SMTP (production requires TLS by default)
+    notifications: { smtp: { host: '127.0.0.1', port: c.banks.smtpPort, from: 'sim@railyard.test', require_tls: false } },
   };
   const path = join(c.dir, 'railyard.yaml');
   writeFileSync(path, stringify(config), { mode: 0o600 });

@@ -3,6 +3,7 @@
  * nodes, drives the workload while the fault schedule fires, waits for the quiet, stops the nodes
  * and checks the invariants against the banks' journals and the store.
  */
+import { AuditKeyring } from '../../src/store/audit-chain.js';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -91,7 +92,9 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
       { dataDir: join(dir, 'banks'), callbackUrl: `${first.base}/v1/connectors/demo-sepa/inbound`, lateReplyMs: TIMING.lateReplyMs, settleAfterMs: TIMING.settleAfterMs, autoProcessMs: 700 },
       children,
     );
-    const config = writeConfig({ dir, banks: banks.ready, apiKey, rng: rng.fork('config'), ...(databaseUrl ? { databaseUrl } : {}) });
+    const configRng = rng.fork('config');
+    const auditKeyHex = configRng.hex(32);
+    const config = writeConfig({ dir, banks: banks.ready, apiKey, rng: configRng, auditKeyHex, ...(databaseUrl ? { databaseUrl } : {}) });
     for (const n of nodes) {
       n.env = { RAILYARD_CONFIG: config };
       n.logPath = join(dir, `node-${n.index}.log`);
@@ -128,7 +131,7 @@ export async function runOnce(o: RunOptions): Promise<RunResult> {
     for (const ob of observed) result.traces.set(ob.plan.order, ob.trace);
     const bankErrors = join(dir, 'banks', BANKS_ERRORS);
     if (existsSync(bankErrors)) result.notes.push(`a bank simulator threw (kept running): ${readFileSync(bankErrors, 'utf8').split('\n').slice(0, 6).join(' | ')}`);
-    const checked = await checkInvariants(store, join(dir, 'banks'), observed);
+    const checked = await checkInvariants(store, join(dir, 'banks'), observed, new AuditKeyring('asim', [{ id: 'asim', key: Buffer.from(auditKeyHex, 'hex') }]));
     result.violations = [...checked.violations, ...checkKeys(api.idsByKey)];
     result.endings = checked.endings;
     result.paths = checked.paths;
