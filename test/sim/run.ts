@@ -3,6 +3,7 @@
  * nodes, drives the workload while the fault schedule fires, waits for the quiet, stops the nodes
  * and checks the invariants against the banks' journals and the store.
  */
+import { DEFAULT_ABANDONED_MS } from '../../src/api/idempotency.js';
 import { AuditKeyring } from '../../src/store/audit-chain.js';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
@@ -58,7 +59,7 @@ export interface RunResult {
 }
 
 const QUIET_MAX_MS = 30_000;
-const TAKEOVER_MS = 61_000;
+const TAKEOVER_MS = DEFAULT_ABANDONED_MS + 1_000;
 const PG_BASE = process.env['SIM_DATABASE_URL'] ?? 'postgres://postgres@127.0.0.1:5432/test';
 
 export async function runOnce(o: RunOptions): Promise<RunResult> {
