@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoSepaConnector } from '../../connectors/demo-sepa/index.js';
 import { REPLY_SIGNATURE_HEADER } from '../../connectors/demo-sepa/evidence.js';
 import { createSandboxConnector } from '../../connectors/sandbox/index.js';
-import { createHarness } from '../../src/connector/harness.js';
+import { createHarness } from '../../src/connector/testing.js';
 import type { Connector, ConnectorEnv, FlowContext, FlowRequest } from '../../src/connector/types.js';
 import type { Outcome } from '../../src/connector/outcome.js';
 import { JumpableClock } from '../../src/domain/clock.js';
