@@ -11,6 +11,7 @@ import { dirname, extname, isAbsolute, join, resolve } from 'node:path';
 import { parse as parseYaml } from 'yaml';
 import { z } from 'zod';
 import { connectorRegistry, type ConnectorRegistry } from '../connectors/registry.js';
+import { settingsFromFile } from './config/connector-settings.js';
 import type { MethodType } from './connector/types.js';
 import type { VaultKeys } from './domain/vault.js';
 import { defaultPaymentPolicy, type PaymentPolicy } from './engine/machine-types.js';
@@ -29,7 +30,10 @@ export interface ConnectorConfig {
   id: string;
   /** A key of the connector registry (connectors/registry.ts). */
   type: string;
-  /** Passed to the factory as `env.settings`, with `id` added. */
+  /**
+   * Passed to the factory as `env.settings`, with `id` added. camelCase keys, as the connector's
+   * `settingsSchema` names them (a file writes them in snake_case; resolveConfig maps them).
+   */
   settings: Record<string, unknown>;
 }
 
@@ -208,14 +212,26 @@ const merchantSchema = z.strictObject({
     .optional(),
 });
 
+/**
+ * `settings` is checked against the connector type's own schema (connectors/registry.ts) and comes
+ * out in the code's camelCase; its problems join the file's, as `connectors[i].settings.<key>`.
+ */
 const connectorSchema = (registry: ConnectorRegistry) =>
-  z.strictObject({
-    id: z.string().regex(CONNECTOR_ID, { error: 'must be 2-40 lower-case letters, digits or dashes, starting with a letter' }),
-    type: z.string().refine((t) => Object.hasOwn(registry, t), {
-      error: (iss) => `unknown connector type "${String(iss.input)}" (known: ${Object.keys(registry).join(', ')})`,
-    }),
-    settings: z.record(z.string(), z.unknown()).optional(),
-  });
+  z
+    .strictObject({
+      id: z.string().regex(CONNECTOR_ID, { error: 'must be 2-40 lower-case letters, digits or dashes, starting with a letter' }),
+      type: z.string().refine((t) => Object.hasOwn(registry, t), {
+        error: (iss) => `unknown connector type "${String(iss.input)}" (known: ${Object.keys(registry).join(', ')})`,
+      }),
+      settings: z.record(z.string(), z.unknown()).optional(),
+    })
+    .transform((c, ctx) => {
+      const entry = registry[c.type];
+      if (!entry) return { ...c, settings: {} };
+      const { settings, issues } = settingsFromFile(entry.settings, c.settings ?? {});
+      for (const i of issues) ctx.issues.push({ code: 'custom', path: ['settings', ...i.path], message: i.message, input: c.settings });
+      return { ...c, settings };
+    });
 
 const engineSchema = z.strictObject({
   otp_ttl_ms: positiveMs.optional(),

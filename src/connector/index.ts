@@ -8,4 +8,5 @@ export * from './types.js';
 export * from './outcome.js';
 export { fromBankId, toBankId } from './bank-id.js';
 export { ConnectorSet } from './registry-types.js';
+export { parseSettings, settingsIssues, settingsPath, type SettingsIssue, type SettingsSchema } from './settings.js';
 export { TEST_CARDS, TEST_IBANS } from './test-values.js';
