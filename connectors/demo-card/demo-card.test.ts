@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runConnectorConformance, type ConformanceBank } from '../../src/connector/conformance.js';
-import type { Harness } from '../../src/connector/harness.js';
+import { runConnectorConformance, type ConformanceBank, type Harness } from '../../src/connector/testing.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { newId } from '../../src/domain/ids.js';
 import { Secret } from '../../src/domain/secret.js';

@@ -9,7 +9,7 @@ import { DEMO_NETWORK_KEY_NAME, DEMO_NETWORK_MAC, DemoCardSettingsError, readSet
 
 export { DE39, classifyCode } from './codes.js';
 export { stanOf, transmissionOf, buildRequest, readReply } from './mapping.js';
-export { readSettings, DEMO_NETWORK_MAC, DEMO_NETWORK_KEY_NAME } from './settings.js';
+export { readSettings, settingsSchema, DEMO_NETWORK_MAC, DEMO_NETWORK_KEY_NAME } from './settings.js';
 export { buildInquiry, readInquiryReply, STATUS_INQUIRY_CODE } from './inquiry.js';
 
 export interface DemoCardConnector extends Connector {

@@ -22,7 +22,7 @@ import { createHttpTransport, type BankTransport } from '../../src/iso20022/tran
 import { loadCertificates, loadCredential } from '../../src/trust/keys.js';
 import { EnvelopedReplyOpener, envelopingSigner } from './enveloped.js';
 import { ReplyVerifier, requestSigner, withEvidence, type ReplyCheck } from './evidence.js';
-import { DEFAULT_MAX_FINDINGS, schemaEvidence, withFindings, type FindingsOptions } from './findings.js';
+import { schemaEvidence, withFindings } from './findings.js';
 import { reportsFromInbound } from './inbound.js';
 import {
   bankAccountOf,
@@ -39,10 +39,12 @@ import {
   toPain001,
   toRefundPain001,
   type MessageContext,
-  type Parties,
 } from './mapping.js';
 
+import { readSettings, type DemoSepaSettings } from './settings.js';
+
 export { REASON_CODES, outcomeForReason } from './codes.js';
+export { readSettings, settingsSchema, DemoSepaSettingsError, type DemoSepaSettings, type SignatureMode } from './settings.js';
 export { reportsFromInbound } from './inbound.js';
 
 /** Where each request goes on the bank's API (mocks/iso20022-bank serves the same paths). */
@@ -56,83 +58,6 @@ const PATHS = {
   reverse: '/cancellations',
   refund: '/returns',
 } as const;
-
-export interface DemoSepaSettings {
-  id: string;
-  baseUrl: string;
-  callTimeoutMs: number;
-  /** The transport's own deadline; longer than `callTimeoutMs` so a late reply still reaches the engine. */
-  requestTimeoutMs: number;
-  /** `sepa`: pain.001 customer transfers (cancelled by camt.055); `fi`: pacs.008 interbank transfers (cancelled by camt.056). */
-  transferMessage: 'pain.001' | 'pacs.008';
-  /** `pacs.004`: a return of the transfer (default); `pain.001`: a new credit transfer back to the customer. */
-  refundMessage: 'pacs.004' | 'pain.001';
-  /** Inbound XSD findings recorded as evidence (at most `max` per message). */
-  inboundFindings: FindingsOptions;
-  parties: Parties;
-  /** Run the outbound XSD gate (default true). */
-  xsd: boolean;
-  tls?: { key?: string; cert?: string; ca?: string };
-  headers?: Record<string, string>;
-  /** Railyard's signing certificate and key (PEM paths): requests carry a detached CMS signature. */
-  signing?: { certificate: string; privateKey: string };
-  /** The bank's certificates or CA (PEM paths): replies must carry a signature that verifies. */
-  bankCertificates?: string[];
-  /**
-   * `detached` (default): the XML travels as it is, signatures in headers. `enveloped`: requests,
-   * replies and pushes are DER CMS SignedData with the XML inside; needs `signing` and `bankCertificates`.
-   */
-  signatureMode: SignatureMode;
-}
-
-export type SignatureMode = 'detached' | 'enveloped';
-
-function signatureModeOf(s: Record<string, unknown>, signing: boolean, bankCertificates: boolean): SignatureMode {
-  const mode = s.signatureMode ?? 'detached';
-  // A typo must not quietly fall back to another evidence format: this is a bank's protocol.
-  if (mode !== 'detached' && mode !== 'enveloped') throw new Error(`demo-sepa: signatureMode must be detached or enveloped, not ${String(mode)}`);
-  // Enveloped bodies are unreadable to a bank without our signature, and ours without the bank's certificates.
-  if (mode === 'enveloped' && !(signing && bankCertificates)) {
-    throw new Error('demo-sepa: signatureMode enveloped needs signingCertificate, signingKey and bankCertificates');
-  }
-  return mode;
-}
-
-const str = (s: Record<string, unknown>, key: string): string | undefined => (typeof s[key] === 'string' ? (s[key] as string) : undefined);
-const num = (s: Record<string, unknown>, key: string): number | undefined => (typeof s[key] === 'number' ? (s[key] as number) : undefined);
-
-export function readSettings(s: Record<string, unknown>): DemoSepaSettings {
-  const callTimeoutMs = num(s, 'callTimeoutMs') ?? 3_000;
-  const tls = { key: str(s, 'tlsKey'), cert: str(s, 'tlsCert'), ca: str(s, 'tlsCa') };
-  const headers = typeof s.headers === 'object' && s.headers !== null ? (s.headers as Record<string, string>) : undefined;
-  const signingCertificate = str(s, 'signingCertificate');
-  const signingKey = str(s, 'signingKey');
-  const bankCertificates = Array.isArray(s.bankCertificates) ? s.bankCertificates.filter((c): c is string => typeof c === 'string') : undefined;
-  const signatureMode = signatureModeOf(s, Boolean(signingCertificate && signingKey), Boolean(bankCertificates && bankCertificates.length > 0));
-  return {
-    signatureMode,
-    ...(signingCertificate && signingKey ? { signing: { certificate: signingCertificate, privateKey: signingKey } } : {}),
-    ...(bankCertificates && bankCertificates.length > 0 ? { bankCertificates } : {}),
-    id: str(s, 'id') ?? 'demo-sepa',
-    baseUrl: str(s, 'baseUrl') ?? 'http://127.0.0.1:8620',
-    callTimeoutMs,
-    requestTimeoutMs: num(s, 'requestTimeoutMs') ?? callTimeoutMs * 3,
-    transferMessage: s.transferMessage === 'pacs.008' || s.profile === 'fi' ? 'pacs.008' : 'pain.001',
-    refundMessage: s.refundMessage === 'pain.001' ? 'pain.001' : 'pacs.004',
-    inboundFindings: { enabled: s.inboundXsd !== false, max: num(s, 'maxInboundFindings') ?? DEFAULT_MAX_FINDINGS },
-    parties: {
-      creditor: {
-        name: str(s, 'creditorName') ?? 'Railyard Demo Shop',
-        iban: str(s, 'creditorIban') ?? 'DE75512108001245126199',
-        ...(str(s, 'creditorBic') ? { bic: str(s, 'creditorBic') as string } : {}),
-      },
-      bankBic: str(s, 'bankBic') ?? 'SIMBDEFFXXX',
-    },
-    xsd: s.xsd !== false,
-    ...(tls.key || tls.cert || tls.ca ? { tls: Object.fromEntries(Object.entries(tls).filter(([, v]) => v !== undefined)) } : {}),
-    ...(headers ? { headers } : {}),
-  };
-}
 
 export interface DemoSepaConnector extends Connector {
   settings: DemoSepaSettings;

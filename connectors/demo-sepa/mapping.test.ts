@@ -123,7 +123,7 @@ describe('demo-sepa mapping', () => {
 });
 
 describe('demo-sepa flows on the mock transport', () => {
-  const make = (t: MockTransport) => demoSepaConnector({ clock: new ManualClock(), settings: { callTimeoutMs: 500, ...INBOUND_XSD }, report: () => undefined }, t);
+  const make = (t: MockTransport) => demoSepaConnector({ clock: new ManualClock(), settings: { baseUrl: 'http://127.0.0.1:9', callTimeoutMs: 500, ...INBOUND_XSD }, report: () => undefined }, t);
   const ctx = { clock: new ManualClock(), signal: new AbortController().signal };
 
   it('sends one XSD-valid pain.001 to /payments and reads the pain.002', async () => {
@@ -172,7 +172,7 @@ describe('demo-sepa flows on the mock transport', () => {
 describe('demo-sepa: cancellation by profile, refunds as credit transfers, inbound findings', () => {
   const ctx = { clock: new ManualClock(), signal: new AbortController().signal };
   const make = (t: MockTransport, settings: Record<string, unknown> = {}) =>
-    demoSepaConnector({ clock: new ManualClock(), settings: { callTimeoutMs: 500, ...INBOUND_XSD, ...settings }, report: () => undefined }, t);
+    demoSepaConnector({ clock: new ManualClock(), settings: { baseUrl: 'http://127.0.0.1:9', callTimeoutMs: 500, ...INBOUND_XSD, ...settings }, report: () => undefined }, t);
   const original = { flow: 'transfer' as const, reference: REF };
   const other = 'cmd_01JDKQ7V4X9M2N3P4Q5R6S7T8Y';
 

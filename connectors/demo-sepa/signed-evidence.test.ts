@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BANK_TEST_IBANS, startIso20022Bank, type Iso20022Bank } from '../../mocks/iso20022-bank/index.js';
-import { createHarness, type Harness } from '../../src/connector/harness.js';
+import { createHarness, type Harness } from '../../src/connector/testing.js';
 import { TrustedCertificate } from '../../src/trust/certificate.js';
 import { credentialFromPem } from '../../src/trust/keys.js';
 import { createSelfSignedSigningCertificate } from '../../src/trust/self-signed.js';
