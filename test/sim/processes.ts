@@ -71,6 +71,21 @@ export interface ConfigInput {
   auditKeyHex: string;
 }
 
+/**
+ * Configuration files spell every key in snake_case (src/config/connector-settings.ts maps them to
+ * the connectors' names); the values of `mac_keys` are named by data and kept as written.
+ */
+function snakeKeys(v: unknown): unknown {
+  if (Array.isArray(v)) return v.map(snakeKeys);
+  if (typeof v !== 'object' || v === null) return v;
+  return Object.fromEntries(
+    Object.entries(v).map(([k, x]) => {
+      const key = k.replace(/[A-Z]/g, (c) => `_${c.toLowerCase()}`);
+      return [key, key === 'mac_keys' ? x : snakeKeys(x)];
+    }),
+  );
+}
+
 /** A production configuration file for this run (docs/configuration.md); returns its path. */
 export function writeConfig(c: ConfigInput): string {
   const b64 = (hex: string): string => Buffer.from(hex, 'hex').toString('base64');
@@ -134,7 +149,7 @@ export function writeConfig(c: ConfigInput): string {
     notifications: { smtp: { host: '127.0.0.1', port: c.banks.smtpPort, from: 'sim@railyard.test', require_tls: false } },
   };
   const path = join(c.dir, 'railyard.yaml');
-  writeFileSync(path, stringify(config), { mode: 0o600 });
+  writeFileSync(path, stringify({ ...config, connectors: config.connectors.map((k) => ({ ...k, settings: snakeKeys(k.settings) })) }), { mode: 0o600 });
   return path;
 }
 
