@@ -121,6 +121,18 @@ export interface ConnectorEnv {
   store?: Store;
   /** Writes an API event (and queues its webhooks) inside a store transaction: `reconciliation.break`. */
   publish?: (tx: StoreTx, event: EventRecord) => Promise<void>;
+  /**
+   * Operational news that concerns no payment (so no merchant's webhook): e.g.
+   * `connector.unmatched_report`, a bank report naming nothing Railyard knows. Ids and codes only.
+   */
+  notice?: (notice: ConnectorNotice) => void;
+}
+
+export interface ConnectorNotice {
+  type: 'connector.unmatched_report';
+  connector: string;
+  at: number;
+  data: Record<string, string | number>;
 }
 
 export type ConnectorFactory = (env: ConnectorEnv) => Connector | Promise<Connector>;

@@ -54,6 +54,8 @@ export {
   statusMeaning,
   TRANSACTION_STATUS_CODES,
   type OutcomeKind,
+  type OutcomeOptions,
+  type Pain001Original,
   type TransactionOutcome,
   type TransactionStatusCode,
 } from './status.js';
