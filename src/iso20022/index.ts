@@ -10,7 +10,7 @@
  * Amounts in every model are integer minor units with their currency; every other value is the
  * exact string of the message.
  */
-export { build, buildTo, parse, parseAs, validate, type BuildOptions, type ParseOutput, type ValidationResult } from './api.js';
+export { build, buildTo, checkDocument, marketPractice, parse, parseAs, validate, type BuildOptions, type DocumentCheck, type ParseOutput, type ValidationResult } from './api.js';
 export {
   buildableTypes,
   isBuildableType,
@@ -61,6 +61,7 @@ export {
 } from './status.js';
 export {
   checkRules,
+  checkXmlRules,
   newMessageId,
   transliterateModel,
   transliterateSepa,

@@ -60,6 +60,9 @@ describe('read-only older versions', () => {
 
   it('a pain.001.001.03 read can be rebuilt as pain.001.001.09; only the computed totals are added', () => {
     const old = parse(PAIN001_03).model as Pain001v09;
+    // rules are always on: the old file's CreDtTm has no offset, which nothing we send may lack
+    expect(() => build('pain.001.001.09', old)).toThrowError(expect.objectContaining({ code: 'rules_failed', path: 'Document/CstmrCdtTrfInitn/GrpHdr/CreDtTm' }));
+    old.groupHeader.creationDateTime += 'Z';
     const xml = build('pain.001.001.09', old);
     expect(xmllint(xml, 'pain.001.001.09').ok).toBe(true);
     const rebuilt = parse(xml).model as Pain001v09;
