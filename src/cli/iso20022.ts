@@ -37,7 +37,9 @@ function reportError(e: unknown, io: CliIo): number {
     io.stderr(`invalid JSON: ${e.message}\n`);
     return 1;
   }
-  throw e;
+  // Anything else is our fault, not the file's: one line, never a stack trace (which could quote the input).
+  io.stderr(`internal error while reading the input (${e instanceof Error ? e.name : 'unknown'}); please report it\n`);
+  return 1;
 }
 
 /** `--profile P` (the only option): the profile, undefined when absent, null (usage printed) when wrong. */

@@ -1,5 +1,5 @@
 import { detect } from './detect.js';
-import { Iso20022BuildError, Iso20022Error, Iso20022ParseError, Iso20022RulesError, type Finding } from './errors.js';
+import { Iso20022BuildError, Iso20022Error, Iso20022LimitError, Iso20022ParseError, Iso20022RulesError, Iso20022SizeError, type Finding } from './errors.js';
 import { checkRules, checkXmlRules, transliterateModel, type Profile } from './rules/index.js';
 import {
   isBuildableType,
@@ -155,7 +155,10 @@ export function checkDocument(xml: string, options: { profile?: Profile; message
   } catch (e) {
     if (!(e instanceof Iso20022Error)) throw e;
     // A file `parse` refuses is never "valid": when nothing above explains why, the parser's reason is the finding.
-    if (!findings.some((f) => f.severity === 'error')) findings.push({ severity: 'error', code: e.code, message: e.message, path: e.path });
+    // A limit (depth, count, size) is always named: it says why nothing further was read.
+    if (e instanceof Iso20022LimitError || e instanceof Iso20022SizeError || !findings.some((f) => f.severity === 'error')) {
+      findings.push({ severity: 'error', code: e.code, message: e.message, path: e.path });
+    }
   }
   return { messageType, profile, valid: !findings.some((f) => f.severity === 'error'), findings };
 }

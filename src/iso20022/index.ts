@@ -30,6 +30,7 @@ export {
   Iso20022RulesError,
   Iso20022SchemaError,
   Iso20022SizeError,
+  Iso20022LimitError,
   Iso20022UnknownMessageError,
   type Finding,
 } from './errors.js';
@@ -46,7 +47,7 @@ export {
   type XsdResult,
 } from './xsd.js';
 export { controlSum, type Amount } from './money.js';
-export { DEFAULT_MAX_BYTES, type ParseXmlOptions } from './xml/parse.js';
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, type ParseXmlOptions } from './xml/parse.js';
 export {
   pacs002Outcomes,
   pain002Outcomes,
