@@ -11,7 +11,10 @@ import { fromBankId, fromPacs002, fromPain002, isRefundPaymentInformation, origi
  */
 export interface UnmatchedReport {
   messageType: string;
-  messageId: string;
+  /** The report's MsgId; absent when the engine found no payment for a reference it named. */
+  messageId?: string;
+  /** Our reference the report named (when it named one no payment has). */
+  reference?: string;
   originalMessageId?: string;
   groupStatus?: string;
   reason?: string;

@@ -331,6 +331,10 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
       }
     },
     stop: () => transport.close(),
+    // Reports whose reference the engine could not find: kept and announced like those naming nothing.
+    unmatched: (reports) => {
+      for (const r of reports) unmatched.keep({ messageType: `${r.flow} status report`, reference: r.reference }, undefined);
+    },
     // The link itself is fine when reports go unmatched (readiness must not fail over it); the detail says so.
     health: () => Promise.resolve({ ok: true, ...(unmatched.count > 0 ? { detail: unmatched.detail() } : {}) }),
   });

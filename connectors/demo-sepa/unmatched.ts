@@ -30,7 +30,9 @@ export class UnmatchedReports {
     this.kept.push({ ...r, at, ...(signed !== undefined ? { signed } : {}) });
     if (this.kept.length > UNMATCHED_KEPT) this.kept.shift();
     this.total += 1;
-    const data: Record<string, string | number> = { message_type: r.messageType, message_id: r.messageId };
+    const data: Record<string, string | number> = { message_type: r.messageType };
+    if (r.messageId !== undefined) data.message_id = r.messageId;
+    if (r.reference !== undefined) data.reference = r.reference;
     if (r.originalMessageId !== undefined) data.original_message_id = r.originalMessageId;
     if (r.groupStatus !== undefined) data.group_status = r.groupStatus;
     if (r.reason !== undefined) data.reason = r.reason;
@@ -48,7 +50,7 @@ export class UnmatchedReports {
 
   detail(): string {
     const last = this.kept[this.kept.length - 1];
-    const what = last ? `; last ${last.messageType} ${last.messageId} at ${new Date(last.at).toISOString()}${last.groupStatus ? ` (${last.groupStatus}${last.reason ? ` ${last.reason}` : ''})` : ''}` : '';
+    const what = last ? `; last ${last.messageType} ${last.messageId ?? last.reference ?? ''} at ${new Date(last.at).toISOString()}${last.groupStatus ? ` (${last.groupStatus}${last.reason ? ` ${last.reason}` : ''})` : ''}` : '';
     return `${this.total} status report(s) named no known transaction${what}`;
   }
 }

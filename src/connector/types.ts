@@ -105,6 +105,11 @@ export interface Connector {
   start?(): Promise<void>;
   stop?(): Promise<void>;
   health?(): Promise<{ ok: boolean; detail?: string }>;
+  /**
+   * Reports from `inbound` that name a reference no payment or refund has: the engine hands them
+   * back so the connector keeps and surfaces them (health, `connector.unmatched_report`).
+   */
+  unmatched?(reports: ConnectorReport[]): void;
 }
 
 /** What the engine gives a connector when it builds one. */
