@@ -1,4 +1,3 @@
-import { SaxesParser } from 'saxes';
 import { currencyExponent, isCurrency } from '../../domain/money.js';
 import type { Finding } from '../errors.js';
 import { sameDecimal } from '../money.js';
@@ -71,17 +70,18 @@ export function checkXmlRules(xml: string, options: XmlRuleOptions = {}): Findin
   let root: string | undefined;
   let block = -1;
   let inBlock = false;
+  let line = 1;
   const declared: Array<{ kind: 'NbOfTxs' | 'CtrlSum'; value: string; line: number; frame: Frame; block: number | undefined }> = [];
   /** Transaction amounts as written, with the block they are in. */
   const amounts: Array<{ value: string; block: number | undefined }> = [];
   const names: string[] = [];
-  const parser = new SaxesParser({ position: true });
-  const add = (code: string, message: string | undefined, frame: Frame | undefined = top, line = parser.line) => {
+  const add = (code: string, message: string | undefined, frame: Frame | undefined = top, at = line) => {
     if (message === undefined || found.length >= max) return;
-    found.push({ code, message, frame, line });
+    found.push({ code, message, frame, line: at });
   };
-  parser.on('opentag', (tag) => {
-    const name = localName(tag.name);
+
+  const open = (qname: string, attrs: string, selfClosing: boolean) => {
+    const name = localName(qname);
     const parent = top;
     let ordinal = 1;
     if (parent) {
@@ -93,22 +93,20 @@ export function checkXmlRules(xml: string, options: XmlRuleOptions = {}): Findin
     depth += 1;
     names.push(name);
     text = '';
-    const c = Object.entries(tag.attributes).find(([k]) => localName(k) === 'Ccy');
-    ccy = c ? String(c[1]) : undefined;
+    ccy = undefined;
+    if (attrs.includes('Ccy')) {
+      const m = /(?:^|\s)(?:[\w.-]+:)?Ccy\s*=\s*(?:"([^"]*)"|'([^']*)')/.exec(attrs);
+      if (m) ccy = m[1] ?? m[2];
+    }
     if (depth === 2) root = name;
     if (name === 'PmtInf' && depth === 3) {
       block += 1;
       inBlock = true;
     }
-  });
-  parser.on('text', (t) => {
-    text += t;
-  });
-  parser.on('cdata', (t) => {
-    text += t;
-  });
-  parser.on('closetag', (tag) => {
-    const name = localName(tag.name);
+    if (selfClosing) close(name);
+  };
+
+  const close = (name: string) => {
     const parent = top?.parent?.name ?? '';
     const v = text;
     if (IDS.has(name) || IDS_WITHIN.get(name)?.has(parent)) add('invalid_identifier', identifierProblem(v));
@@ -126,11 +124,13 @@ export function checkXmlRules(xml: string, options: XmlRuleOptions = {}): Findin
     if (totals && top) {
       // Document/<message>/GrpHdr/NbOfTxs and Document/<message>/PmtInf/NbOfTxs
       if ((name === 'NbOfTxs' || name === 'CtrlSum') && depth === 4 && (parent === 'GrpHdr' || parent === 'PmtInf')) {
-        declared.push({ kind: name, value: v, line: parser.line, frame: top, block: parent === 'PmtInf' ? block : undefined });
+        declared.push({ kind: name, value: v, line, frame: top, block: parent === 'PmtInf' ? block : undefined });
       }
       const a = totals.amount;
-      const tail = names.slice(-a.length - 1);
-      if (tail[0] === totals.tx && a.every((n, i) => tail[i + 1] === n)) amounts.push({ value: v, block: inBlock ? block : undefined });
+      if (name === a[a.length - 1]) {
+        const tail = names.slice(-a.length - 1);
+        if (tail[0] === totals.tx && a.every((n, i) => tail[i + 1] === n)) amounts.push({ value: v, block: inBlock ? block : undefined });
+      }
     }
     if (name === 'PmtInf' && depth === 3) inBlock = false;
     top = top?.parent;
@@ -138,18 +138,77 @@ export function checkXmlRules(xml: string, options: XmlRuleOptions = {}): Findin
     names.pop();
     text = '';
     ccy = undefined;
-  });
-  parser.on('error', () => {
-    // Not well-formed: the XSD check and the parser say so with their own findings; the rules stop here.
-    throw new StopRules();
-  });
-  let complete = true;
-  try {
-    parser.write(xml).close();
-  } catch (e) {
-    if (!(e instanceof StopRules)) throw e;
-    complete = false;
+  };
+
+  /** Newlines in xml[from, to): kept so every finding has its line. */
+  const lines = (from: number, to: number) => {
+    for (let k = xml.indexOf('\n', from); k >= 0 && k < to; k = xml.indexOf('\n', k + 1)) line++;
+  };
+
+  // A small tokenizer instead of a full XML parser: this pass runs on everything `build` emits
+  // (100k-transaction files), and saxes costs as much again as the build. Well-formedness is not
+  // its job (the XSD check and the parser report it); on a document that is not (a close tag that
+  // does not match, an unterminated construct) it stops and returns what it found so far.
+  const n = xml.length;
+  let i = xml.indexOf('<');
+  if (i > 0) lines(0, i);
+  while (i >= 0 && i < n) {
+    const c1 = xml.charCodeAt(i + 1);
+    let end: number;
+    if (c1 === 0x21 /* ! */) {
+      if (xml.startsWith('<![CDATA[', i)) {
+        end = xml.indexOf(']]>', i + 9);
+        if (end < 0) break;
+        text += xml.slice(i + 9, end);
+        end += 2;
+      } else {
+        end = xml.startsWith('<!--', i) ? xml.indexOf('-->', i + 4) : xml.indexOf('>', i + 2);
+        if (end < 0) break;
+        if (xml.charCodeAt(end) === 0x2d) end += 2;
+      }
+    } else if (c1 === 0x3f /* ? */) {
+      end = xml.indexOf('?>', i + 2);
+      if (end < 0) break;
+      end += 1;
+    } else if (c1 === 0x2f /* / */) {
+      end = xml.indexOf('>', i + 2);
+      if (end < 0) break;
+      const qname = xml.slice(i + 2, end).trim();
+      if (top === undefined || localName(qname) !== top.name) break;
+      close(top.name);
+    } else {
+      // an opening tag: its end is the first `>` outside a quoted attribute value
+      let j = i + 1;
+      let quote = 0;
+      for (; j < n; j++) {
+        const c = xml.charCodeAt(j);
+        if (quote !== 0) {
+          if (c === quote) quote = 0;
+        } else if (c === 0x22 || c === 0x27) quote = c;
+        else if (c === 0x3e) break;
+      }
+      if (j >= n) break;
+      end = j;
+      const selfClosing = xml.charCodeAt(end - 1) === 0x2f;
+      const bodyEnd = selfClosing ? end - 1 : end;
+      let k = i + 1;
+      for (; k < bodyEnd; k++) {
+        const c = xml.charCodeAt(k);
+        if (c === 0x20 || c === 0x09 || c === 0x0a || c === 0x0d) break;
+      }
+      if (k < bodyEnd) lines(i, end);
+      open(xml.slice(i + 1, k), k < bodyEnd ? xml.slice(k, bodyEnd) : '', selfClosing);
+    }
+    const next = xml.indexOf('<', end + 1);
+    const stop = next < 0 ? n : next;
+    if (stop > end + 1) {
+      const raw = xml.slice(end + 1, stop);
+      lines(end + 1, stop);
+      if (top !== undefined) text += raw.includes('&') ? decodeText(raw) : raw;
+    }
+    i = next;
   }
+  const complete = top === undefined && i < 0;
   if (complete) {
     for (const d of declared) {
       const mine = d.block === undefined ? amounts : amounts.filter((x) => x.block === d.block);
@@ -163,7 +222,14 @@ export function checkXmlRules(xml: string, options: XmlRuleOptions = {}): Findin
   return found.map((f) => ({ severity: 'error', code: f.code, message: f.message, path: pathOf(f.frame), line: f.line }));
 }
 
-class StopRules extends Error {}
+/** Entity references in text: the five XML ones and numeric ones; anything else is left as written. */
+function decodeText(raw: string): string {
+  return raw.replace(/&(?:#x([0-9a-fA-F]+)|#([0-9]+)|(amp|lt|gt|quot|apos));/g, (m, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
+    if (name !== undefined) return ({ amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" } as Record<string, string>)[name] ?? m;
+    const cp = hex !== undefined ? parseInt(hex, 16) : parseInt(dec ?? '', 10);
+    return cp > 0 && cp <= 0x10ffff ? String.fromCodePoint(cp) : m;
+  });
+}
 
 /** Sum of decimals as written, exact (bigint at the largest scale); undefined if one is not a decimal. */
 function decimalSum(values: readonly string[]): string | undefined {
