@@ -19,7 +19,9 @@ import { SANDBOX_RAILS, simulatorConnectors, simulatorRoutes, type SandboxRails 
 import type { SmtpSettings } from './notify/email/smtp-notifier.js';
 import { resolveSmtp, smtpFileSchema } from './notify/email/smtp-config.js';
 import { parseAllowEntry } from './notify/webhooks/destination.js';
+import { auditKeySchema, auditSectionSchema, loadOrCreateSandboxAudit, resolveAuditKeys, resolveAuditSettings, type AuditSettings } from './config-audit.js';
 import { loadCertificates, loadCredential, TrustError, type OrderSignaturePolicy } from './trust/index.js';
+import type { SignerPin } from './trust/order-signature.js';
 
 export type Env = Readonly<Record<string, string | undefined>>;
 
@@ -79,14 +81,20 @@ export interface RailyardConfig {
   webhooks?: { allowPrivate: string[] };
   /** Signed orders and encrypted account data (src/trust); absent: neither is configured. */
   trust?: TrustSettings;
+  /** Keyed history chains and signed checkpoints (src/config-audit.ts). */
+  audit: AuditSettings;
 }
 
 /** PEM paths are absolute here; the files were checked (readable, valid now, usable) at resolution. */
 export interface TrustSettings {
   /** By merchant id; a merchant missing here has the policy `off`. */
-  orderSignatures: Record<string, { policy: OrderSignaturePolicy; certificates: string[] }>;
-  /** Railyard's certificate and private key for `payment_method.encrypted`. */
-  encryption?: { certificate: string; privateKey: string };
+  orderSignatures: Record<string, { policy: OrderSignaturePolicy; certificates: string[]; signers?: SignerPin[] }>;
+  /** Railyard's certificates and private keys for `payment_method.encrypted`; the first is current, all decrypt. */
+  encryption?: { certificate: string; privateKey: string }[];
+  /** Merchants that may still send AES-CBC EnvelopedData (legacy, unauthenticated). */
+  legacyCbcMerchants?: string[];
+  /** Undecryptable envelopes per merchant and window before its encrypted submissions get 429. */
+  encryptedFailureLimit?: { max: number; windowMs: number };
   /** Railyard's signing certificate and key: non-repudiation signatures on webhooks. */
   signing?: { certificate: string; privateKey: string };
 }
@@ -140,15 +148,25 @@ const dataKeySchema = z.strictObject({
   key_base64_env: envName.optional(),
 });
 
+const encryptionPairSchema = z.strictObject({ certificate: z.string().min(1), private_key: z.string().min(1) });
+
 const securitySchema = z.strictObject({
   data_keys: z.array(dataKeySchema).min(1, { error: 'needs at least one data key' }),
   active_data_key: z.string(),
   mac_key_base64: base64Of(32, 1024, 'at least 32 bytes').optional(),
   mac_key_base64_env: envName.optional(),
-  /** PEM files; relative paths are relative to the configuration file. */
-  encryption: z.strictObject({ certificate: z.string().min(1), private_key: z.string().min(1) }).optional(),
+  /**
+   * PEM files; relative paths are relative to the configuration file. One pair, or a list during
+   * a rotation: the first is current (published first), every one decrypts.
+   */
+  encryption: z.union([encryptionPairSchema, z.array(encryptionPairSchema).min(1, { error: 'needs at least one certificate and key' }).max(4)]).optional(),
+  /** Envelopes that cannot be opened, per merchant, before its encrypted submissions get 429. */
+  encrypted_failure_limit: z.strictObject({ max: z.number().int().min(1).max(100_000), window_seconds: z.number().int().min(1).max(86_400) }).optional(),
   /** Railyard's own signing pair, for merchants with `non_repudiation: true`. */
   signing: z.strictObject({ certificate: z.string().min(1), private_key: z.string().min(1) }).optional(),
+  /** HMAC keys of the history chains (src/config-audit.ts); required in a configuration file. */
+  audit_keys: z.array(auditKeySchema).optional(),
+  active_audit_key: z.string().optional(),
 });
 
 const apiKeySchema = z.strictObject({
@@ -165,6 +183,8 @@ const merchantSchema = z.strictObject({
   allow_no_confirmation: z.boolean().optional(),
   /** Webhooks also carry Railyard's detached CMS signature over the body (needs security.signing). */
   non_repudiation: z.boolean().optional(),
+  /** Also accept AES-CBC EnvelopedData in payment_method.encrypted (legacy: unauthenticated; off by default). */
+  legacy_cbc_envelopes: z.boolean().optional(),
   routes: z.strictObject({ card: z.string().optional(), bank_account: z.string().optional() }).optional(),
   refund_window_days: z.number().int().min(0).max(3650).optional(),
   order_signature: z
@@ -172,6 +192,18 @@ const merchantSchema = z.strictObject({
       policy: z.enum(['required', 'optional', 'off']),
       /** PEM files: the merchant's own certificate(s), or the CA that issues them. */
       certificates: z.array(z.string().min(1)).optional(),
+      /** Who signs for this merchant (required with a CA): each entry one of subject, certificate_sha256, public_key_sha256. */
+      signers: z
+        .array(
+          z
+            .strictObject({
+              subject: z.string().min(1).optional(),
+              certificate_sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, { error: 'must be 64 hex characters' }).optional(),
+              public_key_sha256: z.string().regex(/^[0-9a-fA-F]{64}$/, { error: 'must be 64 hex characters' }).optional(),
+            })
+            .refine((p) => Object.keys(p).length === 1, { error: 'give exactly one of subject, certificate_sha256, public_key_sha256' }),
+        )
+        .optional(),
     })
     .optional(),
 });
@@ -228,6 +260,7 @@ const fileSchema = (registry: ConnectorRegistry) =>
     connectors: z.array(connectorSchema(registry)).min(1, { error: 'needs at least one connector' }),
     notifications: notificationsSchema.optional(),
     webhooks: webhooksSchema.optional(),
+    audit: auditSectionSchema.optional(),
   });
 
 type FileConfig = z.infer<ReturnType<typeof fileSchema>>;
@@ -505,7 +538,8 @@ export function resolveConfig(data: unknown, opts: ResolveOptions = {}): Railyar
   const connectors = resolveConnectors(f, issues);
   const merchants = resolveMerchants(f, issues);
   const engine = resolveEngine(f.engine, productionEngine, issues);
-  if (issues.length > 0 || !security) throw new ConfigError(issues);
+  const auditKeys = resolveAuditKeys(f.security.audit_keys, f.security.active_audit_key, env, ['security'], issues);
+  if (issues.length > 0 || !security || !auditKeys) throw new ConfigError(issues);
   const baseDir = opts.baseDir ?? process.cwd();
   const trust = resolveTrust(f, baseDir, issues);
   const smtp = f.notifications?.smtp ? resolveSmtp(f.notifications.smtp, env, baseDir, issues) : undefined;
@@ -529,6 +563,7 @@ export function resolveConfig(data: unknown, opts: ResolveOptions = {}): Railyar
     ...(smtp ? { notifications: { smtp } } : {}),
     ...(f.webhooks?.allow_private?.length ? { webhooks: { allowPrivate: f.webhooks.allow_private } } : {}),
     ...(trust ? { trust } : {}),
+    audit: resolveAuditSettings(f.audit, auditKeys, dataDir, baseDir),
   };
 }
 
@@ -551,23 +586,34 @@ function resolveTrust(f: FileConfig, baseDir: string, issues: string[]): TrustSe
     if (os.policy !== 'off' && certificates.length === 0) issues.push(`${formatPath([...at, 'certificates'])}: needs at least one certificate when the policy is ${os.policy}`);
     certificates.forEach((c, j) => {
       try {
-        loadCertificates([c]);
+        const ca = loadCertificates([c]).find((x) => x.x509.ca);
+        // a CA also certifies others: without pinned signers any of them could sign for this merchant
+        if (ca && os.policy !== 'off' && !os.signers?.length) issues.push(`${formatPath([...at, 'signers'])}: is required because certificates[${j}] is a CA (${ca.label}); name the merchant's signing certificate by subject, certificate_sha256 or public_key_sha256`);
       } catch (err) {
         trustIssue([...at, 'certificates', j], err);
       }
     });
-    orderSignatures[m.id] = { policy: os.policy, certificates };
+    orderSignatures[m.id] = { policy: os.policy, certificates, ...(os.signers?.length ? { signers: os.signers } : {}) };
   });
   const enc = f.security.encryption;
   let encryption: TrustSettings['encryption'];
   if (enc) {
-    encryption = { certificate: resolve(baseDir, enc.certificate), privateKey: resolve(baseDir, enc.private_key) };
-    try {
-      loadCredential(encryption.certificate, encryption.privateKey, { purpose: 'encrypt' });
-    } catch (err) {
-      trustIssue(['security', 'encryption'], err);
-    }
+    const pairs = Array.isArray(enc) ? enc : [enc];
+    encryption = pairs.map((p) => ({ certificate: resolve(baseDir, p.certificate), privateKey: resolve(baseDir, p.private_key) }));
+    encryption.forEach((p, i) => {
+      try {
+        loadCredential(p.certificate, p.privateKey, { purpose: 'encrypt' });
+      } catch (err) {
+        trustIssue(Array.isArray(enc) ? ['security', 'encryption', i] : ['security', 'encryption'], err);
+      }
+    });
   }
+  const legacyCbcMerchants = f.merchants.filter((m) => m.legacy_cbc_envelopes).map((m) => m.id);
+  f.merchants.forEach((m, i) => {
+    if (m.legacy_cbc_envelopes && !enc) issues.push(`${formatPath(['merchants', i, 'legacy_cbc_envelopes'])}: needs security.encryption`);
+  });
+  const limit = f.security.encrypted_failure_limit;
+  const encryptedFailureLimit = limit ? { max: limit.max, windowMs: limit.window_seconds * 1000 } : undefined;
   const sig = f.security.signing;
   let signing: TrustSettings['signing'];
   if (sig) {
@@ -581,8 +627,14 @@ function resolveTrust(f: FileConfig, baseDir: string, issues: string[]): TrustSe
   f.merchants.forEach((m, i) => {
     if (m.non_repudiation && !sig) issues.push(`${formatPath(['merchants', i, 'non_repudiation'])}: needs security.signing (Railyard's signing certificate and key)`);
   });
-  if (Object.keys(orderSignatures).length === 0 && !encryption && !signing) return undefined;
-  return { orderSignatures, ...(encryption ? { encryption } : {}), ...(signing ? { signing } : {}) };
+  if (Object.keys(orderSignatures).length === 0 && !encryption && !signing && !encryptedFailureLimit) return undefined;
+  return {
+    orderSignatures,
+    ...(encryption ? { encryption } : {}),
+    ...(signing ? { signing } : {}),
+    ...(legacyCbcMerchants.length > 0 ? { legacyCbcMerchants } : {}),
+    ...(encryptedFailureLimit ? { encryptedFailureLimit } : {}),
+  };
 }
 
 /** Reads and resolves one configuration file; relative paths inside it are relative to the file. */
@@ -693,6 +745,7 @@ export function sandboxConfig(env: Env = process.env): RailyardConfig {
     ...(e.databaseUrl ? { databaseUrl: e.databaseUrl } : {}),
     dataDir,
     security: loadOrCreateSandboxKeys(dataDir),
+    audit: loadOrCreateSandboxAudit(dataDir),
     engine: sandboxEngine,
     refundWindowDays: DEFAULTS.refundWindowDays,
     merchants: [

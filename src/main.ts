@@ -45,6 +45,8 @@ export function sandboxBanner(url: string, config: RailyardConfig): string {
     'Read the one-time code the customer would receive, then confirm:',
     `  curl -s ${shq(`${url}/sandbox/notifications?payment_id=PAYMENT_ID`)} -H ${auth}`,
     `  curl -s ${url}/v1/payments/PAYMENT_ID/confirm -H ${auth} -H 'Content-Type: application/json' -d '{"otp":"CODE"}'`,
+    `Order signing (optional for mch_sandbox): sign the exact body with ${config.dataDir}/sandbox-merchant-signing.pem and .key`,
+    '  (openssl cms -sign -binary -outform DER -md sha256 ... | base64 -w0) and send it as Railyard-Order-Signature.',
     'Test values (declines, timeouts, pending transfers): mocks/README.md. Stop with Ctrl-C.',
     '',
   ].join('\n');

@@ -28,8 +28,9 @@ import { createStore } from './store/index.js';
 import { disableXsdGate, xsdDirectory, xsdDirectoryUsable } from './iso20022/xsd.js';
 import type { EventRecord, Store, StoreTx } from './store/types.js';
 import { loadTrust } from './trust/runtime.js';
-import { loadCredential } from './trust/keys.js';
-import { loadOrCreateSandboxEncryption, loadOrCreateSandboxSigning } from './trust/self-signed.js';
+import { loadCredential, type Credential } from './trust/keys.js';
+import { startCheckpointer } from './trust/audit-checkpoint.js';
+import { loadOrCreateSandboxEncryption, loadOrCreateSandboxMerchantSigning, loadOrCreateSandboxSigning } from './trust/self-signed.js';
 import { signDetached } from './trust/sign.js';
 
 export interface RailyardOptions {
@@ -102,12 +103,41 @@ function sandboxXsdGate(log: Logger): void {
   log.warn({ xsd_dir: xsdDirectory() }, line);
 }
 
+/**
+ * The configured order-signature certificates; the sandbox merchant also signs (optional policy)
+ * with a test pair kept in the data dir, so a developer can try signing and see refusals.
+ */
+async function orderSignatureFiles(config: RailyardConfig): Promise<NonNullable<RailyardConfig['trust']>['orderSignatures']> {
+  const files = { ...(config.trust?.orderSignatures ?? {}) };
+  const sandboxMerchant = config.merchants[0]?.id ?? SANDBOX_MERCHANT_ID;
+  if (config.mode === 'sandbox' && !files[sandboxMerchant]) {
+    const pair = await loadOrCreateSandboxMerchantSigning(config.dataDir);
+    files[sandboxMerchant] = { policy: 'optional', certificates: [pair.certificate] };
+  }
+  return files;
+}
+
+/**
+ * Bank pushes arrive at POST /v1/connectors/{id}/inbound without a merchant key; only the
+ * connector can tell a bank from anyone else. Outside the sandbox a connector whose inbound route
+ * cannot authenticate the bank is not started at all, rather than accepting forged statuses.
+ */
+export function assertInboundAuthenticated(config: Pick<RailyardConfig, 'mode'>, connector: Connector): void {
+  if (config.mode === 'sandbox' || !connector.flows.inbound) return;
+  const auth = connector.inboundAuth ?? 'none';
+  if (auth === 'none') {
+    throw new StartupError(
+      `connector "${connector.id}": its inbound route (POST /v1/connectors/${connector.id}/inbound) cannot authenticate the bank; configure the bank's certificates (settings.bankCertificates) so every push must be signed`,
+    );
+  }
+}
+
 export async function createRailyard(config: RailyardConfig, options: RailyardOptions = {}): Promise<Railyard> {
   const log = options.log ?? createLogger();
   const clock = options.clock ?? systemClock;
   const registry = options.registry ?? connectorRegistry;
   const vault = new Vault(config.security);
-  const store = createStore({ dataDir: config.dataDir, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
+  const store = createStore({ dataDir: config.dataDir, auditKeys: config.audit.keys, ...(config.databaseUrl ? { databaseUrl: config.databaseUrl } : {}) });
   const started: Connector[] = [];
   let engine: Engine | null = null;
   let simulators: SandboxSimulators | undefined;
@@ -138,10 +168,11 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
     for (const c of simulators ? simulators.wire(config.connectors) : config.connectors) {
       const factory = registry[c.type];
       if (!factory) throw new StartupError(`connector "${c.id}": unknown type "${c.type}"`);
-      const connector = await factory({ clock, settings: { ...c.settings, id: c.id }, report: (r) => deliver(c.id, r), store, publish,
+      const connector = await factory({ clock, settings: { ...c.settings, id: c.id }, report: (r) => deliver(c.id, r), store, publish, mode: config.mode,
         // No merchant owns such news: it goes to the operators' log (the connector's health shows it too).
         notice: (n) => log.warn({ connector: n.connector, event: n.type, ...n.data }, 'connector notice') });
       if (connector.id !== c.id) throw new StartupError(`connector "${c.id}": its factory built a connector with id "${connector.id}"`);
+      assertInboundAuthenticated(config, connector);
       connectors.add(connector);
       await connector.start?.();
       started.push(connector);
@@ -150,9 +181,9 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
     const merchants = new MerchantDirectory(config.merchants);
     // Signed orders and encrypted account data. The sandbox always has an encryption key pair
     // (self-signed, kept in the data dir) so gateway developers can try encrypted methods.
-    const encryptionFiles = config.trust?.encryption ?? (config.mode === 'sandbox' ? await loadOrCreateSandboxEncryption(config.dataDir) : undefined);
+    const encryptionFiles = config.trust?.encryption ?? (config.mode === 'sandbox' ? [await loadOrCreateSandboxEncryption(config.dataDir)] : undefined);
     const trust = loadTrust(
-      { orderSignatures: config.trust?.orderSignatures ?? {}, ...(encryptionFiles ? { encryption: encryptionFiles } : {}) },
+      { orderSignatures: await orderSignatureFiles(config), ...(encryptionFiles ? { encryption: encryptionFiles } : {}) },
       () => new Date(clock.now()),
     );
     // The sandbox's customers get real mail, sent over SMTP to its own capture server (journaled
@@ -206,7 +237,17 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       pollIntervalMs: config.engine.workerPollMs,
       shutdownGraceMs: config.engine.shutdownGraceMs,
       ...(config.engine.leaseMs !== undefined ? { leaseMs: config.engine.leaseMs } : {}),
-      ...(trust.encryption ? { decryptMethod: encryptedMethodDecrypter(trust.encryption) } : {}),
+      ...(trust.encryption
+        ? {
+            decryptMethod: encryptedMethodDecrypter({
+              keys: trust.encryption,
+              legacyCbcMerchants: new Set(config.trust?.legacyCbcMerchants),
+              ...(config.trust?.encryptedFailureLimit ? { failureLimit: config.trust.encryptedFailureLimit } : {}),
+              log,
+              now: () => clock.now(),
+            }),
+          }
+        : {}),
       onEvent: webhooks.endpoints.queue,
       workers: [webhooks.worker],
     });
@@ -222,14 +263,15 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
       clock,
       maxBodyBytes: config.server.maxBodyBytes,
       ...(trust.orderSignatures ? { orderSignatures: trust.orderSignatures } : {}),
-      ...(trust.encryption ? { encryptionCertificatePem: trust.encryption.certificate.toPem() } : {}),
+      ...(trust.encryption ? { encryptionKeys: trust.encryption } : {}),
       ...(sandboxNotifier ? { sandbox: { notifier: sandboxNotifier } } : {}),
       webhooks: webhooks.endpoints,
     });
     if (options.startWorkers !== false) eng.start();
+    const checkpoints = startAuditCheckpoints(config, store, signer, clock, log, options.startWorkers !== false);
 
     let closing: Promise<void> | null = null;
-    const close = (): Promise<void> => (closing ??= shutdown(eng, started, store, log, simulators, inbox));
+    const close = (): Promise<void> => (closing ??= (checkpoints?.stop(), shutdown(eng, started, store, log, simulators, inbox)));
     return {
       config,
       app,
@@ -247,6 +289,28 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
     await shutdown(engine, started, store, log, simulators, inbox);
     throw err;
   }
+}
+
+/**
+ * Periodic signed checkpoints of every audit-chain head (src/trust/audit-checkpoint.ts). They are
+ * signed with Railyard's signing key: without one (production with no security.signing) there is
+ * nothing to sign with, which is said loudly at start; `railyard audit checkpoint` needs it too.
+ */
+function startAuditCheckpoints(config: RailyardConfig, store: Store, signer: Credential | undefined, clock: Clock, log: Logger, run: boolean): { stop(): void } | undefined {
+  if (!run) return undefined;
+  if (!signer) {
+    log.warn('no security.signing configured: Railyard writes no signed audit checkpoints (a tail cut of a history then shows only against the head on the payment row)');
+    return undefined;
+  }
+  return startCheckpointer({
+    store,
+    signer,
+    dir: config.audit.checkpointDir,
+    intervalMs: config.audit.checkpointIntervalMs,
+    now: () => new Date(clock.now()),
+    onError: (err) => log.error({ err }, 'audit checkpoint failed'),
+    onWritten: (path, heads) => log.info({ path, heads }, 'audit checkpoint written'),
+  });
 }
 
 async function shutdown(engine: Engine | null, connectors: Connector[], store: Store, log: Logger, simulators?: SandboxSimulators, inbox?: SmtpSandboxInbox): Promise<void> {

@@ -40,6 +40,7 @@ const validFile = (): Record<string, unknown> => ({
     ],
     active_data_key: 'k2',
     mac_key_base64: b64(),
+    audit_keys: [{ id: 'au1', key_base64: b64() }],
   },
   engine: { otp_ttl_ms: 120_000, retry: { base_delay_ms: 500 } },
   refund_window_days: 60,
@@ -122,7 +123,7 @@ describe('configuration file', () => {
   });
 
   it('resolves the shipped railyard.example.yaml', () => {
-    const c = loadConfigFile(resolve('railyard.example.yaml'), { env: { RAILYARD_DATA_KEY_K2026A: b64(), RAILYARD_MAC_KEY: b64() } });
+    const c = loadConfigFile(resolve('railyard.example.yaml'), { env: { RAILYARD_DATA_KEY_K2026A: b64(), RAILYARD_MAC_KEY: b64(), RAILYARD_AUDIT_KEY_AU2026A: b64() } });
     expect(c.merchants[0]?.routes).toEqual({ card: 'bank-sandbox', bank_account: 'bank-sandbox' });
     expect(c.databaseUrl).toMatch(/^postgres:\/\//);
   });
@@ -142,6 +143,10 @@ describe('errors name the bad key', () => {
     ['active key not configured', (f) => (f.security.active_data_key = 'k9'), 'security.active_data_key: "k9" is not among data_keys ids'],
     ['duplicate data key id', (f) => (f.security.data_keys[1].id = 'k1'), 'security.data_keys[1].id: duplicate data key id "k1"'],
     ['short MAC key', (f) => (f.security.mac_key_base64 = b64(8)), 'security.mac_key_base64: must be base64 of at least 32 bytes'],
+    ['no audit key', (f) => delete f.security.audit_keys, 'security.audit_keys: is required'],
+    ['short audit key', (f) => (f.security.audit_keys = [{ id: 'au1', key_base64: b64(8) }]), 'security.audit_keys[0].key_base64: must be base64 of at least 32 bytes'],
+    ['two audit keys, none active', (f) => (f.security.audit_keys = [{ id: 'a', key_base64: b64() }, { id: 'b', key_base64: b64() }]), 'security.active_audit_key: is required when there is more than one audit key'],
+    ['active audit key unknown', (f) => (f.security.active_audit_key = 'zz'), 'security.active_audit_key: "zz" is not among audit_keys ids'],
     ['both sha256 and key', (f) => (f.merchants[0].api_keys[0].key = KEY_B), 'merchants[0].api_keys[0]: give exactly one of sha256 or key'],
     ['short clear key', (f) => (f.merchants[0].api_keys[1] = { key: 'sk_short' }), 'merchants[0].api_keys[1].key: must be at least 24 characters'],
     ['route to unknown connector', (f) => (f.merchants[0].routes.bank_account = 'nope'), 'merchants[0].routes.bank_account: no connector with id "nope"'],

@@ -6,6 +6,11 @@ import { runConnectorConformance, type ConformanceBank } from '../../src/connect
 import { TEST_IBANS } from '../../src/connector/test-values.js';
 import type { ConnectorEnv } from '../../src/connector/types.js';
 import { demoBatchConnector, readSettings, type DemoBatchConnector } from './index.js';
+import { xsdGateOffWithoutSharedXsd } from '../../test/support/shared-reference.js';
+
+// Files are built (and read by the bank simulator) through the XSD gate where the official schemas
+// are present; a clone alone runs the same flows with the gate off, as the sandbox does.
+xsdGateOffWithoutSharedXsd();
 
 /**
  * demo-batch against the SFTP bank simulator over real SSH: transfers queue, leave in pain.001

@@ -15,7 +15,7 @@ const bank = (c: DemoCardConnector, mode: 'dual' | 'single' = 'dual'): Conforman
 runConnectorConformance({
   name: 'demo-card (ISO 8583 to mocks/iso8583-host)',
   // The host's port is known only after beforeAll, so settings are added here, not in `settings`.
-  newConnector: (env) => createDemoCardConnector({ ...env, settings: settings() }),
+  newConnector: (env) => createDemoCardConnector({ ...env, mode: 'sandbox', settings: settings() }),
   bank,
   realTime: true,
   policy,
@@ -23,7 +23,7 @@ runConnectorConformance({
 
 runConnectorConformance({
   name: 'demo-card, single-message mode (0200 financial)',
-  newConnector: (env) => createDemoCardConnector({ ...env, settings: settings({ messageMode: 'single' }) }),
+  newConnector: (env) => createDemoCardConnector({ ...env, mode: 'sandbox', settings: settings({ messageMode: 'single' }) }),
   bank: (c) => bank(c, 'single'),
   realTime: true,
   policy,
@@ -63,12 +63,13 @@ describe('the card test values through the engine, demo-card and the simulated h
     expect(kinds(books)).toEqual(['verify:00', 'authorize:51']);
   });
 
-  it('...0119 is never answered: timeout, then a reversal the host answers; failed', async () => {
+  it('...0119 is never answered: timeout, a reversal that finds nothing (25), the 0101 repeat twice, then failed', async () => {
     const { p, flows, books } = await run(HOST_TEST_CARDS.noReply);
     expect(p.status).toBe('failed');
-    expect(flows).toEqual(['verify', 'authorize', 'reverse']);
-    // the host never acted on the authorisation, so the reversal finds nothing (25, accepted)
-    expect(kinds(books)).toEqual(['verify:00', 'reverse:25']);
+    // the host never acted on the authorisation, so each reversal finds nothing (25, accepted) and
+    // the authorisation goes again under its STAN, as a repeat, a bounded number of times
+    expect(flows).toEqual(['verify', ...Array.from({ length: 3 }, () => ['authorize', 'reverse']).flat()]);
+    expect(kinds(books)).toEqual(['verify:00', 'reverse:25', 'reverse:25', 'reverse:25']);
     expect(host().ledger.summary().authorised).toBe(0);
   });
 
@@ -100,13 +101,22 @@ describe('the card test values through the engine, demo-card and the simulated h
     expect(host().ledger.get(completion?.reference ?? '')?.refunded).toBe(300);
   });
 
-  it('a completion that never reached the host: reversing it finds nothing, so the authorisation is released instead', async () => {
+  it('a completion that never reached the host: reversing it finds nothing (25), so the completion goes again (0221, same STAN) and succeeds once', async () => {
     host().inject('no_reply', 'complete');
     const { p, flows, books } = await run(HOST_TEST_CARDS.approved);
-    expect(flows).toEqual(['verify', 'authorize', 'transfer', 'reverse']);
-    expect(['reversed', 'failed']).toContain(p.status);
-    expect(kinds(books)).toEqual(['verify:00', 'authorize:00', 'reverse:25', 'reverse:00']);
+    expect(p.status).toBe('succeeded');
+    expect(flows).toEqual(['verify', 'authorize', 'transfer', 'reverse', 'transfer']);
+    expect(kinds(books)).toEqual(['verify:00', 'authorize:00', 'reverse:25', 'complete:00']);
+    expect(books.find((e) => e.kind === 'complete')).toMatchObject({ mti: '0221' });
+    expect(books.find((e) => e.kind === 'authorize')).toMatchObject({ approved: true, completed: true, reversed: false });
+  });
+
+  it('a completion the host never gets, whatever is resent: the authorisation is released, nothing stays authorised', async () => {
+    for (let i = 0; i < 3; i++) host().inject('no_reply', 'complete');
+    const { p, books } = await run(HOST_TEST_CARDS.approved);
+    expect(p.status).toBe('reversed');
     expect(books.find((e) => e.kind === 'authorize')).toMatchObject({ approved: true, completed: false, reversed: true });
+    expect(books.filter((e) => e.kind === 'complete')).toEqual([]);
   });
 
   it('the ledger agrees with Railyard: no money authorised without a completion or reversal', async () => {
@@ -153,8 +163,8 @@ describe('single-message mode: the card test values through one 0200 financial r
   it('...0119 is never answered: the 0200 is reversed (0400 naming an 0200 original), failed', async () => {
     const { p, flows, books } = await run(HOST_TEST_CARDS.noReply);
     expect(p.status).toBe('failed');
-    expect(flows).toEqual(['verify', 'transfer', 'reverse']);
-    expect(kinds(books)).toEqual(['verify:00', 'reverse:25']);
+    expect(flows).toEqual(['verify', ...Array.from({ length: 3 }, () => ['transfer', 'reverse']).flat()]);
+    expect(kinds(books)).toEqual(['verify:00', 'reverse:25', 'reverse:25', 'reverse:25']);
   });
 
   it('...0259 answers after the timeout: the executed 0200 is found by its DE90 and reversed', async () => {
@@ -197,7 +207,8 @@ describe('the connector on its own', () => {
       customer: { email: 'x@example.test' },
     };
     const ctx = { clock: new ManualClock(), signal: new AbortController().signal };
-    const env = (extra: Record<string, unknown>) => ({ clock: new ManualClock(Date.now()), settings: { ...settings(), port: other.port, ...extra }, report: () => undefined });
+    // sandbox: `wrong` falls back to the demo network key on purpose
+    const env = (extra: Record<string, unknown>) => ({ clock: new ManualClock(Date.now()), mode: 'sandbox' as const, settings: { ...settings(), port: other.port, ...extra }, report: () => undefined });
     const right = createDemoCardConnector(env({ macKeys: { 'demo-network': key } }));
     const wrong = createDemoCardConnector(env({}));
     try {
@@ -219,10 +230,10 @@ describe('the connector on its own', () => {
 
   it('never sends two requests with the same key at once; reports its links in health()', async () => {
     const reports: unknown[] = [];
-    const c = createDemoCardConnector({ clock: new ManualClock(Date.now()), settings: settings(), report: (r) => reports.push(r) });
+    const c = createDemoCardConnector({ clock: new ManualClock(Date.now()), mode: 'sandbox', settings: settings(), report: (r) => reports.push(r) });
     await c.start?.();
     try {
-      expect(await c.health?.()).toEqual({ ok: true });
+      expect(await c.health?.()).toEqual({ ok: true, links: [expect.objectContaining({ endpoint: expect.stringMatching(/^127\.0\.0\.1:\d+$/), state: 'ready', inFlight: 0 })] });
       const req = {
         paymentId: 'pay_dup',
         reference: newId('cmd'),

@@ -12,9 +12,6 @@ export { stanOf, transmissionOf, buildRequest, readReply } from './mapping.js';
 export { readSettings, DEMO_NETWORK_MAC, DEMO_NETWORK_KEY_NAME } from './settings.js';
 export { buildInquiry, readInquiryReply, STATUS_INQUIRY_CODE } from './inquiry.js';
 
-/** DE39 "unable to locate record": the host never saw the original. */
-const NOT_FOUND = '25';
-
 export interface DemoCardConnector extends Connector {
   /** The links to the host (state, failover, drop). */
   client: IsoHostClient;
@@ -41,9 +38,19 @@ class Recent<V> {
  * The link's MAC: the dialect's spec with its key from `settings.macKeys` (the demo network's
  * published key when the dialect names it and nothing else is configured), or `settings.mac`.
  */
-function linkMac(s: DemoCardSettings, dialect: Dialect): MessageMac | undefined {
+function linkMac(s: DemoCardSettings, dialect: Dialect, sandbox: boolean): MessageMac | undefined {
   if (s.mac === false) return undefined;
-  const keys = { [DEMO_NETWORK_KEY_NAME]: DEMO_NETWORK_MAC.keyHex, ...s.macKeys };
+  // The demo network's key is public: outside the sandbox it is never a fallback, so a missing
+  // key stops the start naming it instead of MACing production traffic with a published key.
+  if (!sandbox) {
+    const spec = dialect.definition.mac as { key?: unknown } | undefined;
+    const needed = typeof spec?.key === 'string' ? spec.key : undefined;
+    if (s.mac === undefined && !spec) throw new DemoCardSettingsError('settings.mac: required outside the sandbox (a MAC algorithm and key, or false for no MAC); the demo network key is for the sandbox only');
+    if (s.mac === undefined && needed !== undefined && s.macKeys[needed] === undefined) {
+      throw new DemoCardSettingsError(`settings.macKeys.${needed}: the MAC key "${needed}" is required outside the sandbox; the demo network key is for the sandbox only`);
+    }
+  }
+  const keys = sandbox ? { [DEMO_NETWORK_KEY_NAME]: DEMO_NETWORK_MAC.keyHex, ...s.macKeys } : { ...s.macKeys };
   try {
     return createDialectMac(dialect, keys, s.mac ?? (dialect.definition.mac ? undefined : DEMO_NETWORK_MAC));
   } catch (err) {
@@ -75,7 +82,7 @@ export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
     messageMode: s.messageMode,
   };
   const single = s.messageMode === 'single';
-  const mac = linkMac(s, dialect);
+  const mac = linkMac(s, dialect, env.mode === 'sandbox');
   // What each key was sent for, kept past its timeout so a late reply finds its reference.
   const sent = new Recent<Sent>(50_000);
   // The authorisation a completion refers to (the engine's transfer request does not carry it).
@@ -118,12 +125,9 @@ export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
       const reply = await client.request(fields, { timeoutMs: s.callTimeoutMs });
       const outcome = readReply(flow, reply, cfg);
       if (flow === 'authorize' && outcome.kind === 'ok') auths.set(req.paymentId, req.reference);
-      const authorization = req.authorization ?? auths.get(req.paymentId);
-      if (flow === 'reverse' && !single && req.original?.flow === 'transfer' && reply.fields['39'] === NOT_FOUND && authorization) {
-        // The completion never reached the host, so its authorisation still holds the money:
-        // release that instead, under a reference of its own (a new STAN for a new message).
-        return call('reverse')({ ...req, reference: `${req.reference}.a`, original: { flow: 'authorize', reference: authorization } });
-      }
+      // A reversal answered 25 (the original never reached the host) says so in the outcome; the
+      // engine then sends the original again, or, for a completion it gives up on, releases the
+      // authorisation that still holds the money.
       return outcome;
     } catch (err) {
       if (err instanceof LinkNotSentError) {
@@ -181,7 +185,14 @@ export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
       await client.close();
     },
     health() {
-      return Promise.resolve(client.isReady ? { ok: true } : { ok: false, detail: `links: ${client.states.join(', ')}` });
+      const links = client.links.map((l, i) => ({
+        endpoint: `${s.endpoints[i]?.host ?? ''}:${s.endpoints[i]?.port ?? ''}`,
+        state: l.state,
+        ...(l.lastInboundAt > 0 ? { lastInboundAt: l.lastInboundAt } : {}),
+        ...(l.lastEchoAt !== undefined ? { lastEchoAt: l.lastEchoAt } : {}),
+        inFlight: l.inFlightCount,
+      }));
+      return Promise.resolve(client.isReady ? { ok: true, links } : { ok: false, detail: `links: ${client.states.join(', ')}`, links });
     },
   });
   return Object.assign(connector, { client });

@@ -47,7 +47,7 @@ describe('the inquiry message', () => {
     const o90 = { '1': '0100', '2': '000001', '3': '1127101525', '4': '00000470011', '5': '00000000000' };
     const r = (fields: Record<string, unknown>, integrity: 'verified' | 'failed' = 'verified') => ({ fields: { '0': '0810', '70': '370', ...fields }, integrity });
     expect(readInquiryReply('authorize', r({ '39': '00', '90': o90, '4': '000000001250', '49': '978' }))).toMatchObject({ kind: 'ok', confirmed: { amount: 1_250, currency: 'EUR' }, integrity: 'verified' });
-    expect(readInquiryReply('authorize', r({ '39': '25', '90': o90 }))).toMatchObject({ kind: 'declined', code: '25' });
+    expect(readInquiryReply('authorize', r({ '39': '25', '90': o90 }))).toMatchObject({ kind: 'not_sent', neverReceived: true });
     expect(readInquiryReply('authorize', r({ '39': '51', '90': o90 }))).toMatchObject({ kind: 'declined', code: '51' });
     expect(readInquiryReply('authorize', r({ '39': '00', '90': o90, '44': 'R' }))).toMatchObject({ kind: 'unknown' });
     expect(readInquiryReply('authorize', r({ '39': '96', '90': o90 }))).toMatchObject({ kind: 'unknown' });
@@ -58,7 +58,7 @@ describe('the inquiry message', () => {
 
 runConnectorConformance({
   name: 'demo-card with status inquiry (0800/370)',
-  newConnector: (env) => createDemoCardConnector({ ...env, settings: settings() }),
+  newConnector: (env) => createDemoCardConnector({ ...env, mode: 'sandbox', settings: settings() }),
   bank: (c: DemoCardConnector): ConformanceBank => hostBank(host(), c),
   realTime: true,
   policy,
@@ -78,7 +78,7 @@ describe('an unknown outcome is asked about instead of reversed', () => {
     await start();
     expect(connector.capabilities.methods.card?.inquiry).toBe(true);
     expect(connector.capabilities.flows).toContain('inquire');
-    const off = createDemoCardConnector({ clock: h.clock, settings: settings({ inquiry: false }), report: () => undefined });
+    const off = createDemoCardConnector({ clock: h.clock, mode: 'sandbox', settings: settings({ inquiry: false }), report: () => undefined });
     expect(off.capabilities.methods.card?.inquiry).toBe(false);
     expect(off.flows.inquire).toBeUndefined();
   });
@@ -96,14 +96,30 @@ describe('an unknown outcome is asked about instead of reversed', () => {
     expect(books.every((e) => host().ledger.received(e.reference) === 1)).toBe(true);
   });
 
-  it('never reached the host (...0119): the inquiry says not found, failed, nothing authorised, no reversal needed', async () => {
+  it('never reached the host (...0119): not found, sent again as a repeat under its STAN a bounded number of times, then failed; nothing authorised', async () => {
     await start();
     const { p, flows, books } = await run(HOST_TEST_CARDS.noReply);
     expect(p.status).toBe('failed');
-    expect(p.snapshot.context.failure).toMatchObject({ code: '25' });
-    expect(flows).toEqual(['verify', 'authorize', 'inquire']);
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'bank_never_received' });
+    expect(flows).toEqual(['verify', 'authorize', 'inquire', 'authorize', 'inquire', 'authorize', 'inquire']);
+    const auths = (await h.store.listCommands(p.id)).filter((c) => c.name === 'authorize');
+    expect(new Set(auths.map((c) => c.reference)).size).toBe(1);
     expect(kinds(books)).toEqual(['verify:00']);
     expect(books.some((e) => e.kind === 'authorize' && e.approved)).toBe(false);
+  });
+
+  it('approved request lost on the way (never reached the host): the inquiry says not found, the repeat (0101) is approved, the payment completes once', async () => {
+    await start();
+    host().inject('no_reply', 'authorize');
+    const { p, flows, books } = await run(HOST_TEST_CARDS.approved);
+    expect(p.status).toBe('succeeded');
+    // (under load a repeat may time out too and be asked about again: the count may grow, never the references)
+    expect(flows.slice(0, 4)).toEqual(['verify', 'authorize', 'inquire', 'authorize']);
+    expect(flows.at(-1)).toBe('transfer');
+    const auths = (await h.store.listCommands(p.id)).filter((c) => c.name === 'authorize');
+    expect(new Set(auths.map((c) => c.reference)).size).toBe(1);
+    expect(kinds(books)).toEqual(['verify:00', 'authorize:00', 'complete:00']);
+    expect(books.find((e) => e.kind === 'authorize')).toMatchObject({ mti: '0101', completed: true, reversed: false });
   });
 
   it('...0259 (late approval): the inquiry finds it approved and the payment completes; the late reply changes nothing', async () => {

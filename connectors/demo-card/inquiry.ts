@@ -6,9 +6,11 @@
  * financial message since the answer decides where money goes. The host answers 0810 echoing
  * DE90 with the original's own DE39 (and its DE4/DE49/DE37, DE44 `R` once reversed), or 25 when it
  * has no record of the original; from that answer on it refuses the original should it still
- * arrive, so "not found" is final. An 0810 without DE90 refuses the inquiry itself (30, 63).
+ * arrive, so "not found" is final for that message. The engine may then send the request again as
+ * a repeat (0101, 0221, 0201) under the same STAN and DE7: the host runs a repeat it has not seen,
+ * once, and answers any later copy from its books. An 0810 without DE90 refuses the inquiry itself (30, 63).
  */
-import { declined, ok, unknown, type Outcome } from '../../src/connector/outcome.js';
+import { declined, neverReceived, ok, unknown, type Outcome } from '../../src/connector/outcome.js';
 import type { FlowName, FlowRequest } from '../../src/connector/types.js';
 import type { FieldMap } from '../../src/iso8583/index.js';
 import type { LinkReply } from '../../src/iso8583/link/index.js';
@@ -48,7 +50,8 @@ export function readInquiryReply(about: FlowName, reply: LinkReply): Outcome {
   if (reply.integrity === 'failed') return ok({ integrity: 'failed', evidence });
   // Without DE90 the host refused the inquiry itself (format, MAC): it said nothing about the original.
   if (reply.fields['90'] === undefined) return unknown(true, `inquiry refused by the host (${code === '' ? 'no DE39' : code})`);
-  if (code === NOT_FOUND) return declined(NOT_FOUND, 'the host has no record of the original: it was never executed');
+  // Proof the original moved nothing; the engine may send it again as a repeat under its STAN.
+  if (code === NOT_FOUND) return neverReceived('the host has no record of the original: it was never executed');
   if (str(reply.fields['44']).startsWith(REVERSED_MARK)) return unknown(true, 'the host executed the original and it has been reversed since');
   const c = classifyCode(code);
   if (c.class === 'declined') return declined(code, c.reason);

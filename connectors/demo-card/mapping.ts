@@ -64,6 +64,12 @@ export function originalMtiOf(flow: FlowName, mode: MessageMode = 'dual'): strin
   return flow === 'verify' || flow === 'authorize' || flow === 'transfer' || flow === 'refund' ? MTI_OF[mode][flow] : '0100';
 }
 
+/**
+ * A request sent again under its own STAN and DE7 (the host said it never received it): the
+ * repeat MTI (0101, 0221, 0201) tells the host it may have seen this one already.
+ */
+export const repeatMti = (mti: string, repeat: boolean): string => (repeat ? `${mti.slice(0, 3)}1` : mti);
+
 /** 0400/0420, or their repeats 0401/0421 when the engine sends a reversal again. */
 export const reversalMti = (cfg: MappingConfig, repeat: boolean): string => (repeat ? `${cfg.reversalMti.slice(0, 3)}1` : cfg.reversalMti);
 
@@ -93,7 +99,7 @@ export function buildRequest(flow: CardFlow, req: FlowRequest, cfg: MappingConfi
   if (currency === undefined) throw new MappingError('currency not cleared by the demo network');
   const m = req.method;
   const fields: FieldMap = {
-    '0': flow === 'reverse' ? reversalMti(cfg, req.repeat === true) : MTI_OF[cfg.messageMode ?? 'dual'][flow],
+    '0': flow === 'reverse' ? reversalMti(cfg, req.repeat === true) : repeatMti(MTI_OF[cfg.messageMode ?? 'dual'][flow], req.repeat === true),
     '2': m.number.reveal(),
     '3': flow === 'refund' ? '200000' : '000000',
     '4': amount12(flow === 'verify' ? 0 : req.amount),
@@ -129,7 +135,8 @@ export function readReply(flow: CardFlow, reply: LinkReply, cfg: MappingConfig):
     return ok({ integrity: 'failed', evidence });
   }
   if (flow === 'reverse') {
-    if (cfg.acceptedReversalCodes.includes(code)) return ok({ integrity: reply.integrity, evidence });
+    // 25 on a reversal: the host never received the original, so nothing was there to undo.
+    if (cfg.acceptedReversalCodes.includes(code)) return ok({ integrity: reply.integrity, evidence, ...(code === '25' ? { originalNeverReceived: true as const } : {}) });
     const c = classifyCode(code);
     return c.class === 'declined' ? declined(code, c.reason) : unknown(true, c.reason);
   }

@@ -94,7 +94,7 @@ export async function cardHarness(settings: Record<string, unknown>): Promise<{ 
   const h = await createHarness({
     realTime: true,
     policy,
-    newConnector: (env) => (built = createDemoCardConnector({ ...env, settings })),
+    newConnector: (env) => (built = createDemoCardConnector({ ...env, mode: 'sandbox', settings })),
   });
   if (!built) throw new Error('the harness built no connector');
   return { h, connector: built };

@@ -55,6 +55,9 @@ export class ReplyVerifier {
 
 /** What a checked reply may still mean. */
 export function withEvidence(outcome: Outcome, check: ReplyCheck): Outcome {
-  if (check.ok) return outcome.kind === 'ok' ? { ...outcome, integrity: 'verified', evidence: { ...outcome.evidence, ...check.evidence } } : outcome;
+  if (check.ok) {
+    // a signed refusal is evidence as much as a signed acceptance: both go to the merchant
+    return outcome.kind === 'ok' || outcome.kind === 'declined' ? { ...outcome, integrity: 'verified', evidence: { ...outcome.evidence, ...check.evidence } } : outcome;
+  }
   return outcome.kind === 'ok' ? { ...outcome, integrity: 'failed' } : unknown(false, check.reason);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { declined, notSent, unknown, type Outcome } from '../../src/connector/outcome.js';
+import { declined, neverReceived, notSent, unknown, type Outcome } from '../../src/connector/outcome.js';
 import { defineConnector, type Connector, type ConnectorEnv, type FlowContext, type FlowRequest, type InboundResult } from '../../src/connector/types.js';
 import {
   build,
@@ -15,6 +15,7 @@ import {
   type MessageType,
   type Profile,
   xsdDirectory,
+  warmXsd,
   xsdGateOffReason,
 } from '../../src/iso20022/index.js';
 import { createHttpTransport, type BankTransport } from '../../src/iso20022/transport/index.js';
@@ -239,6 +240,14 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
     return exchange(PATHS.transfer, 'pain.001.001.09', model, 'sepa', 'pain.002.001.10', (m) => fromPain002(m, req.reference, 'transfer', model), signal);
   };
 
+  /**
+   * RJCT NOOR in a status report about our own request: the bank never received it, which proves
+   * nothing moved and lets the engine send it again under the same EndToEndId (the bank answers a
+   * second copy from its books). Only here: in any other reply NOOR is an ordinary rejection.
+   */
+  const neverReceivedIfNoor = (o: Outcome): Outcome =>
+    o.kind === 'declined' && o.code === 'NOOR' ? neverReceived(`${o.reason} (NOOR)`) : o;
+
   const inquire = (req: FlowRequest, signal: AbortSignal): Promise<Outcome> => {
     const about = req.original;
     if (!about) return Promise.resolve(unknown(false, 'an inquiry needs the original request'));
@@ -249,7 +258,7 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
     const byEndToEnd = about.flow === 'transfer' || settings.refundMessage === 'pain.001';
     const match = byEndToEnd ? { endToEndId: about.reference } : { transactionId: about.reference };
     const model = toPacs028(req, { flow: byEndToEnd ? 'transfer' : 'refund', reference: about.reference }, ctx());
-    return exchange(PATHS.inquire, 'pacs.028.001.03', model, 'generic', 'pacs.002.001.10', (m) => fromPacs002(m, match, about.flow), signal);
+    return exchange(PATHS.inquire, 'pacs.028.001.03', model, 'generic', 'pacs.002.001.10', (m) => neverReceivedIfNoor(fromPacs002(m, match, about.flow)), signal);
   };
 
   // A pain.001 the customer (we) sent is cancelled with the customer's request, camt.055; camt.056
@@ -282,7 +291,10 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
     try {
       // A pushed status is bank evidence like a reply: checked the same way when signatures are on.
       const { xml, check } = await openBankMessage(req.body, new TextDecoder().decode(req.body), req.headers);
+      // With bank certificates configured a push must prove it comes from the bank: an unsigned
+      // or badly signed one is refused whole, before anything in it is read.
       if (xml === null) throw new Error(check && !check.ok ? check.reason : 'no content');
+      if (check && !check.ok) return { reports: [], response: { status: 401, contentType: 'text/plain; charset=utf-8', body: `${check.reason}\n` } };
       const reading = readInbound(xml);
       if (reading.unmatched) {
         // Not dropped and not "accepted 0": kept where operators look, and the bank is told it was not applied.
@@ -306,6 +318,8 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
   const connector = defineConnector({
     id: settings.id,
     rail: 'iso20022',
+    // pushes are checked against the bank's certificates when configured; without them nothing is
+    inboundAuth: bankCertificates ? 'signature' : 'none',
     capabilities: {
       flows: ['verify', 'transfer', 'inquire', 'reverse', 'refund', 'inbound'],
       methods: { bank_account: { verify: true, authorize: false, inquiry: true, transfer: 'async' } },
@@ -329,6 +343,7 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
       if (missing.length > 0) {
         throw new Error(`demo-sepa: no XSD for ${missing.join(', ')} in ${xsdDirectory()} (set RAILYARD_ISO20022_XSD_DIR, or xsd: false to send unchecked)`);
       }
+      warmXsd(EMITTED);
     },
     stop: () => transport.close(),
     // Reports whose reference the engine could not find: kept and announced like those naming nothing.

@@ -1,14 +1,26 @@
-import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import type { FlowRequest } from '../../src/connector/types.js';
 import { Secret } from '../../src/domain/secret.js';
-import { build, parseAs, type Pain002v10 } from '../../src/iso20022/index.js';
+import { build, disableXsdGate, enableXsdGate, parseAs, xsdGateOffReason, type Pain002v10 } from '../../src/iso20022/index.js';
 import { MockTransport, replyWith } from '../../src/iso20022/transport/index.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { outcomeForReason, REASON_CODES } from './codes.js';
 import { reportsFromInbound } from './inbound.js';
 import { demoSepaConnector } from './index.js';
 import { fromAcmt024, fromBankId, fromCamt029, fromPain002, toBankId, toPain001, type BankAccount } from './mapping.js';
+import { partialAcceptanceXml } from '../../test/support/partial-acceptance.js';
+import { hasSharedXsd, itWithShared, readSharedSample, xsdGateOffWithoutSharedXsd } from '../../test/support/shared-reference.js';
+
+// Messages are built (and the simulator checks what it receives) with the XSD gate on where the
+// official schemas are present; a clone alone runs the same flows with the gate off, as the sandbox does.
+xsdGateOffWithoutSharedXsd();
+
+/**
+ * Inbound XSD findings as evidence need the official schemas: without them every outcome would only
+ * carry `xsd: unchecked` (see the gate-off test in mapping.test.ts), so a clone alone turns the
+ * findings off and compares outcomes exactly; the findings checks themselves skip with their reason.
+ */
+const INBOUND_XSD = hasSharedXsd ? {} : { inboundXsd: false };
 
 const REF = 'cmd_01JDKQ7V4X9M2N3P4Q5R6S7T8V';
 const account: BankAccount = { type: 'bank_account', iban: new Secret('DE89370400440532013000'), name: 'Jörg Müller' };
@@ -78,13 +90,20 @@ describe('demo-sepa mapping', () => {
     expect(fromPain002(pain002('ACSC'), 'cmd_other').kind).toBe('unknown');
   });
 
-  it('the partial-acceptance sample gives each transaction its own outcome', () => {
-    const xml = readFileSync(new URL('../../../shared/iso20022/samples/pain/pain.002.001.10.partial-acceptance.xml', import.meta.url), 'utf8');
+  const expectOneOutcomePerTransaction = (xml: string) => {
     const reports = reportsFromInbound(xml);
     expect(reports.length).toBeGreaterThan(1);
     const kinds = new Set(reports.map((r) => r.outcome.kind));
     expect(kinds.has('declined')).toBe(true);
     expect(reports.find((r) => r.outcome.kind === 'declined')?.outcome).toMatchObject({ code: 'AC01' });
+  };
+
+  itWithShared('samples', 'the partial-acceptance sample gives each transaction its own outcome', () => {
+    expectOneOutcomePerTransaction(readSharedSample('pain/pain.002.001.10.partial-acceptance.xml'));
+  });
+
+  it('a partial-acceptance report built by the project gives each transaction its own outcome', () => {
+    expectOneOutcomePerTransaction(partialAcceptanceXml());
   });
 
   it('acmt.024: match, close match with the suggested name, no match, not possible', () => {
@@ -112,7 +131,7 @@ describe('demo-sepa mapping', () => {
 });
 
 describe('demo-sepa flows on the mock transport', () => {
-  const make = (t: MockTransport) => demoSepaConnector({ clock: new ManualClock(), settings: { callTimeoutMs: 500 }, report: () => undefined }, t);
+  const make = (t: MockTransport) => demoSepaConnector({ clock: new ManualClock(), settings: { callTimeoutMs: 500, ...INBOUND_XSD }, report: () => undefined }, t);
   const ctx = { clock: new ManualClock(), signal: new AbortController().signal };
 
   it('sends one XSD-valid pain.001 to /payments and reads the pain.002', async () => {
@@ -161,7 +180,7 @@ describe('demo-sepa flows on the mock transport', () => {
 describe('demo-sepa: cancellation by profile, refunds as credit transfers, inbound findings', () => {
   const ctx = { clock: new ManualClock(), signal: new AbortController().signal };
   const make = (t: MockTransport, settings: Record<string, unknown> = {}) =>
-    demoSepaConnector({ clock: new ManualClock(), settings: { callTimeoutMs: 500, ...settings }, report: () => undefined }, t);
+    demoSepaConnector({ clock: new ManualClock(), settings: { callTimeoutMs: 500, ...INBOUND_XSD, ...settings }, report: () => undefined }, t);
   const original = { flow: 'transfer' as const, reference: REF };
   const other = 'cmd_01JDKQ7V4X9M2N3P4Q5R6S7T8Y';
 
@@ -236,7 +255,7 @@ describe('demo-sepa: cancellation by profile, refunds as credit transfers, inbou
     ]);
   });
 
-  it('a reply that breaks the schema is still read; its findings travel as masked evidence, at most maxInboundFindings', async () => {
+  itWithShared('xsd', 'a reply that breaks the schema is still read; its findings travel as masked evidence, at most maxInboundFindings', async () => {
     const valid = build('pain.002.001.10', { ...pain002('ACSC'), groupHeader: { messageId: 'S1', creationDateTime: '2026-11-27T10:00:00Z', debtorAgent: { bicfi: 'SIMBDEFFXXX' } } });
     const broken = valid
       .replace('<BICFI>SIMBDEFFXXX</BICFI>', '<BICFI>DE89370400440532013000</BICFI>')
@@ -255,9 +274,23 @@ describe('demo-sepa: cancellation by profile, refunds as credit transfers, inbou
     expect(await make(new MockTransport(() => replyWith(broken)), { inboundXsd: false }).flows.transfer?.(req, ctx)).toEqual({ kind: 'ok' });
   });
 
-  it('findings ride on any outcome kind: a pending or declined report keeps them for the timeline', async () => {
+  itWithShared('xsd', 'findings ride on any outcome kind: a pending or declined report keeps them for the timeline', async () => {
     const broken = build('pain.002.001.10', pain002('RJCT', 'AM04')).replace('<MsgId>S1</MsgId>', '<MsgId>S1</MsgId><Unexpected/>');
     const out = await make(new MockTransport(() => replyWith(broken))).flows.transfer?.(req, ctx);
     expect(out).toMatchObject({ kind: 'declined', code: 'AM04', evidence: { xsd: 'invalid', xsd_findings_total: '1' } });
+  });
+
+  it('with the XSD gate off (a sandbox without schemas) a schema-breaking reply is applied as unchecked, never as invalid', async () => {
+    const broken = build('pain.002.001.10', pain002('RJCT', 'AM04'), { xsd: false }).replace('<MsgId>S1</MsgId>', '<MsgId>S1</MsgId><Unexpected/>');
+    const before = xsdGateOffReason();
+    disableXsdGate('no ISO 20022 schemas (test)');
+    try {
+      const out = await make(new MockTransport(() => replyWith(broken)), { inboundXsd: true }).flows.transfer?.(req, ctx);
+      expect(out).toMatchObject({ kind: 'declined', code: 'AM04', evidence: { xsd: 'unchecked', xsd_findings_total: '1' } });
+    } finally {
+      // back to this file's own state: off in a clone alone, on where the schemas are present
+      if (before === undefined) enableXsdGate();
+      else disableXsdGate(before);
+    }
   });
 });

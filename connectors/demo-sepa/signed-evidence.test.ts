@@ -9,6 +9,12 @@ import { credentialFromPem } from '../../src/trust/keys.js';
 import { createSelfSignedSigningCertificate } from '../../src/trust/self-signed.js';
 import { SignatureVerifier } from '../../src/trust/verify.js';
 import { createDemoSepaConnector } from './index.js';
+import { partialAcceptanceXml } from '../../test/support/partial-acceptance.js';
+import { xsdGateOffWithoutSharedXsd } from '../../test/support/shared-reference.js';
+
+// Messages are built (and the simulator checks what it receives) with the XSD gate on where the
+// official schemas are present; a clone alone runs the same flows with the gate off, as the sandbox does.
+xsdGateOffWithoutSharedXsd();
 
 /**
  * Signed bank evidence over a real HTTP bank: Railyard signs every request, the bank signs every
@@ -89,11 +95,11 @@ describe('demo-sepa with signed requests and replies', () => {
 
 describe('pushed status reports are bank evidence too', () => {
   it('a signed push keeps its outcomes; an unsigned one cannot decide anything', async () => {
-    const { readFileSync } = await import('node:fs');
     const { JumpableClock } = await import('../../src/domain/clock.js');
     const { signDetached } = await import('../../src/trust/sign.js');
     const { REPLY_SIGNATURE_HEADER } = await import('./evidence.js');
-    const xml = readFileSync('../shared/iso20022/samples/pain/pain.002.001.10.partial-acceptance.xml');
+    // a partial acceptance: one transaction accepted, one rejected (AC01)
+    const xml = new TextEncoder().encode(partialAcceptanceXml());
     const bank = await createSelfSignedSigningCertificate('Push Bank');
     const bankCert = join(dir, 'push-bank.pem');
     writeFileSync(bankCert, bank.certificatePem);

@@ -3,8 +3,8 @@ import { createHarness, type Harness } from '../../src/connector/harness.js';
 import type { ConnectorNotice, FlowRequest } from '../../src/connector/types.js';
 import { JumpableClock } from '../../src/domain/clock.js';
 import { Secret } from '../../src/domain/secret.js';
-import { existsSync } from 'node:fs';
-import { build, xsdDirectory } from '../../src/iso20022/index.js';
+import { build } from '../../src/iso20022/index.js';
+import { hasSharedXsd } from '../../test/support/shared-reference.js';
 import { BANK_TEST_IBANS, startIso20022Bank, type Iso20022Bank } from '../../mocks/iso20022-bank/index.js';
 import { createDemoSepaConnector, type DemoSepaConnector } from './index.js';
 import { REFUND_PAYMENT_INFORMATION_PREFIX, toBankId } from './mapping.js';
@@ -15,9 +15,9 @@ import { REFUND_PAYMENT_INFORMATION_PREFIX, toBankId } from './mapping.js';
  * of the original, never a decline; a pushed report naming nothing we know is kept and surfaced.
  */
 
-// demo-sepa checks every message against the official XSDs in ../shared at start; a checkout
-// without them cannot run the connector (test/support on another branch will offer a helper).
-const HAVE_XSD = existsSync(xsdDirectory());
+// demo-sepa checks every message against the official XSDs in ../shared at start: without them
+// these tests are skipped with the shared reason (NEEDS_SHARED_XSD).
+const HAVE_XSD = hasSharedXsd;
 
 let sim: Iso20022Bank;
 const policy = { retry: { maxAttempts: 3, baseDelayMs: 20, maxDelayMs: 100 }, pollIntervalMs: 100 };

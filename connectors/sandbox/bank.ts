@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { declined, notSent, ok, pending, unknown, type Outcome } from '../../src/connector/outcome.js';
+import { declined, neverReceived, notSent, ok, pending, unknown, type Outcome } from '../../src/connector/outcome.js';
 import type { ConnectorReport, FlowName, FlowRequest } from '../../src/connector/types.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { TEST_CARDS, TEST_IBANS } from '../../src/connector/test-values.js';
@@ -202,10 +202,11 @@ export class SandboxBank {
       case 'inquire': {
         const target = req.original ? this.ledger.get(req.original.reference) : undefined;
         // A request the bank never received is proof that nothing moved.
-        return target ? this.current(target) : declined('NOTFOUND', 'no such transaction at the bank');
+        return target ? this.current(target) : neverReceived('no such transaction at the bank');
       }
       case 'reverse':
-        return ok();
+        // Nothing to undo when the original never arrived: say so, the engine may send it again.
+        return req.original && !this.ledger.has(req.original.reference) ? ok({ originalNeverReceived: true }) : ok();
       case 'refund': {
         const refunded = this.entries(req.paymentId)
           .filter((e) => e.flow === 'refund' && e.outcome.kind === 'ok')

@@ -1,7 +1,8 @@
 /**
  * The host's side of the demo network's status inquiry (0800, DE70 370, DE90 = the original; see
  * connectors/demo-card/inquiry.ts): it reports what its books say about the original and, when
- * they say nothing, promises it never will, by refusing the original should it arrive later.
+ * they say nothing, promises it never will, by refusing the original should it arrive later (a
+ * repeat the acquirer sends after that answer is its own decision, and runs once).
  */
 import type { FieldMap } from '../../src/iso8583/index.js';
 import { HostLedger } from './ledger.js';

@@ -303,8 +303,9 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
     }
     if (fault === 'no_reply') return;
     const seen = ledger.get(reference);
-    if (!seen && ledger.isRefused(mti, str(req['11']), str(req['7']), str(req['32']))) {
+    if (!seen && mti[3] !== '1' && ledger.isRefused(mti, str(req['11']), str(req['7']), str(req['32']))) {
       // An inquiry was told this request never arrived; executing it now would make that a lie.
+      // A repeat (x1) is the acquirer sending it again after that answer: it runs, once.
       send(pack(replyFields(req, '12'), false));
       return;
     }

@@ -13,7 +13,8 @@ import type { Logger } from '../log.js';
 import type { SandboxInbox } from '../notify/sandbox-inbox.js';
 import type { WebhookEndpoints } from '../notify/webhooks/endpoints.js';
 import type { Store } from '../store/types.js';
-import type { OrderSignatures } from '../trust/order-signature.js';
+import type { EncryptionKeys } from '../trust/encryption-keys.js';
+import { OrderSignatures } from '../trust/order-signature.js';
 import { readBody } from './body.js';
 import type { ApiEnv } from './context.js';
 import { Idempotency, ReplayedResponse } from './idempotency.js';
@@ -42,10 +43,12 @@ export interface AppDeps {
   /** Webhook endpoints and redelivery (src/notify/webhooks); absent: redeliver answers 501. */
   webhooks?: WebhookEndpoints;
   maxBodyBytes?: number;
-  /** Per-merchant order-signature policies (src/trust); absent: Railyard-Order-Signature is ignored. */
+  /** Per-merchant order-signature policies (src/trust); absent: no merchant signs, a sent signature is refused. */
   orderSignatures?: OrderSignatures;
-  /** Railyard's encryption certificate (PEM) published at GET /v1/encryption-certificate. */
-  encryptionCertificatePem?: string;
+  /** Railyard's encryption keys, published at GET /v1/encryption-certificate (PEM) and GET /v1/encryption-keys (JWKS). */
+  encryptionKeys?: EncryptionKeys;
+  /** How long an in-flight Idempotency-Key with no effect is held before a retry may take it over (default 60 s). */
+  idempotencyAbandonedMs?: number;
 }
 
 export interface RailyardApp {
@@ -59,8 +62,8 @@ export interface RailyardApp {
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export function createApp(deps: AppDeps): RailyardApp {
-  const metrics = new Metrics(deps.store, deps.clock);
-  const idem = new Idempotency(deps.store, deps.clock);
+  const metrics = new Metrics(deps.store, deps.clock, deps.connectors);
+  const idem = new Idempotency(deps.store, deps.clock, deps.idempotencyAbandonedMs !== undefined ? { abandonedMs: deps.idempotencyAbandonedMs } : {});
   let stopping = false;
 
   const app = new OpenAPIHono<ApiEnv>({
@@ -91,9 +94,19 @@ export function createApp(deps: AppDeps): RailyardApp {
   });
 
   const maxBody = deps.maxBodyBytes ?? 1024 * 1024;
-  app.use('*', readBody(maxBody, (c) => problemResponse(c, problem(c.get('requestId'), 413, 'body_too_large', `the request body exceeds ${maxBody} bytes`))));
+  // Bodies are read only once the caller is known: an anonymous caller cannot make Railyard read
+  // (and hold) up to maxBody bytes per request. Merchants after their API key; a bank push after
+  // its connector is known to take pushes (its own proof, a signature, is over the body itself).
+  const body = readBody(maxBody, (c) => problemResponse(c, problem(c.get('requestId'), 413, 'body_too_large', `the request body exceeds ${maxBody} bytes`)));
 
   systemRoutes(app, { store: deps.store, connectors: deps.connectors, metrics, isStopping: () => stopping });
+  app.use('/v1/connectors/:id/inbound', async (c, next) => {
+    const id = c.req.param('id') ?? '';
+    if (c.req.method === 'POST' && !deps.connectors.get(id)?.flows.inbound) {
+      return problemResponse(c, problem(c.get('requestId'), 404, 'resource_missing', `connector "${id}" takes no inbound messages`, 'id'));
+    }
+    return body(c, next);
+  });
   inboundRoute(app, deps.engine);
 
   const authenticate = createMiddleware<ApiEnv>(async (c, next) => {
@@ -116,11 +129,12 @@ export function createApp(deps: AppDeps): RailyardApp {
   });
   app.use('/v1/*', authenticate);
   app.use('/sandbox/*', authenticate);
+  app.use('*', body);
 
   // before the payment routes: it must read the raw body ahead of their JSON validator
-  if (deps.orderSignatures) orderSignatureCheck(app, deps.orderSignatures);
+  orderSignatureCheck(app, deps.orderSignatures ?? OrderSignatures.none());
   paymentRoutes(app, deps.engine, deps.store, idem, deps.connectors);
-  trustRoutes(app, deps.encryptionCertificatePem);
+  trustRoutes(app, deps.encryptionKeys);
   eventRoutes(app, deps.store, deps.webhooks);
   reconciliationRoutes(app, deps.store);
   if (deps.webhooks) webhookEndpointRoutes(app, deps.webhooks);

@@ -52,7 +52,13 @@ export const PaymentMethodInput = z
     z
       .object({
         type: z.literal('encrypted'),
-        encrypted: z.string().min(1).max(16_384).openapi({ description: 'base64 DER CMS EnvelopedData of a card or bank_account method' }),
+        encrypted: z.string().min(1).max(16_384).openapi({
+          description:
+            'The JSON of a card or bank_account method, encrypted to a key of GET /v1/encryption-keys: a JWE compact serialization ' +
+            '(alg RSA-OAEP-256 or ECDH-ES+A256KW, enc A256GCM, kid in the header), or base64 DER CMS AuthEnvelopedData with AES-GCM. ' +
+            'AES-CBC EnvelopedData only for merchants configured for legacy CBC. Any envelope that cannot be opened gets one answer: ' +
+            '422 encrypted_payload_undecryptable.',
+        }),
       })
       .strict(),
   ])
@@ -127,7 +133,7 @@ export const Payment = z
     batch: z
       .object({
         status: z.enum(['queued', 'filed', 'sent', 'pending', 'accepted', 'rejected', 'not_sent']),
-        settlement: z.enum(['unsettled', 'batched', 'settled', 'returned', 'mismatch']),
+        settlement: z.enum(['unsettled', 'batched', 'settled', 'returned', 'mismatch', 'rejected']),
         cutoff_at: z.string().openapi({ description: 'The cut-off the transfer waits for (or left at)' }),
         execution_date: z.string(),
         end_to_end_id: z.string(),
@@ -219,4 +225,9 @@ export const EventsQuery = z
 
 export const IdempotencyHeaders = z.object({
   'idempotency-key': z.string().min(1).max(255).openapi({ description: 'Required: replays return the stored response' }),
+});
+
+/** On confirm and cancel the key is optional (they were safe to repeat by state alone before); with one, a retry never counts twice. */
+export const OptionalIdempotencyHeaders = z.object({
+  'idempotency-key': z.string().min(1).max(255).optional().openapi({ description: 'Optional: replays return the stored response' }),
 });

@@ -3,6 +3,7 @@ import { localDate, rollToBusinessDay, type CalendarSpec } from './calendar/inde
 import { partitionQueuedTransfers, planBatchFiles, renderFileName, type QueuedTransfer } from './outbound/index.js';
 import type { BatchProfile } from './profile.js';
 import { protectOutbound, type OutboundProtection } from './protect/index.js';
+import { auditFile, type AuditedFile } from './audit.js';
 import { sha256Hex, type BatchFile, type BatchItem, type BatchRecords } from './records.js';
 
 export interface CutoffContext {
@@ -41,7 +42,12 @@ const CLAIM_LIMIT = 50_000;
 export async function runCutoff(ctx: CutoffContext, now: number, opts: { all?: boolean } = {}): Promise<CutoffRun> {
   const { records, profile } = ctx;
   const run: CutoffRun = { at: now, files: [], items: 0, rejected: [] };
+  const audits: { items: BatchItem[]; file: AuditedFile }[] = [];
   await records.transaction(async (db, dialect) => {
+    // the store may run this function again (conflict retry): what a rolled-back run counted is void
+    run.files = [];
+    run.items = 0;
+    run.rejected = [];
     // `all`: every queued item now, whatever cut-off it waits for (an operator's early run)
     const items = await records.claimDue(db, dialect, opts.all ? Number.MAX_SAFE_INTEGER : now, CLAIM_LIMIT);
     if (items.length === 0) return;
@@ -111,10 +117,12 @@ export async function runCutoff(ctx: CutoffContext, now: number, opts: { all?: b
       };
       await records.insertFile(db, file);
       const totals: CutoffFileSummary['totals'] = {};
+      const carried: BatchItem[] = [];
       for (const group of plan.groups) {
         for (const e2e of group.endToEndIds) {
           const item = byE2e.get(e2e);
           if (!item) continue;
+          carried.push(item);
           await records.updateItem(
             db,
             item.reference,
@@ -127,8 +135,11 @@ export async function runCutoff(ctx: CutoffContext, now: number, opts: { all?: b
           run.items++;
         }
       }
+      audits.push({ items: carried, file: { direction: 'outbound', name: fileName, sha256: file.sha256, message: plan.messageId, sidecarSha256: file.sidecar ? sha256Hex(file.sidecar) : null } });
       run.files.push({ id: file.id, name: fileName, messageId: plan.messageId, transactions: plan.transactions, totals });
     }
   });
+  // the exact bytes that will leave, named in each carried payment's hash-chained timeline
+  for (const a of audits) await auditFile(records.store, a.items, a.file, now);
   return run;
 }

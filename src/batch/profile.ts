@@ -35,8 +35,24 @@ export const batchProfileSchema = z.object({
       /** After a file is applied: delete it, move it to `processed`, or leave it (then the ledger skips it). */
       afterIngest: z.enum(['delete', 'move', 'keep']).default('delete'),
       processed: z.string().default('processed'),
+      /**
+       * What the bank does with our files once it has taken them: leaves them in the upload
+       * directory (`stay`), moves them to `bankTakes` (`moved`), or removes them (`deleted`). It
+       * decides what "nowhere to be seen" proves before a re-upload (see upload.ts).
+       */
+      takenFiles: z.enum(['stay', 'moved', 'deleted']).default('stay'),
+      /** Where the bank moves files it took (`takenFiles: moved`): an archive, a processed folder. */
+      bankTakes: z.array(z.string().min(1)).default([]),
     })
-    .prefault({}),
+    .prefault({})
+    .refine((d) => d.takenFiles !== 'moved' || d.bankTakes.length > 0, { message: 'takenFiles "moved" needs the bankTakes directories', path: ['bankTakes'] }),
+  /**
+   * Whether the bank refuses a second file with a message id it already has (DU01): then even at
+   * a bank that deletes what it took, a file that may have reached it and is nowhere to be seen is
+   * sent again (the bank's refusal of the copy is the proof it had it). Without it such a file waits
+   * for the bank's word (a status report naming its transactions), never sent blindly twice.
+   */
+  refusesDuplicateMessageIds: z.boolean().default(false),
   /** `{bank}`, `{date}`, `{time}`, `{seq}`/`{seq:N}`, `{msgid}`; must contain `{seq}` or `{msgid}`. */
   fileNameTemplate: z.string().default('{bank}_pain001_{date}_{time}_{seq:6}.xml'),
   /** An empty trigger file written after each data file (`.done` beside `name.xml`), when the bank wants one. */
@@ -55,11 +71,21 @@ export const batchProfileSchema = z.object({
   malformedRetries: z.number().int().min(0).default(3),
   /** A file no attempt could deliver is given up after this long; its payments fail as never sent. */
   giveUpAfterMs: z.number().int().min(1_000).default(24 * 3_600_000),
+  /**
+   * With detached CMS signatures: how long a bank file may wait for its `.p7s` before the rail's
+   * health says so. It is never read unsigned, and not downloaded while it waits.
+   */
+  signatureWaitMs: z.number().int().min(1_000).default(3_600_000),
   maxInboundBytes: z.number().int().min(1024).default(200 * 1024 * 1024),
   /** How long one node holds a file's upload before another may take it over (longer than an upload lasts). */
   uploadLeaseMs: z.number().int().min(1_000).default(10 * 60_000),
   /** MISSING_IN_BANK (and settled-but-absent) after this many business days past execution. */
   missingAfterBusinessDays: z.number().int().min(0).default(2),
+  /**
+   * The bank's camt.052 account reports include its final end-of-day one, complete like a camt.053:
+   * then a camt.052 may raise MISSING_IN_BANK. Off by default (intraday reports show some bookings only).
+   */
+  camt052EndOfDay: z.boolean().default(false),
   /** Reference matching: the booking date may be this many days from the execution date. */
   dateWindowDays: z.number().int().min(0).default(5),
 });

@@ -1,4 +1,4 @@
-import { declined, pending, type Outcome } from '../connector/outcome.js';
+import { declined, neverReceived, pending, type Outcome } from '../connector/outcome.js';
 import type { ConnectorReport, FlowRequest } from '../connector/types.js';
 import type { Clock } from '../domain/clock.js';
 import type { Logger } from '../log.js';
@@ -88,7 +88,8 @@ export class BatchRail {
   /** What our records say of a reference: nothing queued means nothing was ever sent. */
   async inquire(reference: string): Promise<Outcome> {
     const item = await this.records.item(reference);
-    if (!item) return declined('not_received', 'the transfer never reached the batch queue; nothing was sent');
+    // Proof nothing was sent: the engine may queue it again under the same reference.
+    if (!item) return neverReceived('the transfer never reached the batch queue; nothing was sent');
     return itemOutcome(item);
   }
 
@@ -101,6 +102,7 @@ export class BatchRail {
   async upload(now = this.o.clock.now()): Promise<UploadResult> {
     const result = await uploadBuiltFiles({ records: this.records, profile: this.o.profile, transport: this.o.transport }, now);
     for (const f of result.failed) this.noteError(now, f.kind, `upload of ${f.name} failed`);
+    for (const n of result.awaitingBank) this.noteError(now, 'awaiting_bank', `file ${n} may have reached the bank and is nowhere to be seen: waiting for its status report, not sent again`);
     this.tell(result.notSent);
     return result;
   }

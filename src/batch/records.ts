@@ -10,9 +10,10 @@ import type { ReconciliationBreak } from './reconcile/index.js';
  */
 
 export type ItemStatus = 'queued' | 'filed' | 'sent' | 'pending' | 'accepted' | 'rejected' | 'not_sent';
-export type Settlement = 'unsettled' | 'batched' | 'settled' | 'returned' | 'mismatch';
+/** `rejected`: the bank refused the transfer (pain.002 RJCT), so no money will move for it. */
+export type Settlement = 'unsettled' | 'batched' | 'settled' | 'returned' | 'mismatch' | 'rejected';
 export const ITEM_STATUSES: readonly ItemStatus[] = ['queued', 'filed', 'sent', 'pending', 'accepted', 'rejected', 'not_sent'];
-export const SETTLEMENTS: readonly Settlement[] = ['unsettled', 'batched', 'settled', 'returned', 'mismatch'];
+export const SETTLEMENTS: readonly Settlement[] = ['unsettled', 'batched', 'settled', 'returned', 'mismatch', 'rejected'];
 /** Statuses a pain.002 can no longer change: the bank has given its final word. */
 export const FINAL_STATUSES: ReadonlySet<ItemStatus> = new Set(['accepted', 'rejected', 'not_sent']);
 
@@ -98,6 +99,8 @@ export interface InboundRecord {
   outcome: 'applied' | 'duplicate' | 'rejected';
   detail: string | null;
   receivedAt: number;
+  /** SHA-256 of the detached signature (`.p7s`) archived with the file, when the bank sends one. */
+  sidecarSha256?: string | null;
 }
 
 export interface BreakRecord {
@@ -320,7 +323,12 @@ export class BatchRecords {
     return changed === 1;
   }
 
-  async markFile(db: SqlExecutor, id: string, change: { status?: FileStatus; remoteName?: string; attempts?: number; maybeDelivered?: boolean; lastError?: string | null; uploadedAt?: number }): Promise<void> {
+  async markFile(
+    db: SqlExecutor,
+    id: string,
+    change: { status?: FileStatus; remoteName?: string; attempts?: number; maybeDelivered?: boolean; lastError?: string | null; uploadedAt?: number },
+    opts: { keepLease?: boolean } = {},
+  ): Promise<void> {
     const sets: string[] = [];
     const params: SqlValue[] = [];
     if (change.maybeDelivered !== undefined) (sets.push('maybe_delivered = ?'), params.push(change.maybeDelivered ? 1 : 0));
@@ -330,8 +338,8 @@ export class BatchRecords {
     if (change.lastError !== undefined) (sets.push('last_error = ?'), params.push(change.lastError));
     if (change.uploadedAt !== undefined) (sets.push('uploaded_at = ?'), params.push(change.uploadedAt));
     if (sets.length === 0) return;
-    // whatever the outcome, this node is done with the file for now
-    sets.push('lease_until = NULL');
+    // whatever the outcome, this node is done with the file for now (unless it is still sending it)
+    if (opts.keepLease !== true) sets.push('lease_until = NULL');
     params.push(id);
     await db.run(`UPDATE batch_files SET ${sets.join(', ')} WHERE id = ?`, params);
   }
@@ -360,11 +368,19 @@ export class BatchRecords {
     return rows.length > 0;
   }
 
-  async insertInbound(db: SqlExecutor, rec: InboundRecord, content: Uint8Array): Promise<void> {
+  /** The file's ledger row with its bytes, and its detached signature beside it when there is one. */
+  async insertInbound(db: SqlExecutor, rec: InboundRecord, content: Uint8Array, sidecar?: Uint8Array): Promise<void> {
     await db.run(
-      'INSERT INTO batch_inbound (id, connector, name, size, mtime, sha256, message, outcome, detail, content, received_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
-      [rec.id, rec.connector, rec.name, rec.size, rec.mtime, rec.sha256, rec.message, rec.outcome, rec.detail, b64(content), rec.receivedAt],
+      'INSERT INTO batch_inbound (id, connector, name, size, mtime, sha256, message, outcome, detail, content, received_at, sidecar, sidecar_sha256) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+      [rec.id, rec.connector, rec.name, rec.size, rec.mtime, rec.sha256, rec.message, rec.outcome, rec.detail, b64(content), rec.receivedAt, sidecar ? b64(sidecar) : null, sidecar ? sha256Hex(sidecar) : null],
     );
+  }
+
+  /** The archived detached signature of an inbound file, if it came with one. */
+  async inboundSidecar(id: string): Promise<Uint8Array | null> {
+    const rows = await this.store.sqlQuery('SELECT sidecar FROM batch_inbound WHERE connector = ? AND id = ?', [this.connector, id]);
+    const v = rows[0] ? optStr(rows[0], 'sidecar') : null;
+    return v === null ? null : unb64(v);
   }
 
   async listInbound(limit = 100): Promise<InboundRecord[]> {
@@ -382,6 +398,18 @@ export class BatchRecords {
       this.connector, statementId, reportDate, inboundId, JSON.stringify(summary), at,
     ]);
     return true;
+  }
+
+  /** The highest electronic sequence number among this connector's statements of one kind (053, 054...), if any. */
+  async lastStatementSequence(db: SqlExecutor, family: string): Promise<number | null> {
+    // statements come about once a day per account: reading their summaries is cheap
+    const rows = await db.all('SELECT summary FROM recon_statements WHERE connector = ? AND statement_id LIKE ?', [this.connector, `${family}:%`]);
+    let max: number | null = null;
+    for (const r of rows) {
+      const seq = (JSON.parse(str(r, 'summary')) as { statement?: { sequence?: unknown } }).statement?.sequence;
+      if (typeof seq === 'string' && /^\d{1,15}$/.test(seq) && (max === null || Number(seq) > max)) max = Number(seq);
+    }
+    return max;
   }
 
   /** False when a break with this key exists already. */
@@ -407,6 +435,7 @@ function decodeInbound(r: Row): InboundRecord {
     outcome: oneOf(r, 'outcome', ['applied', 'duplicate', 'rejected'] as const),
     detail: optStr(r, 'detail'),
     receivedAt: num(r, 'received_at'),
+    sidecarSha256: optStr(r, 'sidecar_sha256'),
   };
 }
 
@@ -435,7 +464,8 @@ export async function breaksOn(store: Store, reportDate: string, filter: { merch
   return rows
     .map(decodeBreak)
     .filter((b) => (filter.connectors ? filter.connectors.includes(b.connector) : true))
-    .filter((b) => (filter.merchantId === undefined ? true : b.merchantId === filter.merchantId || b.merchantId === null));
+    // a merchant's filter is strict: account-level breaks (no merchant) are the operator's, never a merchant's
+    .filter((b) => (filter.merchantId === undefined ? true : b.merchantId === filter.merchantId));
 }
 
 export async function statementsOn(store: Store, reportDate: string): Promise<{ connector: string; statementId: string; summary: unknown }[]> {

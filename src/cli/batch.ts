@@ -22,7 +22,9 @@ import { settlementSummary } from '../batch/settlement.js';
 import { BatchRecords } from '../batch/records.js';
 import type { Connector } from '../connector/types.js';
 import { systemClock } from '../domain/clock.js';
-import { streamCamt053 } from '../iso20022/camt053/index.js';
+import { streamCamt053, type Camt053StreamEvent } from '../iso20022/camt053/index.js';
+import { describeKeptAside, onlyStatements, splitStatements } from '../batch/inbound/statement-file.js';
+import { maskIban } from '../domain/payment-method.js';
 import { createStore } from '../store/index.js';
 import type { Store } from '../store/types.js';
 
@@ -140,6 +142,12 @@ export async function batchCommand(args: string[], io: BatchIo, env: NodeJS.Proc
   }
 }
 
+/** Whether the named (or first batch) connector has a profile, so the file's account can be checked against it. */
+function hasProfile(config: RailyardConfig, id: string | undefined): boolean {
+  const c = id === undefined ? config.connectors.find((x) => batchConnectorTypes.has(x.type)) : config.connectors.find((x) => x.id === id);
+  return (c?.settings as { profile?: unknown } | undefined)?.profile !== undefined;
+}
+
 /** Calendar and matching rules of the named connector, or defaults (TARGET2, Frankfurt time) for a bare file. */
 function profileOf(config: RailyardConfig, id: string | undefined): BatchProfile {
   const c = id === undefined ? config.connectors.find((x) => batchConnectorTypes.has(x.type)) : config.connectors.find((x) => x.id === id);
@@ -187,8 +195,22 @@ export async function reconcileCommand(args: string[], io: BatchIo, env: NodeJS.
     // Noon UTC of the as-of day: the same local date in every European bank time zone.
     const at = asOf ? Date.parse(`${asOf}T12:00:00Z`) : systemClock.now();
     const bar = new ProgressBar({ stream: io.progress ?? { write: () => undefined }, label: 'reconcile', total: size, unit: 'B' });
-    const source = countBytes(createReadStream(file, { highWaterMark: 64 * 1024 }), (n) => bar.update(n));
-    const reconciled = await reconcileItems({ profile, calendar: profile.calendar }, records.itemsForReconciliation(), streamCamt053(source), at);
+    const read = (): ReturnType<typeof streamCamt053> => streamCamt053(createReadStream(file, { highWaterMark: 64 * 1024 }));
+    let events: AsyncIterable<Camt053StreamEvent> = streamCamt053(countBytes(createReadStream(file, { highWaterMark: 64 * 1024 }), (n) => bar.update(n)));
+    if (hasProfile(config, connectorId)) {
+      // A connector's records are about its own account: only that account's statements are
+      // reconciled (and recorded with --apply); another account's would be nothing but false breaks.
+      const split = await splitStatements(read(), profile.account.iban);
+      const aside = describeKeptAside(split.others, profile.account.iban);
+      if (split.ours.length === 0) {
+        bar.finish();
+        io.stderr(`railyard reconcile: ${file} holds no statement of ${maskIban(profile.account.iban)}, the account of connector ${connectorId ?? '-'}${aside ? ` (${aside})` : ''}; nothing recorded\n`);
+        return 1;
+      }
+      if (aside) io.stderr(`${aside}\n`);
+      events = onlyStatements(events, split.ours);
+    }
+    const reconciled = await reconcileItems({ profile, calendar: profile.calendar }, records.itemsForReconciliation(), events, at);
     bar.finish();
     if (f.switches.has('apply')) {
       // Breaks recorded by hand reach the gateway as the poller's do: queued for the running server to deliver.

@@ -40,7 +40,8 @@ commands:
   reconcile FILE [--format csv] [--apply]
                                  reconcile a camt.053 statement against what was sent
                                  (exit 0: no breaks, 3: breaks found)
-  audit verify                   check every payment's hash-chained timeline
+  audit verify [--checkpoint F]  check every payment's keyed audit chain (and a signed checkpoint)
+  audit checkpoint [--out F]     sign and write a checkpoint of every chain head
   mock <simulator>               run a bank simulator (${SIMULATORS.join(', ')})
   new-connector                  scaffold connectors/<id>/ (not implemented yet)
   help                           this text

@@ -18,6 +18,12 @@ export interface OkOutcome {
   suggestedName?: string;
   /** Opaque, already-masked evidence kept in the timeline (signed reply, MAC result). */
   evidence?: Record<string, string>;
+  /**
+   * Only on a reversal: accepted because the bank has no record of the original (ISO 8583 DE39
+   * 25), i.e. the original never arrived and moved nothing. A rail without an inquiry learns it
+   * here, and the engine may send the original again under its reference.
+   */
+  originalNeverReceived?: true;
 }
 
 export interface DeclinedOutcome {
@@ -25,6 +31,9 @@ export interface DeclinedOutcome {
   /** The bank's code (DE39 value, ISO 20022 reason code, ...). */
   code: string;
   reason: string;
+  /** As on `ok`: a refusal the bank signed is evidence too, and goes with `payment.failed`. */
+  integrity?: 'verified' | 'failed' | 'not_applicable';
+  evidence?: Record<string, string>;
 }
 
 export interface PendingOutcome {
@@ -42,6 +51,13 @@ export interface UnknownOutcome {
 export interface NotSentOutcome {
   kind: 'not_sent';
   reason: string;
+  /**
+   * Only in an inquiry's answer: the bank has no record of the ORIGINAL request (ISO 8583 DE39 25,
+   * ISO 20022 RJCT NOOR, a batch item that never reached the queue), i.e. proof the original moved
+   * nothing, so it may be sent again under its own reference. Without the flag, a `not_sent`
+   * inquiry is only an inquiry that did not leave, which says nothing about the original.
+   */
+  neverReceived?: true;
 }
 
 export const ok = (extra: Omit<OkOutcome, 'kind'> = {}): OkOutcome => ({ kind: 'ok', ...extra });
@@ -51,6 +67,8 @@ export const pending = (bankReference?: string): PendingOutcome =>
 export const unknown = (retryable: boolean, reason?: string): UnknownOutcome =>
   reason === undefined ? { kind: 'unknown', retryable } : { kind: 'unknown', retryable, reason };
 export const notSent = (reason: string): NotSentOutcome => ({ kind: 'not_sent', reason });
+/** An inquiry's answer that the bank never received the original request (see `NotSentOutcome.neverReceived`). */
+export const neverReceived = (reason: string): NotSentOutcome => ({ kind: 'not_sent', reason, neverReceived: true });
 
 const KINDS = new Set(['ok', 'declined', 'pending', 'unknown', 'not_sent']);
 

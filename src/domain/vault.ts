@@ -66,9 +66,14 @@ export class Vault {
     }
   }
 
-  /** Keyed fingerprint: equal inputs give equal fingerprints without revealing the input. */
-  fingerprint(value: Secret<string>): string {
-    return this.mac('fingerprint', value.reveal()).slice(0, 32);
+  /**
+   * Keyed fingerprint, per merchant: equal inputs give equal fingerprints for one merchant without
+   * revealing the input. Each merchant's fingerprints are made under its own key (derived from the
+   * MAC key and the merchant id), so two merchants cannot link the same card or account by comparing them.
+   */
+  fingerprint(value: Secret<string>, merchantId: string): string {
+    const key = createHmac('sha256', this.cfg.macKey).update('fingerprint-key\0').update(merchantId).digest();
+    return createHmac('sha256', key).update(value.reveal()).digest('hex').slice(0, 32);
   }
 
   /** HMAC-SHA256 under a purpose label, hex. */

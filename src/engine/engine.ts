@@ -8,10 +8,12 @@ import type { Notifier } from '../notify/notifier.js';
 import type { EventRecord, Store, StoreTx } from '../store/types.js';
 import { EngineError } from './errors.js';
 import type { PaymentPolicy } from './machine-types.js';
-import type { MerchantDirectory } from './merchants.js';
+import type { Merchant, MerchantDirectory } from './merchants.js';
 import { OutboxWorker } from './outbox-worker.js';
 import { type ClearMethod, Payments } from './payments.js';
 import { Runner, type Applied } from './runner.js';
+import { A_FEW_TRIES, land, type LandingRetry } from './landing.js';
+import { Sweeper } from './sweeper.js';
 import { TimerWorker } from './timer-worker.js';
 
 export interface EngineOptions {
@@ -24,7 +26,7 @@ export interface EngineOptions {
   log: Logger;
   policy?: Partial<PaymentPolicy>;
   refundWindowDays?: number;
-  decryptMethod?: (payload: string) => Promise<ClearMethod>;
+  decryptMethod?: (payload: string, merchant: Merchant) => Promise<ClearMethod>;
   /** How often the workers look for due work when nothing woke them (real milliseconds). */
   pollIntervalMs?: number;
   owner?: string;
@@ -36,6 +38,12 @@ export interface EngineOptions {
   onEvent?: (tx: StoreTx, e: EventRecord) => Promise<void>;
   /** Further queues run by the worker loop beside the outbox (webhook deliveries). */
   workers?: QueueWorker[];
+  /** How applying a bank's answer is retried while the store fails transiently (tests shorten it). */
+  applyRetry?: LandingRetry;
+  /** How often the loop looks for stranded aggregates (real milliseconds; default 30 s). */
+  sweepIntervalMs?: number;
+  /** Aggregates unchanged for less than this are not swept (clock milliseconds; default 60 s). */
+  sweepGraceMs?: number;
 }
 
 /** A queue with its own table: the loop asks when work is due, claims it, and waits it out on stop. */
@@ -56,6 +64,7 @@ export class Engine {
   readonly payments: Payments;
   readonly outbox: OutboxWorker;
   readonly timers: TimerWorker;
+  readonly sweeper: Sweeper;
   readonly owner: string;
   private loop: Promise<void> | null = null;
   private stopping = false;
@@ -88,8 +97,10 @@ export class Engine {
       owner: this.owner,
       otpTtlMs: this.payments.policy.otpTtlMs,
       leaseMs: o.leaseMs ?? o.connectors.maxCallTimeoutMs() * 2 + 10_000,
+      ...(o.applyRetry ? { applyRetry: o.applyRetry } : {}),
     });
     this.timers = new TimerWorker(o.store, this.runner, o.clock, o.log);
+    this.sweeper = new Sweeper({ store: o.store, runner: this.runner, clock: o.clock, log: o.log, ...(o.sweepGraceMs !== undefined ? { graceMs: o.sweepGraceMs } : {}) });
     this.runner.changes.on('change', () => {
       this.dirty = true;
       this.wake?.();
@@ -109,13 +120,24 @@ export class Engine {
       this.o.log.warn({ connector: connectorId, flow: r.flow }, 'bank report matches no known reference');
       return null;
     }
-    return this.runner.apply(cmd.aggregateKind, cmd.aggregateId, {
-      type: 'RESULT',
-      flow: r.flow === 'inbound' ? 'transfer' : r.flow,
-      reference: r.reference,
-      outcome: r.outcome,
-      ...(r.late ? { late: true } : {}),
-    });
+    // The bank's news may exist nowhere else: retried while the store fails transiently, and an
+    // event the machine cannot take sends the aggregate to review rather than dropping it.
+    const landed = await land(
+      { store: this.o.store, runner: this.runner, log: this.o.log, retry: A_FEW_TRIES },
+      {
+        target: { kind: cmd.aggregateKind, id: cmd.aggregateId },
+        event: {
+          type: 'RESULT',
+          flow: r.flow === 'inbound' ? 'transfer' : r.flow,
+          reference: r.reference,
+          outcome: r.outcome,
+          ...(r.late ? { late: true } : {}),
+        },
+        reviewCode: 'engine_error',
+        context: { command: cmd.id, flow: r.flow, connector: connectorId },
+      },
+    );
+    return landed.kind === 'applied' || landed.kind === 'reviewed' ? landed.applied : null;
   }
 
   /** `POST /v1/connectors/{id}/inbound`: the connector parses, the engine applies what it found. */
@@ -161,6 +183,9 @@ export class Engine {
   private async run(): Promise<void> {
     const interval = this.o.pollIntervalMs ?? 250;
     let lastRecover = 0;
+    // the first sweep waits one interval: a node starting up has its own recovery to do first
+    let lastSweep = Date.now();
+    const sweepEvery = this.o.sweepIntervalMs ?? 30_000;
     while (!this.stopping) {
       // Yield to I/O first: the store is synchronous underneath, so without this a busy loop
       // would run on microtasks alone and starve the HTTP server; it also lets changes that
@@ -171,6 +196,10 @@ export class Engine {
         if (Date.now() - lastRecover > 1_000) {
           lastRecover = Date.now();
           await this.outbox.recover();
+        }
+        if (Date.now() - lastSweep > sweepEvery) {
+          lastSweep = Date.now();
+          await this.sweeper.sweep();
         }
         // a read on the reader connection first: most wake-ups find nothing due, and a claim
         // is a write transaction

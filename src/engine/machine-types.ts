@@ -12,6 +12,12 @@ export type CommandSpec =
       original?: { flow: FlowName; reference: string };
       /** Sent again after no usable answer, with the same meaning (ISO 8583 repeats: 0401, 0421). */
       repeat?: boolean;
+      /**
+       * Send under this reference instead of a fresh one: a resend of a request the bank said it
+       * never received keeps the original's reference, so should the original still arrive the
+       * bank sees one request twice, never two requests.
+       */
+      reference?: string;
     }
   | { kind: 'notify'; notification: 'otp' | 'result'; status?: string };
 
@@ -67,7 +73,15 @@ export interface PaymentPolicy {
    * store-and-forward gives up by count or by age, whichever comes first.
    */
   reversalMaxAgeMs?: number;
+  /**
+   * How many times a request the bank proved it never received (an inquiry answered "never
+   * received") is sent again under its reference before the payment ends without it. Absent: 2.
+   */
+  maxResends?: number;
 }
+
+/** Resends of a request the bank never received, when the policy does not say. */
+export const DEFAULT_MAX_RESENDS = 2;
 
 export const defaultPaymentPolicy: PaymentPolicy = {
   otpTtlMs: 5 * 60_000,

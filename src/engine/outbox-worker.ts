@@ -6,11 +6,12 @@ import { Secret } from '../domain/secret.js';
 import type { Vault } from '../domain/vault.js';
 import type { Logger } from '../log.js';
 import type { Notifier } from '../notify/notifier.js';
-import type { CommandRecord, Json, PaymentRecord, RefundRecord, Store } from '../store/types.js';
+import { claimOf, type CommandRecord, type Json, type PaymentRecord, type RefundRecord, type Store } from '../store/types.js';
 import { buildFlowRequest } from './flow-request.js';
 import type { CommandSpec } from './machine-types.js';
 import type { MerchantDirectory } from './merchants.js';
-import type { Applied, Runner } from './runner.js';
+import { A_FEW_TRIES, land, UNTIL_IT_LANDS, type LandingDeps, type LandingRetry } from './landing.js';
+import type { Runner } from './runner.js';
 
 export interface OutboxDeps {
   store: Store;
@@ -31,6 +32,8 @@ export interface OutboxDeps {
   maxConcurrency?: number;
   /** Notifications are retried this many times, then dropped with a log line: they never block a payment. */
   notifyMaxAttempts?: number;
+  /** How applying a bank's answer is retried while the store fails transiently (tests shorten it). */
+  applyRetry?: LandingRetry;
 }
 
 const TIMED_OUT: unique symbol = Symbol('timed out');
@@ -102,30 +105,47 @@ export class OutboxWorker {
 
   /**
    * Commands whose lease ran out were in flight when their process died. Money-moving ones are
-   * never resent: the machine learns the outcome is unknown and inquires or reverses.
+   * never resent: the machine learns the outcome is unknown and inquires or reverses. Each is
+   * taken over in a transaction of its own that locks its aggregate first (the lock order), so
+   * one that cannot be applied never holds back the others.
    */
   async recover(): Promise<number> {
     let total = 0;
-    for (;;) {
+    for (let round = 0; round < 100; round++) {
       const now = this.d.clock.now();
-      const applied: Applied[] = [];
-      const n = await this.d.store.transaction(async (tx) => {
-        const expired = await tx.claimExpiredLeases(now, 50);
-        for (const c of expired) {
-          if (repeatable(c)) {
-            await tx.requeueCommand(c.id, now);
-            continue;
-          }
-          const outcome = unknown(true, 'in flight when its worker stopped');
-          await tx.finishCommand(c.id, 'lost', outcome as unknown as Json, now);
-          applied.push(await this.d.runner.applyInTx(tx, c.aggregateKind, c.aggregateId, resultEvent(c, outcome, false)));
+      // candidates only: each is taken over below, conditionally (its owner may finish it meanwhile)
+      const expired = await this.d.store.transaction((tx) => tx.claimExpiredLeases(now, 50));
+      let progress = 0;
+      for (const c of expired) {
+        try {
+          if (await this.recoverOne(c, now)) progress++;
+        } catch (err) {
+          this.d.log.error({ err: errorName(err), command: c.id }, 'expired command could not be recovered; tried again later');
         }
-        return expired.length;
-      });
-      for (const a of applied) this.d.runner.announce(a);
-      total += n;
-      if (n === 0) return total;
+      }
+      total += progress;
+      if (expired.length < 50 || progress === 0) return total;
     }
+    return total;
+  }
+
+  private async recoverOne(c: CommandRecord, now: number): Promise<boolean> {
+    if (repeatable(c)) {
+      return this.d.store.transaction((tx) => tx.expireCommand(c.id, now, { requeueAt: now }));
+    }
+    const outcome = unknown(true, 'in flight when its worker stopped');
+    const landed = await land(this.landing(A_FEW_TRIES), {
+      target: { kind: c.aggregateKind, id: c.aggregateId },
+      event: resultEvent(c, outcome, false),
+      guard: (tx, { error }) => tx.expireCommand(c.id, now, { lost: withError(outcome, error) }),
+      reviewCode: 'engine_error',
+      context: { command: c.id, flow: c.name },
+    });
+    return landed.kind === 'applied' || landed.kind === 'reviewed';
+  }
+
+  private landing(retry: LandingRetry): LandingDeps {
+    return { store: this.d.store, runner: this.d.runner, log: this.d.log, retry: this.d.applyRetry ?? retry, signal: this.abort.signal };
   }
 
   private async execute(c: CommandRecord): Promise<void> {
@@ -174,21 +194,44 @@ export class OutboxWorker {
     await Promise.allSettled([...this.late]);
   }
 
+  /**
+   * Applies the bank's answer and closes the command in one transaction, retried until it lands:
+   * the answer exists only in this process's memory, so the command stays open (claimed, leased)
+   * meanwhile, and a crash leaves it to be recovered (unknown, then inquiry or reversal). An
+   * answer the machine cannot take sends the aggregate to review with the answer kept on the
+   * command. If the claim went stale meanwhile (the lease ran out and the command was taken over),
+   * the answer is still the bank's word: an approval or decline is applied as a late result.
+   */
   private async finish(c: CommandRecord, outcome: Outcome, late: boolean): Promise<void> {
     const now = this.d.clock.now();
-    try {
-      await this.d.runner.apply(c.aggregateKind, c.aggregateId, resultEvent(c, outcome, late), (tx) =>
-        tx.finishCommand(c.id, 'done', outcome as unknown as Json, now),
-      );
-    } catch (err) {
-      // Keep the bank's answer even when the engine cannot use it; an operator must see it.
-      this.d.log.error({ err, command: c.id }, 'outcome could not be applied; kept on the command');
-      await this.d.store.transaction((tx) => tx.finishCommand(c.id, 'done', { ...(outcome as unknown as Record<string, Json>), engineError: errorName(err) }, now));
+    const claim = claimOf(c);
+    const landed = await land(this.landing(UNTIL_IT_LANDS), {
+      target: { kind: c.aggregateKind, id: c.aggregateId },
+      event: resultEvent(c, outcome, late),
+      guard: (tx, { error }) => tx.finishCommand(claim, withError(outcome, error), now),
+      reviewCode: 'engine_error',
+      context: { command: c.id, flow: c.name, outcome: outcome.kind },
+    });
+    if (landed.kind === 'stopped') {
+      this.d.log.warn({ command: c.id }, 'shutting down before the outcome could be stored; the command is recovered after the restart');
+      return;
     }
+    if (landed.kind !== 'skipped') return;
+    const current = await this.d.store.transaction((tx) => tx.getCommand(c.id));
+    // our own earlier COMMIT landed although its answer was lost (a dropped connection): done
+    if (current && current.status === 'done' && current.leaseOwner === claim.owner && current.attempts === claim.attempt) return;
+    this.d.log.warn({ command: c.id, status: current?.status ?? 'missing' }, 'stale claim: the command was taken over meanwhile; its finish changed nothing');
+    if (outcome.kind === 'ok' || outcome.kind === 'declined') await this.apply(c, outcome, true);
   }
 
+  /** A reply that outlived its command (timed out, or taken over): fed to the machine as late news. */
   private async apply(c: CommandRecord, outcome: Outcome, late: boolean): Promise<void> {
-    await this.d.runner.apply(c.aggregateKind, c.aggregateId, resultEvent(c, outcome, late));
+    await land(this.landing(UNTIL_IT_LANDS), {
+      target: { kind: c.aggregateKind, id: c.aggregateId },
+      event: resultEvent(c, outcome, late),
+      reviewCode: 'engine_error',
+      context: { command: c.id, flow: c.name, outcome: outcome.kind, late },
+    });
   }
 
   private async notify(c: CommandRecord): Promise<void> {
@@ -199,7 +242,7 @@ export class OutboxWorker {
     const now = this.d.clock.now();
     try {
       if (spec.notification === 'otp') {
-        await this.sendOtp(payment, merchantName, now, c.id);
+        await this.sendOtp(payment, merchantName, now, c);
         return;
       } else {
         const refund: RefundRecord | null = c.aggregateKind === 'refund' ? await this.d.store.getRefund(c.aggregateId) : null;
@@ -216,28 +259,37 @@ export class OutboxWorker {
           last4: payment.method.last4,
         });
       }
-      await this.d.store.transaction((tx) => tx.finishCommand(c.id, 'done', { kind: 'sent' }, now));
+      const mine = await this.d.store.transaction((tx) => tx.finishCommand(claimOf(c), { kind: 'sent' }, now));
+      if (!mine) this.d.log.warn({ command: c.id }, 'stale claim: the notification was taken over meanwhile; its finish changed nothing');
     } catch (err) {
       const max = this.d.notifyMaxAttempts ?? 8;
       this.d.log.warn({ err: errorName(err), command: c.id, attempt: c.attempts }, 'notification failed');
-      await this.d.store.transaction((tx) =>
+      const mine = await this.d.store.transaction((tx) =>
         c.attempts >= max
-          ? tx.finishCommand(c.id, 'done', { kind: 'dropped', reason: errorName(err) }, now)
-          : tx.requeueCommand(c.id, now + Math.min(600_000, 1_000 * 2 ** c.attempts)),
+          ? tx.finishCommand(claimOf(c), { kind: 'dropped', reason: errorName(err) }, now)
+          : tx.requeueCommand(claimOf(c), now + Math.min(600_000, 1_000 * 2 ** c.attempts)),
       );
+      if (!mine) this.d.log.warn({ command: c.id }, 'stale claim: the notification was taken over meanwhile; nothing changed');
     }
   }
 
   /** Six digits from the CSPRNG; only the keyed hash is stored, the clear code goes to the customer. */
-  private async sendOtp(payment: PaymentRecord, merchantName: string, now: number, commandId: string): Promise<void> {
+  private async sendOtp(payment: PaymentRecord, merchantName: string, now: number, c: CommandRecord): Promise<void> {
     const code = new Secret(randomInt(0, 1_000_000).toString().padStart(6, '0'));
     const expiresAt = now + this.d.otpTtlMs;
     // The hash is stored before the code leaves; if sending then fails the catch puts the command
-    // back, and the next try issues a new code.
-    await this.d.store.transaction(async (tx) => {
+    // back, and the next try issues a new code. The payment is locked first (the lock order), and
+    // a stale claim stores nothing: the code it would send could never be checked.
+    const mine = await this.d.store.transaction(async (tx) => {
+      await tx.lockPayment(payment.id);
+      if (!(await tx.finishCommand(claimOf(c), { kind: 'sent' }, now))) return false;
       await tx.putOtp({ paymentId: payment.id, codeHash: otpHash(this.d.vault, payment.id, code), expiresAt, createdAt: now });
-      await tx.finishCommand(commandId, 'done', { kind: 'sent' }, now);
+      return true;
     });
+    if (!mine) {
+      this.d.log.warn({ command: c.id }, 'stale claim: the one-time code was taken over meanwhile; not sent');
+      return;
+    }
     await this.d.notifier.send({
       kind: 'otp',
       paymentId: payment.id,
@@ -266,6 +318,12 @@ function resultEvent(c: CommandRecord, outcome: Outcome, late: boolean) {
     outcome,
     ...(late ? { late: true } : {}),
   };
+}
+
+/** The outcome as stored on its command; with the engine's error when the machine could not take it. */
+function withError(outcome: Outcome, error: string | undefined): Json {
+  const o = outcome as unknown as Record<string, Json>;
+  return error === undefined ? o : { ...o, engineError: error };
 }
 
 /** Errors are logged by name and message class only: a connector's message might echo bank data. */

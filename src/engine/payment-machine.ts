@@ -3,6 +3,7 @@ import type { FlowName } from '../connector/types.js';
 import type { Outcome } from '../connector/outcome.js';
 import {
   backoff,
+  DEFAULT_MAX_RESENDS,
   type CommandSpec,
   type EngineEvent,
   type PaymentPolicy,
@@ -111,6 +112,10 @@ export interface PaymentContext extends PaymentInput {
   suggestedName: string | null;
   /** When the current reversal started (its age bounds store-and-forward); absent in old snapshots. */
   reversingSince?: number | null;
+  /** Requests sent again because the bank proved it never received them; absent in old snapshots. */
+  resends?: number;
+  /** Set when the next entry into a sending state resends this reference instead of a fresh one. */
+  resendRef?: string | null;
 }
 
 type Ctx = { context: PaymentContext; event: EngineEvent };
@@ -180,6 +185,86 @@ const scheduleRetry = [
 
 const resetAttempts = assign({ attempts: () => 0 });
 
+type SentFlow = Exclude<FlowName, 'inbound' | 'inquire' | 'reverse'>;
+
+/**
+ * The bank's answer to an inquiry about `flow`: it never received the original. That is proof
+ * the original moved nothing, and, unlike a timeout, it makes sending it again safe.
+ */
+const bankNeverReceived =
+  (flow: (c: PaymentContext) => FlowName) =>
+  ({ context, event }: Ctx): boolean =>
+    event.type === 'RESULT' &&
+    event.flow === 'inquire' &&
+    event.about === flow(context) &&
+    event.outcome.kind === 'not_sent' &&
+    event.outcome.neverReceived === true;
+
+/** Resends are bounded: a bank that keeps losing the request ends the payment with a stated reason. */
+const resendsLeft = ({ context }: Ctx): boolean => (context.resends ?? 0) < (context.policy.maxResends ?? DEFAULT_MAX_RESENDS);
+
+/**
+ * Sends `flow` again under the reference of the request the bank never received (a repeat, so
+ * rails that have repeat messages say so), with a fresh inquiry budget for its answer. A
+ * completion still names its authorisation.
+ */
+const resendOriginal = (flow: (c: PaymentContext) => SentFlow) => [
+  assign({ resends: ({ context }: Ctx) => (context.resends ?? 0) + 1, attempts: () => 0 }),
+  {
+    type: 'command' as const,
+    params: ({ context }: Ctx): CommandSpec => {
+      const f = flow(context);
+      const reference = context.refs[f];
+      const spec: CommandSpec = { kind: 'bank', flow: f, repeat: true, ...(reference !== undefined ? { reference } : {}) };
+      if (f === 'transfer' && context.refs.authorize !== undefined) spec.original = { flow: 'authorize', reference: context.refs.authorize };
+      return spec;
+    },
+  },
+];
+
+/**
+ * Proof `flow` moved nothing: its own `not_sent`, or an inquiry saying the bank never received
+ * it. A `not_sent` inquiry without that word is only an inquiry that did not leave: no proof.
+ */
+const provenNotSent =
+  (flow: FlowName) =>
+  ({ event }: Ctx): boolean =>
+    about(event, flow) && event.type === 'RESULT' && event.outcome.kind === 'not_sent' && (event.flow === flow || event.outcome.neverReceived === true);
+
+/** A reversal the bank accepted because it never received the original (nothing to reverse). */
+const reversalFoundNothing = ({ event }: Ctx): boolean =>
+  event.type === 'RESULT' && event.flow === 'reverse' && event.outcome.kind === 'ok' && event.outcome.originalNeverReceived === true;
+
+/** The reversal was the only way to learn the outcome (no decline, no late approval behind it). */
+const reversedOnlyForUnknown = ({ context }: Ctx): boolean => context.failure === null && context.lateReversal === null;
+
+const resendAfterReversal = assign({
+  resends: ({ context }: Ctx) => (context.resends ?? 0) + 1,
+  resendRef: ({ context }: Ctx) => latestMoneyRef(context).reference,
+  reversingSince: () => null,
+});
+
+/**
+ * The completion is forgotten (the bank never had it; its command keeps the reference), so the
+ * reversal and its retries now name the authorisation.
+ */
+const releaseAuthorization = [
+  assign({
+    refs: ({ context }: Ctx) => {
+      const { transfer: _never, ...rest } = context.refs;
+      return rest;
+    },
+    attempts: () => 0,
+  }),
+  {
+    type: 'command' as const,
+    params: ({ context }: Ctx): CommandSpec => ({ kind: 'bank', flow: 'reverse', original: { flow: 'authorize', reference: context.refs.authorize ?? '' } }),
+  },
+];
+
+const neverReceivedFailure = (what: string) =>
+  failWith('bank_never_received', `the bank never received the ${what}, sent again as many times as allowed`);
+
 const bank = (flow: Exclude<FlowName, 'inbound' | 'inquire' | 'reverse'>) => ({
   type: 'command' as const,
   params: (): CommandSpec => ({ kind: 'bank', flow }),
@@ -193,14 +278,26 @@ const inquireAbout = (flow: (c: PaymentContext) => Exclude<FlowName, 'inbound'>)
   },
 });
 
+/** A resend keeps the lost request's reference and says it is a repeat; otherwise a fresh reference. */
+const resendPart = (c: PaymentContext): Partial<Extract<CommandSpec, { kind: 'bank' }>> =>
+  c.resendRef ? { reference: c.resendRef, repeat: true } : {};
+
 /** The transfer that completes an authorisation names it, so the bank can match the two. */
 const completion = {
   type: 'command' as const,
   params: ({ context }: Ctx): CommandSpec =>
     context.refs.authorize !== undefined
-      ? { kind: 'bank', flow: 'transfer', original: { flow: 'authorize', reference: context.refs.authorize } }
-      : { kind: 'bank', flow: 'transfer' },
+      ? { kind: 'bank', flow: 'transfer', original: { flow: 'authorize', reference: context.refs.authorize }, ...resendPart(context) }
+      : { kind: 'bank', flow: 'transfer', ...resendPart(context) },
 };
+
+/** The confirming request (authorisation or transfer), or its resend. */
+const sendConfirm = {
+  type: 'command' as const,
+  params: ({ context }: Ctx): CommandSpec => ({ kind: 'bank', flow: confirmFlow(context), ...resendPart(context) }),
+};
+
+const resendConsumed = assign({ resendRef: () => null });
 
 const notifyResult = (status: string) => ({
   type: 'command' as const,
@@ -362,6 +459,8 @@ export const paymentMachine = setup({
           { guard: ({ context, event }) => outcomeIs('verify', 'ok')({ context, event }) && context.steps.otp, target: 'awaiting_confirmation' },
           { guard: outcomeIs('verify', 'ok'), target: 'confirming' },
           { guard: outcomeIs('verify', 'declined'), target: 'declined', actions: recordFailure },
+          { guard: (a) => bankNeverReceived(() => 'verify')(a) && resendsLeft(a), actions: resendOriginal(() => 'verify') },
+          { guard: bankNeverReceived(() => 'verify'), target: 'failed', actions: neverReceivedFailure('verification') },
           { guard: ({ context, event }) => about(event, 'verify') && canRetry({ context, event }), actions: scheduleRetry },
           { guard: ({ event }) => about(event, 'verify'), target: 'failed', actions: failWith('verification_unavailable', 'the bank could not verify the account') },
         ],
@@ -409,7 +508,7 @@ export const paymentMachine = setup({
     },
 
     confirming: {
-      entry: [resetAttempts, { type: 'command', params: ({ context }): CommandSpec => ({ kind: 'bank', flow: confirmFlow(context) }) }],
+      entry: [resetAttempts, sendConfirm, resendConsumed],
       on: {
         RESULT: [
           { guard: ({ context, event }) => about(event, confirmFlow(context)) && untrusted(context, event), target: 'manual_review', actions: [rememberRef, failWith('integrity_failure', 'the bank reply failed its integrity or terms check')] },
@@ -436,6 +535,9 @@ export const paymentMachine = setup({
           { guard: outcomeIs(confirmFlow, 'ok'), target: 'completed' },
           { guard: ({ context, event }) => !context.steps.authorize && outcomeIs('transfer', 'pending')({ context, event }), target: 'transfer_pending' },
           { guard: outcomeIs(confirmFlow, 'declined'), target: 'declined', actions: recordFailure },
+          // Never received: nothing moved, so the request goes again under its reference.
+          { guard: (a) => bankNeverReceived(confirmFlow)(a) && resendsLeft(a), actions: resendOriginal(confirmFlow) },
+          { guard: bankNeverReceived(confirmFlow), target: 'failed', actions: neverReceivedFailure('payment request') },
           { guard: ({ context, event }) => about(event, confirmFlow(context)) && canRetry({ context, event }), actions: scheduleRetry },
           { guard: ({ context, event }) => context.steps.authorize && about(event, 'authorize'), target: 'reversing' },
           { guard: ({ context, event }) => about(event, confirmFlow(context)), target: 'manual_review', actions: failWith('outcome_unknown', 'the bank never confirmed the outcome of the transfer') },
@@ -445,7 +547,7 @@ export const paymentMachine = setup({
     },
 
     authorized: {
-      entry: [resetAttempts, completion],
+      entry: [resetAttempts, completion, resendConsumed],
       on: {
         RESULT: [
           { guard: ({ context, event }) => about(event, 'transfer') && untrusted(context, event), target: 'manual_review', actions: [rememberRef, failWith('integrity_failure', 'the bank reply failed its integrity or terms check')] },
@@ -473,9 +575,10 @@ export const paymentMachine = setup({
           { guard: outcomeIs('transfer', 'ok'), target: 'completed' },
           { guard: ({ context, event }) => context.moneyAuthorized && outcomeIs('transfer', 'declined')({ context, event }), target: 'reversing', actions: recordFailure },
           { guard: outcomeIs('transfer', 'declined'), target: 'failed', actions: recordFailure },
+          { guard: (a) => bankNeverReceived(() => 'transfer')(a) && resendsLeft(a), actions: resendOriginal(() => 'transfer') },
           // A batch rail accepts a transfer into its queue, then may prove the file never reached the bank.
-          { guard: ({ context, event }) => context.moneyAuthorized && outcomeIs('transfer', 'not_sent')({ context, event }), target: 'reversing', actions: failWith('bank_unreachable', 'the bank could not be reached for the transfer') },
-          { guard: outcomeIs('transfer', 'not_sent'), target: 'failed', actions: failWith('bank_unreachable', 'the bank could not be reached') },
+          { guard: (a) => a.context.moneyAuthorized && provenNotSent('transfer')(a), target: 'reversing', actions: failWith('bank_unreachable', 'the bank could not be reached for the transfer') },
+          { guard: provenNotSent('transfer'), target: 'failed', actions: failWith('bank_unreachable', 'the bank could not be reached') },
         ],
         TIMER: [
           {
@@ -507,6 +610,10 @@ export const paymentMachine = setup({
           { guard: outcomeIs('transfer', 'pending'), target: 'transfer_pending' },
           { guard: ({ context, event }) => context.moneyAuthorized && outcomeIs('transfer', 'declined')({ context, event }), target: 'reversing', actions: recordFailure },
           { guard: outcomeIs('transfer', 'declined'), target: 'failed', actions: recordFailure },
+          { guard: (a) => bankNeverReceived(() => 'transfer')(a) && resendsLeft(a), actions: resendOriginal(() => 'transfer') },
+          // Out of resends: an authorisation still holds the money and is given back; otherwise nothing moved.
+          { guard: (a) => bankNeverReceived(() => 'transfer')(a) && a.context.moneyAuthorized, target: 'reversing', actions: neverReceivedFailure('transfer') },
+          { guard: bankNeverReceived(() => 'transfer'), target: 'failed', actions: neverReceivedFailure('transfer') },
           { guard: ({ context, event }) => about(event, 'transfer') && canRetry({ context, event }), actions: scheduleRetry },
           { guard: ({ event }) => about(event, 'transfer'), target: 'manual_review', actions: failWith('outcome_unknown', 'the bank never confirmed the outcome of the transfer') },
         ],
@@ -522,6 +629,23 @@ export const paymentMachine = setup({
       ],
       on: {
         RESULT: [
+          // Reversed only because the outcome was unknown, and the bank says the original never
+          // arrived: nothing moved, so the original goes again under its reference instead.
+          {
+            guard: (a) => reversalFoundNothing(a) && reversedOnlyForUnknown(a) && resendsLeft(a) && !a.context.moneyAuthorized,
+            target: 'confirming',
+            actions: resendAfterReversal,
+          },
+          {
+            guard: (a) => reversalFoundNothing(a) && reversedOnlyForUnknown(a) && resendsLeft(a) && a.context.moneyAuthorized && a.context.refs.transfer !== undefined,
+            target: 'authorized',
+            actions: resendAfterReversal,
+          },
+          // A completion that never arrived left its authorisation holding the money: release that.
+          {
+            guard: (a) => reversalFoundNothing(a) && a.context.moneyAuthorized && a.context.refs.transfer !== undefined && a.context.refs.authorize !== undefined,
+            actions: releaseAuthorization,
+          },
           {
             guard: ({ context, event }) => event.flow === 'reverse' && event.outcome.kind === 'ok' && context.moneyAuthorized,
             target: 'reversed',

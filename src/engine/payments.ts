@@ -42,7 +42,16 @@ export interface CreatePaymentInput {
  */
 export interface CreateContext {
   notes?: Record<string, Json>[];
+  onEffect?: EffectHook;
 }
+
+/**
+ * Runs inside the transaction that commits a request's effect (the API binds the request's
+ * Idempotency-Key there, so key and effect commit together or not at all). `refusal` is set when
+ * the effect is itself a refusal (a wrong or expired one-time code counted against the payment);
+ * throwing rolls the effect back.
+ */
+export type EffectHook = (tx: StoreTx, effect: { kind: 'payment' | 'refund'; id: string }, refusal?: EngineError) => Promise<void>;
 
 export interface PaymentsOptions {
   store: Store;
@@ -53,7 +62,7 @@ export interface PaymentsOptions {
   policy?: Partial<PaymentPolicy>;
   refundWindowDays?: number;
   /** Decrypts `payment_method.type = "encrypted"`; absent until encryption keys are configured. */
-  decryptMethod?: (payload: string) => Promise<ClearMethod>;
+  decryptMethod?: (payload: string, merchant: Merchant) => Promise<ClearMethod>;
 }
 
 const DAY = 86_400_000;
@@ -75,7 +84,7 @@ export class Payments {
       throw new EngineError(400, 'invalid_amount', 'amount must be a positive integer of minor units', 'amount');
     }
     if (!isCurrency(input.currency)) throw new EngineError(400, 'invalid_currency', 'currency is not an ISO 4217 code', 'currency');
-    const method = await this.clearMethod(input.payment_method);
+    const method = await this.clearMethod(input.payment_method, merchant);
     const connector = this.route(merchant, method.type, input.connector);
     if (!supportsCurrency(connector.capabilities, input.currency)) {
       throw new EngineError(422, 'currency_not_supported', `connector ${connector.id} does not support ${input.currency}`, 'currency');
@@ -87,7 +96,7 @@ export class Payments {
       throw new EngineError(403, 'confirmation_required', 'this merchant may not skip the customer confirmation', 'confirmation');
     }
     const id = newId('pay', now);
-    const stored = this.seal(id, method, now);
+    const stored = this.seal(id, method, now, merchant.id);
     const first = startMachine('payment', {
       paymentId: id,
       amount: input.amount,
@@ -123,7 +132,9 @@ export class Payments {
         for (const data of ctx.notes ?? []) {
           await tx.appendHistory({ paymentId: id, aggregateId: id, at: now, kind: 'note', fromState: null, toState: first.state, data });
         }
-        return this.o.runner.applyInTx(tx, 'payment', id, { type: 'START' });
+        const started = await this.o.runner.applyInTx(tx, 'payment', id, { type: 'START' });
+        await ctx.onEffect?.(tx, { kind: 'payment', id });
+        return started;
       });
     } catch (err) {
       if (err instanceof UniqueViolation) {
@@ -149,15 +160,17 @@ export class Payments {
   }
 
   /** Checks a one-time code against its keyed hash; wrong codes count toward the limit. */
-  async confirm(merchant: Merchant, id: string, otp: Secret<string>): Promise<PaymentRecord> {
+  async confirm(merchant: Merchant, id: string, otp: Secret<string>, onEffect?: EffectHook): Promise<PaymentRecord> {
     const p = await this.mustGet(merchant, id);
     if (p.state !== 'awaiting_confirmation') {
       throw new EngineError(409, 'payment_not_awaiting_confirmation', `payment is ${p.status}, not requires_confirmation`);
     }
     const now = this.o.clock.now();
     type Verdict = 'valid' | 'invalid' | 'expired' | 'not_sent';
-    const box: { verdict: Verdict } = { verdict: 'invalid' };
+    const box: { verdict: Verdict; refusal?: EngineError } = { verdict: 'invalid' };
     const applied = await this.o.store.transaction(async (tx) => {
+      // the store may run this function again (deadlock retry): start from a clean verdict
+      box.verdict = 'invalid';
       await tx.lockPayment(id);
       const stored = await tx.getOtp(id);
       let event: EventInput;
@@ -174,20 +187,23 @@ export class Payments {
       } else {
         event = { type: 'OTP.INVALID' };
       }
-      return this.o.runner.applyInTx(tx, 'payment', id, event);
+      const result = await this.o.runner.applyInTx(tx, 'payment', id, event);
+      // The refusal is decided here, with the attempt it counts, so it commits with it.
+      if (box.verdict === 'expired') box.refusal = new EngineError(422, 'otp_expired', 'the one-time code has expired', 'otp');
+      if (box.verdict === 'invalid') {
+        const now = await tx.lockPayment(id);
+        const used = Number(now?.snapshot.context.otpAttempts ?? 0);
+        box.refusal = new EngineError(422, 'otp_invalid', 'the one-time code is wrong', 'otp', {
+          attempts_remaining: Math.max(0, this.policy.otpMaxAttempts - used),
+        });
+      }
+      await onEffect?.(tx, { kind: 'payment', id }, box.refusal);
+      return result;
     });
     if (applied) this.o.runner.announce(applied);
-    const after = await this.mustGet(merchant, id);
-    const { verdict } = box;
-    if (verdict === 'not_sent') throw new EngineError(409, 'otp_not_sent', 'the one-time code has not been sent yet; try again shortly');
-    if (verdict === 'expired') throw new EngineError(422, 'otp_expired', 'the one-time code has expired', 'otp');
-    if (verdict === 'invalid') {
-      const used = Number(after.snapshot.context.otpAttempts ?? 0);
-      throw new EngineError(422, 'otp_invalid', 'the one-time code is wrong', 'otp', {
-        attempts_remaining: Math.max(0, this.policy.otpMaxAttempts - used),
-      });
-    }
-    return after;
+    if (box.verdict === 'not_sent') throw new EngineError(409, 'otp_not_sent', 'the one-time code has not been sent yet; try again shortly');
+    if (box.refusal) throw box.refusal;
+    return this.mustGet(merchant, id);
   }
 
   async resendOtp(merchant: Merchant, id: string): Promise<PaymentRecord> {
@@ -200,17 +216,23 @@ export class Payments {
     return this.mustGet(merchant, id);
   }
 
-  async cancel(merchant: Merchant, id: string): Promise<PaymentRecord> {
+  async cancel(merchant: Merchant, id: string, onEffect?: EffectHook): Promise<PaymentRecord> {
     const p = await this.mustGet(merchant, id);
     if (p.status === 'canceled') return p;
-    const applied = await this.o.runner.apply('payment', id, { type: 'CANCEL' });
+    const applied = await this.o.store.transaction(async (tx) => {
+      const result = await this.o.runner.applyInTx(tx, 'payment', id, { type: 'CANCEL' });
+      // Only a cancellation is an effect; a refusal changed nothing and is answered after commit.
+      if (result.to === 'canceled') await onEffect?.(tx, { kind: 'payment', id });
+      return result;
+    });
+    this.o.runner.announce(applied);
     if (applied.to !== 'canceled') {
       throw new EngineError(409, 'payment_not_cancelable', `a payment that is ${applied.status} can no longer be canceled`);
     }
     return this.mustGet(merchant, id);
   }
 
-  async refund(merchant: Merchant, paymentId: string, input: { amount?: number; reason?: string }): Promise<RefundRecord> {
+  async refund(merchant: Merchant, paymentId: string, input: { amount?: number; reason?: string }, onEffect?: EffectHook): Promise<RefundRecord> {
     const now = this.o.clock.now();
     const p = await this.mustGet(merchant, paymentId);
     const connector = this.o.connectors.get(p.connector);
@@ -266,7 +288,9 @@ export class Payments {
       };
       await tx.insertRefund(record);
       await this.o.runner.writeInitial(tx, 'refund', record, paymentId, first);
-      return this.o.runner.applyInTx(tx, 'refund', id, { type: 'START' });
+      const started = await this.o.runner.applyInTx(tx, 'refund', id, { type: 'START' });
+      await onEffect?.(tx, { kind: 'refund', id });
+      return started;
     });
     this.o.runner.announce(applied);
     return this.mustGetRefund(merchant, id);
@@ -309,15 +333,15 @@ export class Payments {
     return c;
   }
 
-  private async clearMethod(m: PaymentMethodInput): Promise<ClearMethod> {
+  private async clearMethod(m: PaymentMethodInput, merchant: Merchant): Promise<ClearMethod> {
     if (m.type !== 'encrypted') return m;
     if (!this.o.decryptMethod) {
       throw new EngineError(422, 'encryption_not_configured', 'encrypted payment methods need an encryption certificate configured', 'payment_method.encrypted');
     }
-    return this.o.decryptMethod(m.encrypted);
+    return this.o.decryptMethod(m.encrypted, merchant);
   }
 
-  private seal(paymentId: string, m: ClearMethod, now: number): StoredMethod {
+  private seal(paymentId: string, m: ClearMethod, now: number, merchantId: string): StoredMethod {
     try {
       if (m.type === 'card') {
         const number = new Secret(m.card.number.replace(/[\s-]/g, ''));
@@ -326,7 +350,7 @@ export class Payments {
         return {
           type: 'card',
           last4: last4(number),
-          fingerprint: this.o.vault.fingerprint(number),
+          fingerprint: this.o.vault.fingerprint(number, merchantId),
           expMonth: m.card.exp_month,
           expYear: m.card.exp_year,
           sealed: this.o.vault.seal(number, paymentId),
@@ -337,7 +361,7 @@ export class Payments {
       return {
         type: 'bank_account',
         last4: last4(iban),
-        fingerprint: this.o.vault.fingerprint(iban),
+        fingerprint: this.o.vault.fingerprint(iban, merchantId),
         holderName: m.bank_account.name,
         sealed: this.o.vault.seal(iban, paymentId),
       };

@@ -1,5 +1,5 @@
 import { assign as xassign, setup, type Assigner, type PropertyAssigner } from 'xstate';
-import { backoff, type CommandSpec, type EngineEvent, type RetryPolicy, type ResultEvent, type TimerSpec } from './machine-types.js';
+import { backoff, DEFAULT_MAX_RESENDS, type CommandSpec, type EngineEvent, type RetryPolicy, type ResultEvent, type TimerSpec } from './machine-types.js';
 
 /**
  * The refund machine: requested -> submitted -> succeeded | failed | manual_review, with
@@ -36,6 +36,8 @@ export interface RefundContext extends RefundInput {
   reference: string | null;
   attempts: number;
   failure: { code: string; reason: string } | null;
+  /** Refunds sent again because the bank proved it never received them; absent in old snapshots. */
+  resends?: number;
 }
 
 type Ctx = { context: RefundContext; event: EngineEvent };
@@ -67,6 +69,21 @@ const inquire = {
   type: 'command' as const,
   params: ({ context }: Ctx): CommandSpec => ({ kind: 'bank', flow: 'inquire', original: { flow: 'refund', reference: context.reference ?? '' } }),
 };
+
+/** An inquiry's answer that the bank never received the refund: proof nothing moved, so it may go again. */
+const bankNeverReceived = ({ event }: Ctx): boolean =>
+  event.type === 'RESULT' && event.flow === 'inquire' && event.about === 'refund' && event.outcome.kind === 'not_sent' && event.outcome.neverReceived === true;
+
+const resendsLeft = ({ context }: Ctx): boolean => (context.resends ?? 0) < DEFAULT_MAX_RESENDS;
+
+/** The same refund under the same reference: should the first still arrive, the bank sees one refund twice. */
+const resendRefund = [
+  assign({ resends: ({ context }) => (context.resends ?? 0) + 1, attempts: () => 0 }),
+  {
+    type: 'command' as const,
+    params: ({ context }: Ctx): CommandSpec => ({ kind: 'bank', flow: 'refund', repeat: true, ...(context.reference !== null ? { reference: context.reference } : {}) }),
+  },
+];
 
 const decline = assign({
   failure: ({ event }) =>
@@ -115,6 +132,12 @@ export const refundMachine = setup({
         RESULT: [
           { guard: result('ok'), target: 'succeeded' },
           { guard: result('declined'), target: 'failed', actions: decline },
+          { guard: (a) => bankNeverReceived(a) && resendsLeft(a), actions: resendRefund },
+          {
+            guard: bankNeverReceived,
+            target: 'failed',
+            actions: assign({ failure: () => ({ code: 'bank_never_received', reason: 'the bank never received the refund, sent again as many times as allowed' }) }),
+          },
           { guard: (a) => isRefundResult(a.event) && canRetry(a), actions: scheduleRetry },
           { guard: ({ event }) => isRefundResult(event), target: 'manual_review', actions: assign({ failure: () => ({ code: 'outcome_unknown', reason: 'the bank never confirmed the refund' }) }) },
         ],

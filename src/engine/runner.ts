@@ -13,6 +13,8 @@ import type {
 } from '../store/types.js';
 import type { CommandSpec, EngineEvent } from './machine-types.js';
 import { machineVersion, step, type Step } from './machines.js';
+import { PAYMENT_STATUS, TERMINAL_PAYMENT_STATES } from './payment-machine.js';
+import { REFUND_STATUS, TERMINAL_REFUND_STATES } from './refund-machine.js';
 
 /** Distributive Omit, so each event variant keeps its own fields. */
 export type EventInput = EngineEvent extends infer E ? (E extends EngineEvent ? Omit<E, 'at'> : never) : never;
@@ -105,14 +107,35 @@ export class Runner {
   }
 
   async applyInTx(tx: StoreTx, kind: AggregateKind, id: string, input: EventInput): Promise<Applied> {
+    const locked = await this.lockAggregate(tx, kind, id);
+    if (!locked) throw new AggregateNotFound(`${kind} ${id} not found`);
+    return this.applyLocked(tx, kind, locked.row, locked.paymentId, input);
+  }
+
+  /**
+   * Locks an aggregate the one way every writer does, so no two transactions ever wait on each
+   * other in a cycle: the payment row first, then (for a refund) the refund row, and only then
+   * its timers and commands. A refund's events write to its payment's hash-chained timeline, so
+   * they hold the payment's lock anyway.
+   */
+  async lockAggregate(tx: StoreTx, kind: AggregateKind, id: string): Promise<{ row: PaymentRecord | RefundRecord; paymentId: string } | null> {
+    if (kind === 'payment') {
+      const row = await tx.lockPayment(id);
+      return row ? { row, paymentId: row.id } : null;
+    }
+    // a refund's payment never changes: read it unlocked, lock the payment, then the refund
+    const plain = await tx.getRefund(id);
+    if (!plain) return null;
+    await tx.lockPayment(plain.paymentId);
+    const row = await tx.lockRefund(id);
+    return row ? { row, paymentId: row.paymentId } : null;
+  }
+
+  /** Applies an event to an aggregate this transaction has locked (`lockAggregate`). */
+  async applyLocked(tx: StoreTx, kind: AggregateKind, row: PaymentRecord | RefundRecord, paymentId: string, input: EventInput): Promise<Applied> {
+    const id = row.id;
     const at = this.clock.now();
     const event = { ...input, at } as EngineEvent;
-    const row: PaymentRecord | RefundRecord | null = kind === 'payment' ? await tx.lockPayment(id) : await tx.lockRefund(id);
-    if (!row) throw new AggregateNotFound(`${kind} ${id} not found`);
-    const paymentId = kind === 'payment' ? row.id : (row as RefundRecord).paymentId;
-    // A refund writes to its payment's hash-chained timeline: hold the payment's lock too, so the
-    // chain has one writer at a time (payment events hold it already).
-    if (kind === 'refund') await tx.lockPayment(paymentId);
     const next = step(kind, row.machineVersion, row.snapshot, event);
     if (!next.changed) {
       await tx.appendHistory({
@@ -126,7 +149,7 @@ export class Runner {
       });
       return { kind, id, paymentId, from: row.state, to: row.state, status: row.status, statusChanged: false, changed: false };
     }
-    await this.write(tx, kind, row, paymentId, next, event, at);
+    await this.write(tx, kind, row, paymentId, next, eventSummary(event), eventData(next, event), machineVersion(kind), at);
     return {
       kind,
       id,
@@ -137,6 +160,41 @@ export class Runner {
       statusChanged: next.status !== row.status,
       changed: true,
     };
+  }
+
+  /**
+   * Sends a locked, non-terminal aggregate to manual review without its machine: for when the
+   * machine itself cannot take the event (a snapshot of a version this build refuses, a bug), so
+   * an operator sees it instead of it waiting forever. Keeps the stored machine version (the
+   * snapshot stays readable by the build that wrote it) and records `reason` in the failure, the
+   * history and the API event. A terminal aggregate is left as it is, with a note.
+   */
+  async reviewLocked(
+    tx: StoreTx,
+    kind: AggregateKind,
+    row: PaymentRecord | RefundRecord,
+    paymentId: string,
+    reason: { code: string; reason: string },
+    detail: Json,
+  ): Promise<Applied> {
+    const at = this.clock.now();
+    const terminal = (kind === 'payment' ? TERMINAL_PAYMENT_STATES : TERMINAL_REFUND_STATES) as readonly string[];
+    if (terminal.includes(row.state)) {
+      await tx.appendHistory({ paymentId, aggregateId: row.id, at, kind: 'note', fromState: row.state, toState: row.state, data: { not_applied: { ...reason, detail } } });
+      return { kind, id: row.id, paymentId, from: row.state, to: row.state, status: row.status, statusChanged: false, changed: false };
+    }
+    const failure = { code: reason.code, reason: reason.reason };
+    const next: Step = {
+      snapshot: { value: 'manual_review', context: { ...row.snapshot.context, failure } },
+      state: 'manual_review',
+      status: kind === 'payment' ? PAYMENT_STATUS.manual_review : REFUND_STATUS.manual_review,
+      // what the machine's manual_review state does on entry: tell the customer
+      commands: [{ kind: 'notify', notification: 'result', status: 'requires_review' }],
+      timers: [],
+      changed: true,
+    };
+    await this.write(tx, kind, row, paymentId, next, { type: 'REVIEW', ...failure, detail }, { status: next.status, state: next.state, failure }, row.machineVersion, at);
+    return { kind, id: row.id, paymentId, from: row.state, to: next.state, status: next.status, statusChanged: next.status !== row.status, changed: true };
   }
 
   /** Writes the first step of a freshly inserted aggregate (its initial state's actions). */
@@ -152,11 +210,13 @@ export class Runner {
     row: PaymentRecord | RefundRecord,
     paymentId: string,
     next: Step,
-    event: EngineEvent,
+    summary: Json,
+    apiData: Json,
+    writtenVersion: number,
     at: number,
   ): Promise<void> {
     const version = row.version + 1;
-    const update = { status: next.status, state: next.state, machineVersion: machineVersion(kind), snapshot: next.snapshot, version, updatedAt: at };
+    const update = { status: next.status, state: next.state, machineVersion: writtenVersion, snapshot: next.snapshot, version, updatedAt: at };
     if (kind === 'payment') await tx.updatePayment(row.id, update);
     else await tx.updateRefund(row.id, update);
     // Deadlines belong to the state that set them: leaving the state clears them.
@@ -169,7 +229,7 @@ export class Runner {
       kind: 'transition',
       fromState: row.state,
       toState: next.state,
-      data: eventSummary(event),
+      data: summary,
     });
     if (next.status !== row.status) {
       const type = (kind === 'payment' ? PAYMENT_EVENT_TYPES : REFUND_EVENT_TYPES)[next.status];
@@ -181,7 +241,7 @@ export class Runner {
           paymentId,
           refundId: kind === 'refund' ? row.id : null,
           version,
-          data: eventData(next, event),
+          data: apiData,
           createdAt: at,
         };
         await tx.insertEvent(apiEvent);
@@ -215,7 +275,12 @@ function eventData(next: Step, event: EngineEvent): Json {
       if (o.integrity) bank.integrity = o.integrity;
       if (o.evidence) bank.evidence = o.evidence;
     }
-    if (o.kind === 'declined') bank.code = o.code;
+    if (o.kind === 'declined') {
+      bank.code = o.code;
+      // a signed refusal is the bank's evidence for payment.failed, as a signed reply is for succeeded
+      if (o.integrity) bank.integrity = o.integrity;
+      if (o.evidence) bank.evidence = o.evidence;
+    }
     data.bank = bank;
   }
   return data;
@@ -231,7 +296,8 @@ function commandRecord(kind: AggregateKind, aggregateId: string, paymentId: stri
     kind: spec.kind,
     name: spec.kind === 'bank' ? spec.flow : spec.notification,
     // The command id doubles as the bank reference: unique, <= 35 characters, chosen before sending.
-    reference: id,
+    // A resend of a request the bank never received reuses the original's reference.
+    reference: spec.kind === 'bank' && spec.reference !== undefined ? spec.reference : id,
     spec: spec as unknown as Json,
     status: 'pending',
     attempts: 0,

@@ -41,6 +41,7 @@ export {
   enableXsdGate,
   setXsdDirectory,
   validateXsd,
+  warmXsd,
   xsdDirectory,
   xsdDirectoryUsable,
   xsdGateOffReason,

@@ -96,6 +96,21 @@ export interface HistoryRecord {
   /** Hash chain (src/store/audit-chain.ts): set by the store on insert, ignored when given. */
   prevHash?: string | null;
   hash?: string | null;
+  /** Position in the payment's keyed chain (1-based) and the audit key id; null on legacy rows. */
+  chainIndex?: number | null;
+  keyId?: string | null;
+}
+
+/** A payment's chain head, kept on its row (src/store/audit-chain.ts). */
+export interface AuditHead {
+  paymentId: string;
+  /** Chain length (legacy rows included); null until the first keyed row. */
+  count: number | null;
+  hash: string | null;
+  mac: string | null;
+  keyId: string | null;
+  /** Rows written before keyed chains (migration 11): verified with the old SHA-256 rule. */
+  legacyCount: number;
 }
 
 export type CommandStatus = 'pending' | 'in_flight' | 'done' | 'lost';
@@ -120,6 +135,21 @@ export interface CommandRecord {
   outcome: Json | null;
   createdAt: number;
   completedAt: number | null;
+}
+
+/**
+ * One claim of a command: the process that holds it and the claim's number (`attempts` right
+ * after the claim), so a command claimed again, even by the same process, is another claim.
+ */
+export interface CommandClaim {
+  id: string;
+  owner: string;
+  attempt: number;
+}
+
+/** The claim a claimed command record stands for. */
+export function claimOf(c: CommandRecord): CommandClaim {
+  return { id: c.id, owner: c.leaseOwner ?? '', attempt: c.attempts };
 }
 
 export interface TimerRecord {
@@ -222,7 +252,15 @@ export interface IdempotencyRecord {
   responseStatus: number | null;
   responseBody: string | null;
   createdAt: number;
+  /** Random token of the request holding the key; a takeover replaces it. */
+  owner: string;
+  /** The effect committed under this key (bound in the effect's own transaction), or null. */
+  effectKind: IdempotencyEffectKind | null;
+  effectId: string | null;
 }
+
+/** What a key's effect is: `payment` for a create, confirm or cancel (the payment's id), `refund`. */
+export type IdempotencyEffectKind = 'payment' | 'refund';
 
 export interface OtpRecord {
   paymentId: string;
@@ -253,6 +291,22 @@ export interface EventQuery {
   paymentId?: string;
 }
 
+export interface StrandedQuery {
+  kind: AggregateKind;
+  /** The API statuses of non-terminal states. */
+  statuses: readonly string[];
+  updatedBefore: number;
+  limit: number;
+}
+
+export interface StrandedAggregate {
+  kind: AggregateKind;
+  id: string;
+  paymentId: string;
+  state: string;
+  updatedAt: number;
+}
+
 export interface ClaimOptions {
   now: number;
   limit: number;
@@ -268,6 +322,8 @@ export interface StoreTx {
 
   insertRefund(r: RefundRecord): Promise<void>;
   lockRefund(id: string): Promise<RefundRecord | null>;
+  /** Reads a refund without locking it (to learn its payment, which is locked first). */
+  getRefund(id: string): Promise<RefundRecord | null>;
   updateRefund(id: string, u: AggregateUpdate): Promise<void>;
   listRefunds(paymentId: string): Promise<RefundRecord[]>;
 
@@ -286,9 +342,19 @@ export interface StoreTx {
   /** In-flight commands whose lease ran out (their process died or hung), locked for this tx. */
   claimExpiredLeases(now: number, limit: number): Promise<CommandRecord[]>;
   getCommand(id: string): Promise<CommandRecord | null>;
-  finishCommand(id: string, status: 'done' | 'lost', outcome: Json | null, at: number): Promise<void>;
-  /** Puts an in-flight command back to pending (for commands that are safe to repeat). */
-  requeueCommand(id: string, availableAt: number): Promise<void>;
+  /**
+   * Marks a claimed command done, only while `claim` still holds it (in flight, same owner, same
+   * claim). False, changing nothing, for a stale claim: its lease ran out and the command was
+   * taken over (lost, or claimed again), or it was finished already.
+   */
+  finishCommand(claim: CommandClaim, outcome: Json | null, at: number): Promise<boolean>;
+  /** Puts a claimed command back to pending (commands safe to repeat), under the same guard. */
+  requeueCommand(claim: CommandClaim, availableAt: number): Promise<boolean>;
+  /**
+   * Takes over an in-flight command whose lease ran out by `now` (its process died or hung): `lost`
+   * with an outcome, or back to pending at `requeueAt`. False when it is no longer so.
+   */
+  expireCommand(id: string, now: number, change: { lost: Json } | { requeueAt: number }): Promise<boolean>;
 
   /** Inserts or moves the timer `(aggregateId, name)`. */
   upsertTimer(t: TimerRecord): Promise<void>;
@@ -296,13 +362,31 @@ export interface StoreTx {
   deleteTimer(aggregateId: string, name: string): Promise<void>;
   /** One due timer, locked (SKIP LOCKED on PostgreSQL), or null. */
   claimDueTimer(now: number): Promise<TimerRecord | null>;
+  /**
+   * Deletes the timer `(aggregateId, name)` if it is still due by `now`: true when this
+   * transaction took it (it fires once), false when it was moved, deleted or fired meanwhile.
+   */
+  takeTimer(aggregateId: string, name: string, now: number): Promise<boolean>;
+  /** Whether the aggregate has a timer or an open (pending or in-flight) command: something will move it. */
+  hasOpenWork(aggregateId: string): Promise<boolean>;
 
   insertEvent(e: EventRecord): Promise<void>;
 
   getIdempotency(merchantId: string, key: string): Promise<IdempotencyRecord | null>;
   /** False when the key exists already (another request holds it). */
   insertIdempotency(r: IdempotencyRecord): Promise<boolean>;
-  completeIdempotency(merchantId: string, key: string, status: number, body: string): Promise<void>;
+  /** Stores the response of the request holding the key (`owner`), once; false if not that owner's or done. */
+  completeIdempotency(merchantId: string, key: string, owner: string, status: number, body: string): Promise<boolean>;
+  /**
+   * Binds the key to the effect committed in this same transaction (and, if given, the response
+   * that effect answers). False when `owner` no longer holds the key or an effect is bound already:
+   * the caller must then roll its effect back.
+   */
+  bindIdempotency(merchantId: string, key: string, owner: string, effect: { kind: IdempotencyEffectKind; id: string }, response?: { status: number; body: string }): Promise<boolean>;
+  /** Gives an in-flight key with no effect from `fromOwner` to `toOwner`, restarting its clock at `at`. */
+  takeOverIdempotency(merchantId: string, key: string, fromOwner: string, toOwner: string, at: number): Promise<boolean>;
+  /** Frees a key held by `owner` that has neither an effect nor a response (its request failed on our side). */
+  releaseIdempotency(merchantId: string, key: string, owner: string): Promise<boolean>;
   deleteIdempotency(merchantId: string, key: string): Promise<void>;
 
   putOtp(o: OtpRecord): Promise<void>;
@@ -353,11 +437,20 @@ export interface Store {
   listHistory(paymentId: string): Promise<HistoryRecord[]>;
   /** Payment ids in id order after `afterId` (null: from the start), for audits over everything. */
   listPaymentIds(afterId: string | null, limit: number): Promise<string[]>;
+  /** Chain heads in payment id order after `afterId` (audit verify and checkpoints). */
+  listAuditHeads(afterId: string | null, limit: number): Promise<AuditHead[]>;
   listEvents(q: EventQuery): Promise<Page<EventRecord>>;
   getEvent(id: string): Promise<EventRecord | null>;
   /** The bank command that used `reference` (to route late replies and pushed statuses). */
   findCommandByReference(reference: string): Promise<CommandRecord | null>;
   listCommands(aggregateId: string): Promise<CommandRecord[]>;
+  /** Due timers, earliest first, unlocked: candidates that `takeTimer` then takes one by one. */
+  listDueTimers(now: number, limit: number): Promise<TimerRecord[]>;
+  /**
+   * Aggregates of `kind` in one of `statuses`, unchanged since `updatedBefore`, with no timer and no
+   * open command: nothing will ever move them (the sweeper's candidates). Oldest first.
+   */
+  listStranded(q: StrandedQuery): Promise<StrandedAggregate[]>;
   /** Earliest `availableAt` of a pending command and earliest due timer, for wake-ups and metrics. */
   nextDue(): Promise<{ command: number | null; timer: number | null }>;
   countPaymentsByStatus(): Promise<Record<string, number>>;

@@ -47,8 +47,14 @@ export async function encryptEnvelope(data: Uint8Array, recipient: TrustedCertif
  * and opened with Node's primitives (RSA-OAEP, ECDH + X9.63 KDF + AES key wrap, AES-CBC): pkijs's
  * schema parser alone costs milliseconds per envelope. What the reader refuses, and every call
  * with `reader: 'pkijs'`, is parsed by pkijs; there RSA-OAEP goes through pkijs's own decrypt. ECDH always goes through our unwrap (kari.ts),
- * which also reads OpenSSL's envelopes without ukm. Every failure after parsing is one
- * `decrypt_failed`, so the answer says nothing about which step failed (no padding oracle).
+ * which also reads OpenSSL's envelopes without ukm.
+ *
+ * AES-CBC is NOT authenticated: anyone can change the ciphertext, and a caller whose answers
+ * differ by what went wrong after decryption (padding, then the content's syntax) is a padding
+ * oracle that gives the plaintext away (an attack on Railyard recovered card digits in about 740
+ * requests). This function only opens; the API accepts CBC envelopes only from merchants
+ * configured for them, and then answers every failure alike (src/api/encrypted-method.ts).
+ * New senders use AuthEnvelopedData (auth-enveloped-data.ts) or JWE (jwe.ts).
  */
 export async function decryptEnvelope(envelope: Uint8Array, recipient: Credential, opts: { reader?: CmsReader } = {}): Promise<Uint8Array> {
   cryptoEngine();
@@ -61,26 +67,38 @@ export async function decryptEnvelope(envelope: Uint8Array, recipient: Credentia
     throw err;
   }
   const cert = recipient.certificate;
-  for (const r of parsed.recipients) {
+  const cek = contentKeyFor(parsed.recipients, recipient);
+  if (!cek) throw new TrustError('decrypt_failed', `the envelope is not addressed to ${cert.label}`);
+  return opened(() => decryptContent(parsed.contentAlgorithm, parsed.encryptedContent, cek()));
+}
+
+/**
+ * The content-encryption key of the recipient entry addressed to `recipient` (matched by its
+ * recipient identifier: issuer and serial, or subject key identifier), as a thunk that unwraps it;
+ * null when no entry is for this key. Shared by EnvelopedData and AuthEnvelopedData.
+ */
+export function contentKeyFor(recipients: ParsedEnvelope['recipients'], recipient: Credential): (() => Buffer) | null {
+  const cert = recipient.certificate;
+  for (const r of recipients) {
     if (r.kind === 'ktri' && ridMatches(r.rid, cert)) {
-      if (recipient.kind === 'ec') break;
+      if (recipient.kind === 'ec') return null;
       const hash = oaepHash(r.algorithm);
-      return opened(() => {
-        const cek = privateDecrypt({ key: recipient.keyObject(), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash }, r.encryptedKey);
-        return decryptContent(parsed.contentAlgorithm, parsed.encryptedContent, cek);
-      });
+      return () => privateDecrypt({ key: recipient.keyObject(), padding: constants.RSA_PKCS1_OAEP_PADDING, oaepHash: hash }, r.encryptedKey);
     }
     if (r.kind === 'kari' && recipient.kind === 'ec') {
       const key = r.keys.find((k) => ridMatches(k.rid, cert));
       if (!key) continue;
-      return opened(() => decryptContent(parsed.contentAlgorithm, parsed.encryptedContent, unwrapKeyAgree(r, key.encryptedKey, (p) => recipient.agree(p))));
+      if (r.originatorCurve !== null && r.originatorCurve !== CURVE_OID[recipient.curve ?? '']) {
+        throw new TrustError('decrypt_failed', "the originator's key is not on the recipient's curve");
+      }
+      return () => unwrapKeyAgree(r, key.encryptedKey, (p) => recipient.agree(p));
     }
   }
-  throw new TrustError('decrypt_failed', `the envelope is not addressed to ${cert.label}`);
+  return null;
 }
 
 /** Runs the opening steps; any failure that is not a refusal of the algorithm becomes `decrypt_failed`. */
-function opened(fn: () => Uint8Array): Uint8Array {
+export function opened(fn: () => Uint8Array): Uint8Array {
   try {
     return fn();
   } catch (err) {
@@ -89,6 +107,7 @@ function opened(fn: () => Uint8Array): Uint8Array {
   }
 }
 
+const CURVE_OID: Record<string, string> = { 'P-256': '1.2.840.10045.3.1.7', 'P-384': '1.3.132.0.34', 'P-521': '1.3.132.0.35' };
 const OAEP = '1.2.840.113549.1.1.7';
 const MGF1 = '1.2.840.113549.1.1.8';
 const SHA1 = '1.3.14.3.2.26';
@@ -103,14 +122,18 @@ function oaepHash(alg: AlgorithmId): string {
   let hash = SHA1;
   let mgfHash = SHA1;
   try {
+    // strict: these parameters are not covered by any MAC, so nothing in them may be ignored
+    if (alg.params && alg.params.tag !== 0x30) throw new TrustError('malformed', 'the RSA-OAEP parameters are malformed');
     for (const f of alg.params ? children(alg.params.value) : []) {
-      const inner = children(f.value)[0];
-      if (f.tag === 0xa0) hash = algorithmOf(inner).oid;
+      const inner = children(f.value);
+      if (inner.length !== 1) throw new TrustError('malformed', 'the RSA-OAEP parameters are malformed');
+      if (f.tag === 0xa0) hash = algorithmOf(inner[0]).oid;
       else if (f.tag === 0xa1) {
-        const mgf = algorithmOf(inner);
+        const mgf = algorithmOf(inner[0]);
         if (mgf.oid !== MGF1 || !mgf.params) throw new TrustError('unsupported', 'RSA-OAEP with a mask generation other than MGF1');
         mgfHash = algorithmOf(mgf.params).oid;
       } else if (f.tag === 0xa2) throw new TrustError('unsupported', 'RSA-OAEP with a label (pSourceAlgorithm) is not supported');
+      else throw new TrustError('malformed', 'the RSA-OAEP parameters are malformed');
     }
   } catch (err) {
     if (err instanceof NotDer) throw new TrustError('malformed', 'the RSA-OAEP parameters are malformed');

@@ -4,6 +4,9 @@
  */
 export { TrustedCertificate, type KeyUsageName } from './certificate.js';
 export { decryptEnvelope, encryptEnvelope, type EncryptOptions } from './envelope.js';
+export { decryptAuthEnveloped, encryptAuthEnveloped } from './auth-enveloped-data.js';
+export { decryptJwe, encryptJwe } from './jwe.js';
+export { EncryptionKeys, type JweKeyAlgorithm, type PublicJwk, type PublishedKey } from './encryption-keys.js';
 export { TrustError, type TrustErrorCode } from './errors.js';
 export {
   Credential,

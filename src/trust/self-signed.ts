@@ -73,6 +73,18 @@ export function loadOrCreateSandboxSigning(dataDir: string): Promise<{ certifica
   return loadOrCreatePair(dataDir, SANDBOX_SIGNING_CERT, SANDBOX_SIGNING_KEY, () => createSelfSignedSigningCertificate('Railyard Sandbox Signing'));
 }
 
+export const SANDBOX_MERCHANT_SIGNING_CERT = 'sandbox-merchant-signing.pem';
+export const SANDBOX_MERCHANT_SIGNING_KEY = 'sandbox-merchant-signing.key';
+
+/**
+ * The sandbox merchant's order-signing pair (a test certificate and key, made once per data
+ * directory): a gateway developer signs orders with it to try `Railyard-Order-Signature`, e.g.
+ * `openssl cms -sign -binary -outform DER -md sha256 -signer sandbox-merchant-signing.pem -inkey sandbox-merchant-signing.key -in order.json | base64 -w0`.
+ */
+export function loadOrCreateSandboxMerchantSigning(dataDir: string): Promise<{ certificate: string; privateKey: string }> {
+  return loadOrCreatePair(dataDir, SANDBOX_MERCHANT_SIGNING_CERT, SANDBOX_MERCHANT_SIGNING_KEY, () => createSelfSignedSigningCertificate('Railyard Sandbox Merchant mch_sandbox'));
+}
+
 /**
  * A key pair kept in the data directory. The key file is private (0600); both are written aside
  * and linked into place so a crash never leaves half a key.

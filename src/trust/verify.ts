@@ -1,6 +1,7 @@
 import * as asn1js from 'asn1js';
 import * as pkijs from 'pkijs';
 import { TrustedCertificate } from './certificate.js';
+import { assertDerWithinLimits } from './der-limits.js';
 import { NotDer } from './der-reader.js';
 import { cryptoEngine, toArrayBuffer } from './engine.js';
 import { TrustError } from './errors.js';
@@ -93,6 +94,8 @@ export class SignatureVerifier {
   /** `data`: the detached content the signature must cover; null: the content must be inside. */
   private async check(der: Uint8Array, data: Uint8Array | null, opts: VerifyOptions): Promise<VerifiedContent> {
     const now = opts.now ?? this.opts.now?.() ?? new Date();
+    // before any recursive reader (ours, asn1js): a deep nesting would overflow the stack
+    assertDerWithinLimits(der);
     if (opts.reader === 'pkijs') return this.verifyWithPkijs(der, data, now);
     let parsed;
     try {

@@ -4,6 +4,7 @@ import { createHarness, type Harness } from '../../src/connector/harness.js';
 import { ConnectorSet } from '../../src/connector/registry-types.js';
 import { hashApiKey, MerchantDirectory, type Merchant } from '../../src/engine/merchants.js';
 import { createLogger } from '../../src/log.js';
+import type { Store } from '../../src/store/types.js';
 import { createSandboxConnector, type SandboxConnector } from '../../connectors/sandbox/index.js';
 
 export const KEY_A = 'sk_test_merchant_a_0123456789abcdef';
@@ -23,7 +24,7 @@ let seq = 0;
 export const idemKey = (): string => `idem-${Date.now()}-${++seq}`;
 
 /** The real app over the real engine on a manual clock, called in process through `fetch`. */
-export async function apiHarness(): Promise<ApiHarness> {
+export async function apiHarness(opts: { store?: Store; idempotencyAbandonedMs?: number } = {}): Promise<ApiHarness> {
   let sandbox!: SandboxConnector;
   const logs: string[] = [];
   const log = createLogger({
@@ -37,6 +38,7 @@ export async function apiHarness(): Promise<ApiHarness> {
   });
   const h = await createHarness({
     log,
+    ...(opts.store ? { store: opts.store } : {}),
     newConnector: (env) => {
       sandbox = createSandboxConnector(env);
       return sandbox;
@@ -52,6 +54,7 @@ export async function apiHarness(): Promise<ApiHarness> {
     log,
     clock: h.clock,
     sandbox: { notifier: h.notifier },
+    ...(opts.idempotencyAbandonedMs !== undefined ? { idempotencyAbandonedMs: opts.idempotencyAbandonedMs } : {}),
   });
   const call: ApiHarness['call'] = async (method, path, opts = {}) => {
     const headers: Record<string, string> = { ...opts.headers };

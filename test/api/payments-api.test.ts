@@ -169,20 +169,28 @@ describe('idempotency', () => {
     expect((await t.call('GET', '/v1/payments?limit=100')).body.data).toHaveLength(1);
   });
 
-  it('a key whose request died after committing is taken over and answers with that payment', async () => {
+  it('a key whose request died after committing answers with that payment, never a second one', async () => {
     const key = idemKey();
     const body = cardPayment();
-    // the first attempt committed its payment, then its process died before storing the response
-    const committed = await t.h.engine.payments.create(t.h.merchant, body as never);
     const hash = requestHash('POST', '/v1/payments', body);
     await t.h.store.transaction((tx) =>
-      tx.insertIdempotency({ merchantId: t.h.merchant.id, key, requestHash: hash, state: 'in_flight', responseStatus: null, responseBody: null, createdAt: t.h.clock.now() }),
+      tx.insertIdempotency({ merchantId: t.h.merchant.id, key, requestHash: hash, state: 'in_flight', responseStatus: null, responseBody: null, createdAt: t.h.clock.now(), owner: 'dead-request', effectKind: null, effectId: null }),
     );
-    expect((await create(body, key)).status).toBe(409); // still fresh: it might be alive
-    await t.h.clock.advance(61_000);
+    // the first attempt committed its payment, bound to the key in the same transaction, then its
+    // process died before storing the response
+    const committed = await t.h.engine.payments.create(t.h.merchant, body as never, {
+      onEffect: async (tx, effect) => {
+        expect(await tx.bindIdempotency(t.h.merchant.id, key, 'dead-request', effect)).toBe(true);
+      },
+    });
     const retried = await create(body, key);
     expect(retried.status).toBe(201);
+    expect(retried.headers.get('idempotent-replayed')).toBe('true');
     expect(retried.body.id).toBe(committed.id);
+    await t.h.clock.advance(61_000);
+    const later = await create(body, key);
+    expect([later.status, later.body.id]).toEqual([201, committed.id]);
+    expect((await t.call('GET', '/v1/payments?limit=100')).body.data).toHaveLength(1);
   });
 
   it('keys are per merchant', async () => {

@@ -12,6 +12,11 @@ import { Secret } from '../../src/domain/secret.js';
 import { systemClock } from '../../src/domain/clock.js';
 import { createStore } from '../../src/store/index.js';
 import { camt053 } from '../batch/reconcile/camt053-builder.js';
+import { xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
+
+// Files are built (and read by the bank simulator) through the XSD gate where the official schemas
+// are present; a clone alone runs the same commands with the gate off, as the sandbox does.
+xsdGateOffWithoutSharedXsd();
 
 /** `railyard batch run-cutoff|poll` and `railyard reconcile FILE` on a real store, the second against the SFTP bank simulator. */
 
@@ -66,6 +71,48 @@ describe('railyard reconcile FILE', () => {
     expect(second.out.stderr).toContain('was applied before');
   });
 
+  it('with a connector, reconciles and records only the statements of the connector’s account', async () => {
+    const dir = tempDir();
+    const config = {
+      data_dir: join(dir, 'data'),
+      security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 7).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 9).toString('base64'), audit_keys: [{ id: 'au1', key_base64: Buffer.alloc(32, 4).toString('base64') }] },
+      merchants: [{ id: 'mch_cli', name: 'CLI Shop', api_keys: [{ sha256: 'a'.repeat(64) }], routes: { bank_account: 'bank-files' } }],
+      connectors: [
+        {
+          id: 'bank-files',
+          type: 'demo-batch',
+          settings: {
+            sftp: { host: '127.0.0.1', port: 1, username: 'railyard', privateKey: 'unused', hostKeySha256: ['A'.repeat(43)] },
+            profile: { bank: 'SIMBANK', account: ACCOUNT, calendar: { timeZone: 'Europe/Berlin', cutoffs: ['16:00'], holidays: 'TARGET2' } },
+          },
+        },
+      ],
+    };
+    const configFile = join(dir, 'railyard.json');
+    writeFileSync(configFile, JSON.stringify(config));
+    const env = { RAILYARD_CONFIG: configFile };
+    const other = { id: 'STMT-OTHER', iban: 'DE89370400440532013000', entries: [{ amount: 5, accountServicerReference: 'ASR-X', txs: [{ endToEndId: 'E2E-X' }] }] };
+    const ours = { id: 'STMT-OURS', iban: ACCOUNT.iban, entries: [{ amount: 7, accountServicerReference: 'ASR-O', txs: [{ endToEndId: 'E2E-O' }] }] };
+
+    // another account's statement only: refused, nothing recorded, the account masked
+    const onlyOther = join(dir, 'other.xml');
+    writeFileSync(onlyOther, camt053(other));
+    const refused = memoryIo();
+    expect(await reconcileCommand([onlyOther, '--apply'], refused.io, env)).toBe(1);
+    expect(refused.out.stderr).toMatch(/holds no statement of DE75\*+6199, the account of connector bank-files \(statement STMT-OTHER of account DE89\*+3000/);
+    expect(refused.out.stderr).not.toContain('DE89370400440532013000');
+
+    // both: ours reconciled and recorded, the other named and left alone, whatever the order
+    const both = join(dir, 'both.xml');
+    writeFileSync(both, camt053([other, ours]));
+    const applied = memoryIo();
+    expect(await reconcileCommand([both, '--apply', '--format', 'csv'], applied.io, env)).toBe(3);
+    expect(applied.out.stderr).toContain('statement STMT-OTHER of account DE89');
+    expect(applied.out.stderr).toContain('1 new breaks');
+    const rows = applied.out.stdout.trim().split('\r\n').slice(1);
+    expect(rows.map((r) => r.split(',')[0])).toEqual([expect.stringMatching(/^STMT-OURS:/)]);
+  });
+
   it('refuses bad usage with exit 2 and an unreadable file with exit 1', async () => {
     const { io, out } = memoryIo();
     expect(await reconcileCommand([], io, {})).toBe(2);
@@ -86,7 +133,7 @@ describe('railyard batch', () => {
     const profile = { bank: 'SIMBANK', account: ACCOUNT, calendar: { timeZone: 'Europe/Berlin', cutoffs: ['16:00'], holidays: 'TARGET2' }, stableMs: 0 };
     const config = {
       data_dir: join(dir, 'data'),
-      security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 7).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 9).toString('base64') },
+      security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 7).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 9).toString('base64'), audit_keys: [{ id: 'au1', key_base64: Buffer.alloc(32, 4).toString('base64') }] },
       merchants: [{ id: 'mch_cli', name: 'CLI Shop', api_keys: [{ sha256: 'a'.repeat(64) }], routes: { bank_account: 'bank-files' } }],
       connectors: [
         {

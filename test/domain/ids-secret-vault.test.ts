@@ -53,12 +53,19 @@ describe('vault', () => {
     expect(() => vault.open(fresh, 'p')).toThrow(/not configured/);
   });
 
-  it('fingerprints equal inputs equally without revealing them', () => {
-    const a = vault.fingerprint(new Secret('4242424242424242'));
-    expect(a).toBe(vault.fingerprint(new Secret('4242424242424242')));
-    expect(a).not.toBe(vault.fingerprint(new Secret('4000000000000002')));
+  it('fingerprints equal inputs equally for one merchant without revealing them', () => {
+    const a = vault.fingerprint(new Secret('4242424242424242'), 'mch_a');
+    expect(a).toBe(vault.fingerprint(new Secret('4242424242424242'), 'mch_a'));
+    expect(a).not.toBe(vault.fingerprint(new Secret('4000000000000002'), 'mch_a'));
     expect(a).toMatch(/^[0-9a-f]{32}$/);
-    expect(new Vault(Vault.generateKeys()).fingerprint(new Secret('4242424242424242'))).not.toBe(a);
+    expect(new Vault(Vault.generateKeys()).fingerprint(new Secret('4242424242424242'), 'mch_a')).not.toBe(a);
+  });
+
+  it('keys fingerprints per merchant: two merchants cannot link the same card', () => {
+    const card = new Secret('4242424242424242');
+    expect(vault.fingerprint(card, 'mch_a')).not.toBe(vault.fingerprint(card, 'mch_b'));
+    // nor is it the old global keyed hash every merchant used to receive
+    expect(vault.fingerprint(card, 'mch_a')).not.toBe(vault.mac('fingerprint', card.reveal()).slice(0, 32));
   });
 
   it('refuses bad keys at construction', () => {

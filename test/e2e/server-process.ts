@@ -83,3 +83,36 @@ export async function stopGracefully(child: ChildProcess): Promise<number | null
   child.kill('SIGTERM');
   return new Promise<number | null>((r) => child.once('exit', (c) => r(c)));
 }
+
+/** A bank command as the crash left it in Railyard's database. */
+export interface CommandRow {
+  payment_id: string;
+  name: string;
+  reference: string;
+  status: string;
+}
+
+/**
+ * The one right end of a payment whose run was crashed (issue 11, invariant (e)): the documented
+ * one, as without the crash, whenever the protocol lets Railyard learn what happened. A lost
+ * request the bank never received is proven so (inquiry, or a reversal that finds nothing) and
+ * sent again under its reference. The one exception the protocol forces: a card request on a
+ * rail with no inquiry that the bank DID execute, but whose answer the crash lost. The only way to
+ * learn its outcome is to reverse it, so it ends failed (an authorisation) or reversed (a
+ * completion), and the bank's books must show it reversed.
+ */
+export function rightEnd(
+  expected: string,
+  method: string,
+  commands: readonly CommandRow[],
+  executedAtBank: (reference: string) => boolean,
+): { status: string; reversedAtBank?: string } {
+  if (method !== 'card') return { status: expected };
+  for (const lost of commands.filter((c) => c.status === 'lost' && (c.name === 'authorize' || c.name === 'transfer'))) {
+    const resent = commands.filter((c) => c.reference === lost.reference).length > 1;
+    if (!resent && executedAtBank(lost.reference)) {
+      return { status: lost.name === 'authorize' ? 'failed' : 'reversed', reversedAtBank: lost.reference };
+    }
+  }
+  return { status: expected };
+}

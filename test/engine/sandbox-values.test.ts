@@ -46,10 +46,14 @@ describe('the simulator test values through the engine and the sandbox connector
     });
   }
 
-  it('the no-reply card is reversed, never inquired or resent', async () => {
+  it('the no-reply card is reversed; the reversal finds nothing, so it is resent under its reference a bounded number of times, then failed', async () => {
     const p = await h.settle((await h.pay({ payment_method: card(TEST_CARDS.noReply) })).id);
-    expect(await flowsOf(p.id)).toEqual(['verify', 'authorize', 'reverse']);
-    expect(sandbox.bank.entries(p.id).map((e) => e.flow)).toEqual(['verify', 'reverse']);
+    expect(p.status).toBe('failed');
+    expect(await flowsOf(p.id)).toEqual(['verify', ...Array.from({ length: 3 }, () => ['authorize', 'reverse']).flat()]);
+    const auths = (await h.store.listCommands(p.id)).filter((c) => c.name === 'authorize');
+    expect(new Set(auths.map((c) => c.reference)).size).toBe(1);
+    // no authorisation was ever executed; each reversal found nothing to undo
+    expect(sandbox.bank.entries(p.id).map((e) => e.flow)).toEqual(['verify', 'reverse', 'reverse', 'reverse']);
   });
 
   it('the late approval is reversed and nothing stays authorised at the bank', async () => {
@@ -84,7 +88,7 @@ describe('crash recovery: a command in flight when its process died', () => {
 
   const confirmNone = (method: ReturnType<typeof card> | ReturnType<typeof account>) => h.pay({ payment_method: method, confirmation: 'none' });
 
-  it('an authorisation lost in flight is reversed, not resent', async () => {
+  it('an authorisation lost in flight is reversed, never resent blindly; the reversal finds nothing, so it goes again under its reference and succeeds', async () => {
     const id = (await confirmNone(card(TEST_CARDS.approved))).id;
     await h.engine.outbox.tick();
     await h.engine.outbox.quiet(); // verify answered; authorize now waits in the outbox
@@ -92,24 +96,32 @@ describe('crash recovery: a command in flight when its process died', () => {
     expect(held.map((c) => c.name)).toEqual(['authorize']);
     await h.clock.advance(h.engine.outbox.leaseMs + 1);
     const p = await h.settle(id);
-    expect(p.status).toBe('failed');
-    expect(await flowsOf(id)).toEqual(['verify', 'authorize', 'reverse']);
-    const commands = await h.store.listCommands(id);
-    expect(commands.find((c) => c.name === 'authorize')?.status).toBe('lost');
-    // the dead process never sent it, and recovery never resent it
-    expect(sandbox.bank.entries(id).filter((e) => e.flow === 'authorize')).toEqual([]);
+    // the same ending as without the crash
+    expect(p.status).toBe('succeeded');
+    expect(await flowsOf(id)).toEqual(['verify', 'authorize', 'reverse', 'authorize', 'transfer']);
+    const auths = (await h.store.listCommands(id)).filter((c) => c.name === 'authorize');
+    expect(auths.map((c) => c.status)).toEqual(['lost', 'done']);
+    expect(auths[1]?.reference).toBe(auths[0]?.reference);
+    // the dead process never sent it; the bank executed the resend once
+    expect(sandbox.bank.entries(id).filter((e) => e.flow === 'authorize').map((e) => e.reference)).toEqual([auths[0]?.reference]);
   });
 
-  it('a transfer lost in flight is inquired; the inquiry decides', async () => {
+  it('a transfer lost in flight is inquired; never received, it is sent again under its reference and ends as without the crash', async () => {
     const id = (await confirmNone(account(TEST_IBANS.verified.iban))).id;
     await h.engine.outbox.tick();
     await h.engine.outbox.quiet();
     expect((await dieHolding()).map((c) => c.name)).toEqual(['transfer']);
     await h.clock.advance(h.engine.outbox.leaseMs + 1);
     const p = await h.settle(id);
-    expect(await flowsOf(id)).toEqual(['verify', 'transfer', 'inquire']);
-    expect(p.status).toBe('failed'); // the bank never saw it: proof nothing moved
-    expect(sandbox.bank.entries(id).filter((e) => e.flow === 'transfer')).toEqual([]);
+    expect(await flowsOf(id)).toEqual(['verify', 'transfer', 'inquire', 'transfer']);
+    // the same ending as without the crash, the money moved once, under the lost request's reference
+    expect(p.status).toBe('succeeded');
+    const transfers = (await h.store.listCommands(id)).filter((c) => c.name === 'transfer');
+    expect(transfers.map((c) => c.status)).toEqual(['lost', 'done']);
+    expect(transfers[1]?.reference).toBe(transfers[0]?.reference);
+    expect(transfers[1]?.spec).toMatchObject({ repeat: true, reference: transfers[0]?.reference });
+    const executed = sandbox.bank.entries(id).filter((e) => e.flow === 'transfer');
+    expect(executed.map((e) => e.reference)).toEqual([transfers[0]?.reference]);
   });
 
   it('a notification lost in flight is simply sent again', async () => {

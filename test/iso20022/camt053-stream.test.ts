@@ -1,4 +1,4 @@
-import { createReadStream, readFileSync, readdirSync } from 'node:fs';
+import { createReadStream } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
@@ -12,8 +12,17 @@ import {
   type Camt053StreamEvent,
   type CamtDocument,
 } from '../../src/iso20022/index.js';
+import { SHARED_SAMPLES_DIR, describeWithShared, itWithShared, readSharedSample, sharedSampleFiles } from '../support/shared-reference.js';
 
-const DIR = '../shared/iso20022/samples/camt';
+// The bank samples (reference data outside the project); the checks reading them skip without it.
+const DIR = join(SHARED_SAMPLES_DIR, 'camt');
+const readSample = (file: string) => readSharedSample(`camt/${file}`);
+const sampleFiles = (keep: (f: string) => boolean) => {
+  const all = sharedSampleFiles('camt');
+  const kept = all.filter(keep);
+  // without the samples, the placeholder row stands for the skipped files
+  return kept.length > 0 ? kept : all;
+};
 
 async function collect(events: AsyncIterable<Camt053StreamEvent>): Promise<CamtDocument> {
   const doc: CamtDocument = { groupHeader: { messageId: '', creationDateTime: '' }, reports: [] };
@@ -48,18 +57,20 @@ async function* bigStatement(n: number): AsyncGenerator<string> {
 }
 
 describe('camt.053 streaming', () => {
-  const files = readdirSync(DIR).filter((f) => /^camt0?53\./.test(f) && f !== 'camt053.v2.wrong.xml');
+  describeWithShared('samples', 'the bank samples', () => {
+    const files = sampleFiles((f) => /^camt0?53\./.test(f) && f !== 'camt053.v2.wrong.xml');
 
-  it.each(files)('%s: the stream yields exactly what the DOM parser reads', async (file) => {
-    const xml = readFileSync(join(DIR, file), 'utf8');
-    const streamed = await collect(streamCamt053(chunks(xml, 97)));
-    expect(streamed).toEqual(parse(xml).model);
-    const fromDisk = await collect(streamCamt053File(join(DIR, file)));
-    expect(fromDisk).toEqual(streamed);
+    it.each(files)('%s: the stream yields exactly what the DOM parser reads', async (file) => {
+      const xml = readSample(file);
+      const streamed = await collect(streamCamt053(chunks(xml, 97)));
+      expect(streamed).toEqual(parse(xml).model);
+      const fromDisk = await collect(streamCamt053File(join(DIR, file)));
+      expect(fromDisk).toEqual(streamed);
+    });
   });
 
-  it('reads bytes split inside multi-byte characters', async () => {
-    const xml = readFileSync(join(DIR, 'camt053.v8.xml'), 'utf8').replace('<AddtlStmtInf>', '<AddtlStmtInf>Zürich € ');
+  itWithShared('samples', 'reads bytes split inside multi-byte characters', async () => {
+    const xml = readSample('camt053.v8.xml').replace('<AddtlStmtInf>', '<AddtlStmtInf>Zürich € ');
     const bytes = Buffer.from(xml, 'utf8');
     async function* byteChunks() {
       for (let i = 0; i < bytes.length; i += 7) yield bytes.subarray(i, i + 7);
@@ -100,12 +111,15 @@ describe('camt.053 streaming', () => {
     const pain = '<Document xmlns="urn:iso:std:iso:20022:tech:xsd:pain.001.001.09"><X/></Document>';
     await expect(collect(streamCamt053(chunks(pain, 10)))).rejects.toBeInstanceOf(Iso20022UnknownMessageError);
     await expect(collect(streamCamt053(bigStatement(3), { maxSubtreeChars: 100 }))).rejects.toBeInstanceOf(Iso20022SizeError);
-    const broken = readFileSync(join(DIR, 'camt053.v8.xml'), 'utf8').replace('</Ntry>', '</Nt>');
+  });
+
+  itWithShared('samples', 'refuses a bank sample with a broken end tag with a typed error', async () => {
+    const broken = readSample('camt053.v8.xml').replace('</Ntry>', '</Nt>');
     await expect(collect(streamCamt053(chunks(broken, 1000)))).rejects.toBeInstanceOf(Iso20022ParseError);
   });
 
-  it('names the entry path when an entry is invalid', async () => {
-    const xml = readFileSync(join(DIR, 'camt053.v8.xml'), 'utf8').replace('<Amt Ccy="JPY">2700</Amt>', '<Amt Ccy="JPY">2700.5</Amt>');
+  itWithShared('samples', 'names the entry path when an entry is invalid', async () => {
+    const xml = readSample('camt053.v8.xml').replace('<Amt Ccy="JPY">2700</Amt>', '<Amt Ccy="JPY">2700.5</Amt>');
     const first = await collect(streamCamt053(createReadStream(join(DIR, 'camt053.v8.xml')))).then((d) => d.reports.length);
     expect(first).toBe(1);
     await expect(collect(streamCamt053(chunks(xml, 50)))).rejects.toThrowError(
@@ -114,10 +128,10 @@ describe('camt.053 streaming', () => {
   });
 });
 
-describe('camt.052 and camt.054 streaming', () => {
-  const files = readdirSync(DIR).filter((f) => /^camt05[24]\./.test(f) && !f.includes('v1'));
+describeWithShared('samples', 'camt.052 and camt.054 streaming', () => {
+  const files = sampleFiles((f) => /^camt05[24]\./.test(f) && !f.includes('v1'));
   it.each(files)('%s: the stream yields exactly what the DOM parser reads', async (file) => {
-    const xml = readFileSync(join(DIR, file), 'utf8');
+    const xml = readSample(file);
     const family = file.startsWith('camt052') ? '052' : '054';
     const doc: CamtDocument = { groupHeader: { messageId: '', creationDateTime: '' }, reports: [] };
     const entries = new Map<number, CamtDocument['reports'][number]['entries']>();
@@ -130,7 +144,7 @@ describe('camt.052 and camt.054 streaming', () => {
   });
 
   it('refuses a statement when a notification is expected', async () => {
-    const xml = readFileSync(join(DIR, 'camt053.v8.xml'), 'utf8');
+    const xml = readSample('camt053.v8.xml');
     await expect(async () => {
       for await (const _ of streamCamt(chunks(xml, 500), '054')) void _;
     }).rejects.toBeInstanceOf(Iso20022UnknownMessageError);

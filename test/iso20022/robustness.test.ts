@@ -1,9 +1,6 @@
-import { readFileSync, readdirSync } from 'node:fs';
-import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { expect, it } from 'vitest';
 import { Iso20022Error, parse } from '../../src/iso20022/index.js';
-
-const DIR = '../shared/iso20022/samples/camt';
+import { describeWithShared, readSharedSample, sharedSampleFiles } from '../support/shared-reference.js';
 
 /** Every variant of a sample with one leaf element removed, and with one leaf's text replaced by "x". */
 function* mutations(xml: string): Generator<string> {
@@ -15,9 +12,9 @@ function* mutations(xml: string): Generator<string> {
   }
 }
 
-describe('the parser never fails with anything but a typed error', () => {
-  it.each(readdirSync(DIR))('%s with any one leaf removed or corrupted', (file) => {
-    const xml = readFileSync(join(DIR, file), 'utf8');
+describeWithShared('samples', 'the parser never fails with anything but a typed error', () => {
+  it.each(sharedSampleFiles('camt'))('%s with any one leaf removed or corrupted', (file) => {
+    const xml = readSharedSample(`camt/${file}`);
     let variants = 0;
     for (const v of mutations(xml)) {
       variants++;

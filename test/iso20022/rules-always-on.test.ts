@@ -1,7 +1,7 @@
-import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { iso20022Command } from '../../src/cli/iso20022.js';
-import { build, checkDocument, checkXmlRules, Iso20022RulesError, marketPractice, parse, xsdDirectory, type Pain001v09 } from '../../src/iso20022/index.js';
+import { build, checkDocument, checkXmlRules, Iso20022RulesError, marketPractice, parse, type Pain001v09 } from '../../src/iso20022/index.js';
+import { hasSharedXsd } from '../support/shared-reference.js';
 import { IDENTIFIER_ELEMENTS } from '../../src/iso20022/rules/elements.generated.js';
 import { camt056Full, pacs004Full, pacs028Full, pain001Full } from './fixtures.js';
 
@@ -11,9 +11,9 @@ import { camt056Full, pacs004Full, pacs028Full, pain001Full } from './fixtures.j
  * identifier element the XSDs declare; SEPA lengths hold after transliteration.
  */
 
-// The official XSDs live in ../shared, which a checkout may not have (test/support on another
-// branch will offer a shared helper for this check).
-const HAVE_XSD = existsSync(xsdDirectory());
+// The official XSDs live in ../shared, which a checkout may not have (NEEDS_SHARED_XSD): without
+// them messages are built with the XSD gate off and the tests that need the schemas are skipped.
+const HAVE_XSD = hasSharedXsd;
 const xsd = HAVE_XSD;
 
 async function validateCli(xml: string, ...args: string[]) {

@@ -1,6 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { build, disposeXsdCache, parse, streamCamt053, validate } from '../../src/iso20022/index.js';
 import { xsdEngineStarted } from '../../src/iso20022/xsd.js';
+import { itWithShared } from '../support/shared-reference.js';
 import { pain001Full } from './fixtures.js';
 
 afterAll(() => disposeXsdCache());
@@ -18,7 +19,7 @@ describe('XSD engine loaded lazily', () => {
     expect(xsdEngineStarted()).toBe(false);
   });
 
-  it('the first validation loads it, synchronously; after dispose the next one starts it again', () => {
+  itWithShared('xsd', 'the first validation loads it, synchronously; after dispose the next one starts it again', () => {
     const xml = build('pain.001.001.09', pain001Full(), { xsd: false });
     expect(validate(xml)).toEqual({ messageType: 'pain.001.001.09', valid: true, findings: [] });
     expect(xsdEngineStarted()).toBe(true);

@@ -1,4 +1,4 @@
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, expect, it } from 'vitest';
 import {
   Iso20022SchemaError,
   assertXsdValid,
@@ -8,11 +8,12 @@ import {
   validate,
   xsdDirectory,
 } from '../../src/iso20022/index.js';
+import { describeWithShared } from '../support/shared-reference.js';
 import { pacs008Full, pain001Full } from './fixtures.js';
 
 afterAll(() => disposeXsdCache());
 
-describe('XSD gate', () => {
+describeWithShared('xsd', 'XSD gate', () => {
   it('reads the official schemas from ../shared/iso20022/xsd by default', () => {
     expect(xsdDirectory()).toMatch(/shared\/iso20022\/xsd$/);
   });

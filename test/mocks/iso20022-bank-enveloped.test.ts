@@ -12,6 +12,11 @@ import { TrustedCertificate } from '../../src/trust/certificate.js';
 import { createSelfSignedSigningCertificate } from '../../src/trust/self-signed.js';
 import { signEnveloped } from '../../src/trust/sign.js';
 import { SignatureVerifier } from '../../src/trust/verify.js';
+import { xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
+
+// Messages go through the XSD gate where the official schemas are present; a clone alone runs the
+// same exchanges with the gate off, as the sandbox does.
+xsdGateOffWithoutSharedXsd();
 
 /** The simulated bank in the enveloped profile: DER CMS SignedData with the XML inside, both ways. */
 const CMS = 'application/pkcs7-mime; smime-type=signed-data';

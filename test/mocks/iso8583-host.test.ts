@@ -159,6 +159,13 @@ describe('the simulated card host', () => {
     expect((await link.request(inquiry(originalOf(ghost)))).fields).toMatchObject({ '39': '25', '90': originalOf(ghost) });
     expect((await link.request(ghost)).fields['39']).toBe('12');
     expect(host.ledger.entries('pay_ghost')).toEqual([]);
+    // ...while the acquirer's repeat (0101, same STAN and DE7) after that answer runs, once: a later
+    // copy of it, or of the original, is answered from the books
+    const repeat = { ...ghost, '0': '0101' };
+    expect((await link.request(repeat)).fields['39']).toBe('00');
+    expect((await link.request(repeat)).fields['39']).toBe('00');
+    expect((await link.request(ghost)).fields['39']).toBe('00');
+    expect(host.ledger.entries('pay_ghost').map((e) => [e.kind, e.mti, e.responseCode])).toEqual([['authorize', '0101', '00']]);
 
     // a wrongly MACed inquiry is refused (63) without DE90: it says nothing about the original
     const wrong = createMessageMac({ algorithm: 'retail-3des', keyHex: '00112233445566778899AABBCCDDEEFF' }, { field: '64-or-128', messages: [], networkCodes: ['370'] });

@@ -8,6 +8,13 @@ import { TEST_IBANS } from '../../src/connector/test-values.js';
 import type { CamtDocument } from '../../src/iso20022/camt/model.js';
 import { build, parse, parseAs, pain002Outcomes, validate, type Pain001v09, type Pain002v10 } from '../../src/iso20022/index.js';
 import { SftpBankLedger, generateHostKey, generateUserKey, startSftpBank, type SftpBank, type SftpBankOptions } from '../../mocks/sftp-bank/index.js';
+import { describeWithShared, itWithShared, xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
+
+// The bank builds its files through the XSD gate, and reads uploads with it, where the official
+// schemas are present; a clone alone runs it with the gate off, as the sandbox does.
+xsdGateOffWithoutSharedXsd();
+/** Files the bank wrote and what the official XSD must say of them: checked by the last suite. */
+const forXsd: Array<{ what: string; xml: string; type: string; valid: boolean }> = [];
 
 const ACCOUNT = { iban: 'DE75512108001245126199', currency: 'EUR', bic: 'SIMBDEFFXXX', name: 'Demo Shop' };
 const SHOPPER = TEST_IBANS.verified.iban;
@@ -226,23 +233,33 @@ describe('sftp-bank: pain.001 in, pain.002 out', () => {
     expect((await c.list('/in')).map((f) => f.name)).toEqual(['other.xml.part']);
   });
 
-  it('refuses a file that is not a valid pain.001 with a group RJCT FF01', async () => {
+  /** Uploads each file, and expects every one refused as a group with RJCT FF01, nothing executed. */
+  const expectRefusedFF01 = async (files: (msgId: string) => Array<[string, string]>, expectedNames: (msgId: string) => string[]) => {
     const bank = await start();
     const c = await connect(bank);
     const msgId = nextId();
-    const broken = pain001(msgId, [{ e2e: `${msgId}-1`, amount: 100 }]).replace('<PmtMtd>TRF</PmtMtd>', '<PmtMtd>XXX</PmtMtd>');
-    await upload(c, 'bad.xml', broken);
-    await upload(c, 'junk.xml', 'not xml at all');
+    for (const [name, body] of files(msgId)) await upload(c, name, body);
     await bank.process();
     const names = await outNames(c);
-    expect(names).toContain(`pain002_${msgId}.xml`);
-    expect(names).toContain('pain002_junk.xml');
+    expect(names).toEqual(expect.arrayContaining(expectedNames(msgId)));
+    expect(names).toHaveLength(expectedNames(msgId).length);
     for (const n of names) {
       const r = parseAs('pain.002.001.10', await readOut(c, n));
       expect(r.originalGroup.groupStatus).toBe('RJCT');
       expect(r.originalGroup.statusReasons?.[0]?.reason?.code).toBe('FF01');
     }
     expect(bank.executed(`${msgId}-1`)).toBeUndefined();
+  };
+
+  it('refuses a file that is not XML with a group RJCT FF01', async () => {
+    await expectRefusedFF01(() => [['junk.xml', 'not xml at all']], () => ['pain002_junk.xml']);
+  });
+
+  itWithShared('xsd', 'refuses a pain.001 the official XSD refuses with a group RJCT FF01', async () => {
+    await expectRefusedFF01(
+      (msgId) => [['bad.xml', pain001(msgId, [{ e2e: `${msgId}-1`, amount: 100 }]).replace('<PmtMtd>TRF</PmtMtd>', '<PmtMtd>XXX</PmtMtd>')]],
+      (msgId) => [`pain002_${msgId}.xml`],
+    );
   });
 
   it('rejects a repeated MsgId as a duplicate (DU01) and never executes it twice', async () => {
@@ -295,7 +312,7 @@ describe('sftp-bank: camt.053 statements', () => {
     const name = await bank.closeDay({ date: '2026-11-27' });
     expect(name).toBe('camt053_2026-11-27_1.xml');
     const xml = await readOut(c, name);
-    expect(validate(xml, 'camt.053.001.08').valid).toBe(true);
+    forXsd.push({ what: 'the closing statement', xml, type: 'camt.053.001.08', valid: true });
     const s = statementOf(xml).reports[0];
     if (!s) throw new Error('no statement');
     expect(s.account.iban).toBe(ACCOUNT.iban);
@@ -444,7 +461,7 @@ describe('sftp-bank: injected breaks', () => {
     const msgId = await send([{ e2e: 'E2E-BROKEN', amount: 100 }]);
     const body = await readOut(c, `pain002_${msgId}.xml`);
     expect(() => parse(body)).toThrow();
-    expect(validate(body, 'pain.002.001.10').valid).toBe(false);
+    forXsd.push({ what: 'the malformed reply', xml: body, type: 'pain.002.001.10', valid: false });
     expect(bank.executed('E2E-BROKEN')?.ok).toBe(true);
   });
 
@@ -573,5 +590,12 @@ describe('sftp-bank: keys', () => {
       const host = ssh2.utils.parseKey(generateHostKey());
       expect(host).not.toBeInstanceOf(Error);
     }
+  });
+});
+
+describeWithShared('xsd', 'sftp-bank: its files against the official XSD', () => {
+  it('the statement is valid and the malformed reply is not', () => {
+    expect(forXsd.map((f) => f.what).sort()).toEqual(['the closing statement', 'the malformed reply']);
+    for (const f of forXsd) expect({ what: f.what, valid: validate(f.xml, f.type).valid }).toEqual({ what: f.what, valid: f.valid });
   });
 });

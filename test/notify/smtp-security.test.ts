@@ -168,7 +168,7 @@ describe('SMTP transport security', () => {
 
 describe('notifications.smtp configuration', () => {
   const base = {
-    security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 1).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 2).toString('base64') },
+    security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 1).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 2).toString('base64'), audit_keys: [{ id: 'au1', key_base64: Buffer.alloc(32, 4).toString('base64') }] },
     merchants: [{ id: 'shop', name: 'Shop', api_keys: [{ sha256: 'a'.repeat(64) }] }],
     connectors: [{ id: 'sandbox', type: 'sandbox' }],
   };

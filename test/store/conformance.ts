@@ -1,8 +1,9 @@
-import { GENESIS, verifyChain } from '../../src/store/audit-chain.js';
+import { GENESIS, UNKEYED_AUDIT_KEYRING, verifyChain } from '../../src/store/audit-chain.js';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { constraints } from '../../src/store/constraints.js';
 import {
   UniqueViolation,
+  claimOf,
   type CommandRecord,
   type EventRecord,
   type PaymentRecord,
@@ -403,12 +404,17 @@ export function runStoreConformance(
         });
 
         const listed = await store.listHistory(p.id);
-        expect(listed.map(({ seq: _seq, prevHash: _p, hash: _h, ...h }) => h)).toStrictEqual(rows.map(({ seq: _seq, ...h }) => h));
+        expect(listed.map(({ seq: _seq, prevHash: _p, hash: _h, chainIndex: _i, keyId: _k, ...h }) => h)).toStrictEqual(rows.map(({ seq: _seq, ...h }) => h));
+        expect(listed.map((h) => h.chainIndex)).toEqual(rows.map((_, i) => i + 1));
         // the store chains each payment's rows: every row names the hash of the one before it
         expect(listed[0]?.prevHash).toBe(GENESIS);
         for (let i = 1; i < listed.length; i++) expect(listed[i]?.prevHash).toBe(listed[i - 1]?.hash);
-        expect(verifyChain(listed)).toBeNull();
-        expect(verifyChain(await store.listHistory(other.id))).toBeNull();
+        // the head on the payment row moved with every append (keyed chain, src/store/audit-chain.ts)
+        const heads = await store.listAuditHeads(null, 100);
+        const headOf = (id: string) => heads.find((x) => x.paymentId === id);
+        expect(headOf(p.id)).toMatchObject({ count: rows.length, hash: listed[listed.length - 1]?.hash, legacyCount: 0 });
+        expect(verifyChain(listed, headOf(p.id)!, UNKEYED_AUDIT_KEYRING).findings).toEqual([]);
+        expect(verifyChain(await store.listHistory(other.id), headOf(other.id)!, UNKEYED_AUDIT_KEYRING).findings).toEqual([]);
         const seqs = listed.map((h) => h.seq ?? Number.NaN);
         expect(seqs.every((s) => Number.isInteger(s))).toBe(true);
         expect([...seqs].sort((a, b) => a - b)).toEqual(seqs);
@@ -538,20 +544,19 @@ export function runStoreConformance(
         const c1 = command(p);
         const c2 = command(p);
         await insertCommands(c1, c2);
-        await store.transaction((tx) => tx.claimCommands({ now: T0, limit: 10, owner: 'node-a', leaseMs: 1_000 }));
+        const claimed = await store.transaction((tx) => tx.claimCommands({ now: T0, limit: 10, owner: 'node-a', leaseMs: 1_000 }));
+        const claim1 = claimOf(claimed.find((c) => c.id === c1.id) as CommandRecord);
 
-        await store.transaction(async (tx) => {
-          await tx.finishCommand(c1.id, 'done', { type: 'ok', data: { rrn: '123456789012' } }, T0 + 50);
-          await tx.finishCommand(c2.id, 'lost', null, T0 + 60);
-        });
+        expect(await store.transaction((tx) => tx.finishCommand(claim1, { type: 'ok', data: { rrn: '123456789012' } }, T0 + 50))).toBe(true);
+        expect(await store.transaction((tx) => tx.expireCommand(c2.id, T0 + 1_000, { lost: { kind: 'unknown' } }))).toBe(true);
         const [f1, f2] = await store.listCommands(p.id).then((cs) => [c1, c2].map((c) => cs.find((x) => x.id === c.id)));
-        expect(f1).toMatchObject({ status: 'done', outcome: { type: 'ok', data: { rrn: '123456789012' } }, completedAt: T0 + 50, attempts: 1 });
-        expect(f2).toMatchObject({ status: 'lost', outcome: null, completedAt: T0 + 60 });
+        expect(f1).toMatchObject({ status: 'done', outcome: { type: 'ok', data: { rrn: '123456789012' } }, completedAt: T0 + 50, attempts: 1, leaseOwner: 'node-a' });
+        expect(f2).toMatchObject({ status: 'lost', outcome: { kind: 'unknown' }, completedAt: T0 + 1_000 });
 
         const c3 = command(p);
         await insertCommands(c3);
-        await store.transaction((tx) => tx.claimCommands({ now: T0, limit: 10, owner: 'node-a', leaseMs: 1_000 }));
-        await store.transaction((tx) => tx.requeueCommand(c3.id, T0 + 5_000));
+        const [claimed3] = await store.transaction((tx) => tx.claimCommands({ now: T0, limit: 10, owner: 'node-a', leaseMs: 1_000 }));
+        expect(await store.transaction((tx) => tx.requeueCommand(claimOf(claimed3 as CommandRecord), T0 + 5_000))).toBe(true);
         const requeued = await store.transaction((tx) => tx.getCommand(c3.id));
         expect(requeued).toMatchObject({ status: 'pending', availableAt: T0 + 5_000, leaseOwner: null, leaseUntil: null, attempts: 1 });
         expect(await store.transaction((tx) => tx.claimCommands({ now: T0 + 4_999, limit: 10, owner: 'b', leaseMs: 1 }))).toEqual([]);
@@ -559,8 +564,37 @@ export function runStoreConformance(
         expect(again).toHaveLength(1);
         expect(again[0]).toMatchObject({ id: c3.id, attempts: 2, leaseOwner: 'node-b', leaseUntil: T0 + 6_000 });
 
-        await expect(store.transaction((tx) => tx.finishCommand('cmd_missing', 'done', null, T0))).rejects.toThrow(/cmd_missing/);
-        await expect(store.transaction((tx) => tx.requeueCommand('cmd_missing', T0))).rejects.toThrow(/cmd_missing/);
+        const missing = { id: 'cmd_missing', owner: 'node-a', attempt: 1 };
+        expect(await store.transaction((tx) => tx.finishCommand(missing, null, T0))).toBe(false);
+        expect(await store.transaction((tx) => tx.requeueCommand(missing, T0))).toBe(false);
+      });
+
+      it('a stale owner cannot finish or requeue a command: taken over (lost), claimed again, or finished', async () => {
+        const c = command(p);
+        await insertCommands(c);
+        const [first] = await store.transaction((tx) => tx.claimCommands({ now: T0, limit: 1, owner: 'slow', leaseMs: 1_000 }));
+        const slow = claimOf(first as CommandRecord);
+        // the lease runs out and the command is taken over
+        expect(await store.transaction((tx) => tx.expireCommand(c.id, T0 + 999, { lost: null }))).toBe(false);
+        expect(await store.transaction((tx) => tx.expireCommand(c.id, T0 + 1_000, { lost: { kind: 'unknown' } }))).toBe(true);
+        expect(await store.transaction((tx) => tx.finishCommand(slow, { kind: 'ok' }, T0 + 2_000))).toBe(false);
+        expect(await store.transaction((tx) => tx.requeueCommand(slow, T0 + 2_000))).toBe(false);
+        expect(await store.transaction((tx) => tx.getCommand(c.id))).toMatchObject({ status: 'lost', outcome: { kind: 'unknown' }, completedAt: T0 + 1_000 });
+        // a lost command is not open: it cannot be taken over again
+        expect(await store.transaction((tx) => tx.expireCommand(c.id, T0 + 9_000, { requeueAt: T0 }))).toBe(false);
+
+        // the same owner's older claim of a command claimed again (after a requeue) is stale too
+        const r = command(p);
+        await insertCommands(r);
+        const [r1] = await store.transaction((tx) => tx.claimCommands({ now: T0, limit: 1, owner: 'node', leaseMs: 1_000 }));
+        expect(await store.transaction((tx) => tx.expireCommand(r.id, T0 + 1_000, { requeueAt: T0 + 1_000 }))).toBe(true);
+        const [r2] = await store.transaction((tx) => tx.claimCommands({ now: T0 + 1_000, limit: 1, owner: 'node', leaseMs: 1_000 }));
+        expect(r2?.attempts).toBe(2);
+        expect(await store.transaction((tx) => tx.finishCommand(claimOf(r1 as CommandRecord), { kind: 'old' }, T0 + 1_500))).toBe(false);
+        expect(await store.transaction((tx) => tx.finishCommand(claimOf(r2 as CommandRecord), { kind: 'new' }, T0 + 1_600))).toBe(true);
+        // finished: finishing again changes nothing
+        expect(await store.transaction((tx) => tx.finishCommand(claimOf(r2 as CommandRecord), { kind: 'again' }, T0 + 1_700))).toBe(false);
+        expect(await store.transaction((tx) => tx.getCommand(r.id))).toMatchObject({ status: 'done', outcome: { kind: 'new' }, completedAt: T0 + 1_600 });
       });
 
       it('nextDue reports the earliest pending command and the earliest timer', async () => {
@@ -638,6 +672,60 @@ export function runStoreConformance(
         expect(b).not.toBeNull();
         expect(new Set([a?.aggregateId, b?.aggregateId])).toEqual(new Set(['pay_1', 'pay_2']));
         expect(await store.nextDue()).toEqual({ command: null, timer: T0 + 1 });
+      });
+    });
+
+    describe('sweeper queries', () => {
+      async function insertCommands(...cs: CommandRecord[]): Promise<void> {
+        await store.transaction(async (tx) => {
+          for (const c of cs) await tx.insertCommand(c);
+        });
+      }
+
+      it('takeTimer deletes a timer only while it is still due; listDueTimers lists the due ones', async () => {
+        await store.transaction(async (tx) => {
+          await tx.upsertTimer({ aggregateId: 'pay_1', aggregateKind: 'payment', name: 'retry', dueAt: T0 + 10 });
+          await tx.upsertTimer({ aggregateId: 'pay_2', aggregateKind: 'payment', name: 'poll', dueAt: T0 + 5 });
+        });
+        expect((await store.listDueTimers(T0 + 10, 10)).map((t) => t.aggregateId)).toEqual(['pay_2', 'pay_1']);
+        expect(await store.listDueTimers(T0 + 4, 10)).toEqual([]);
+        expect(await store.transaction((tx) => tx.takeTimer('pay_1', 'retry', T0 + 9))).toBe(false);
+        // moved meanwhile: the old deadline no longer fires
+        await store.transaction((tx) => tx.upsertTimer({ aggregateId: 'pay_1', aggregateKind: 'payment', name: 'retry', dueAt: T0 + 50 }));
+        expect(await store.transaction((tx) => tx.takeTimer('pay_1', 'retry', T0 + 10))).toBe(false);
+        expect(await store.transaction((tx) => tx.takeTimer('pay_1', 'retry', T0 + 50))).toBe(true);
+        expect(await store.transaction((tx) => tx.takeTimer('pay_1', 'retry', T0 + 50))).toBe(false);
+      });
+
+      it('listStranded finds open aggregates with neither a timer nor an open command; hasOpenWork agrees', async () => {
+        const stranded = payment({ status: 'processing', state: 'confirming', updatedAt: T0 });
+        const withTimer = payment({ status: 'requires_confirmation', state: 'awaiting_confirmation', updatedAt: T0 });
+        const withCommand = payment({ status: 'processing', state: 'confirming', updatedAt: T0 });
+        const withDoneCommand = payment({ status: 'authorized', state: 'authorized', updatedAt: T0 + 1 });
+        const recent = payment({ status: 'processing', state: 'verifying', updatedAt: T0 + 10_000 });
+        const terminal = payment({ status: 'succeeded', state: 'completed', updatedAt: T0 });
+        await insertPayments(stranded, withTimer, withCommand, withDoneCommand, recent, terminal);
+        await store.transaction((tx) => tx.upsertTimer({ aggregateId: withTimer.id, aggregateKind: 'payment', name: 'otp_expiry', dueAt: T0 + 99 }));
+        await insertCommands(command(withCommand, { status: 'in_flight', leaseOwner: 'n', leaseUntil: T0 + 5, attempts: 1 }), command(withDoneCommand, { status: 'done', completedAt: T0 }), command(stranded, { status: 'lost', completedAt: T0 }));
+        const r = refund(terminal, { status: 'pending', state: 'submitted', updatedAt: T0 });
+        const rDone = refund(terminal, { status: 'succeeded', state: 'succeeded', updatedAt: T0 });
+        await store.transaction(async (tx) => {
+          await tx.insertRefund(r);
+          await tx.insertRefund(rDone);
+        });
+
+        const open = ['processing', 'requires_confirmation', 'authorized'];
+        const found = await store.listStranded({ kind: 'payment', statuses: open, updatedBefore: T0 + 5_000, limit: 10 });
+        expect(found.map((f) => f.id)).toEqual([stranded.id, withDoneCommand.id]);
+        expect(found[0]).toEqual({ kind: 'payment', id: stranded.id, paymentId: stranded.id, state: 'confirming', updatedAt: T0 });
+        expect((await store.listStranded({ kind: 'payment', statuses: open, updatedBefore: T0 + 5_000, limit: 1 })).map((f) => f.id)).toEqual([stranded.id]);
+        const refunds = await store.listStranded({ kind: 'refund', statuses: ['pending'], updatedBefore: T0 + 5_000, limit: 10 });
+        expect(refunds).toEqual([{ kind: 'refund', id: r.id, paymentId: terminal.id, state: 'submitted', updatedAt: T0 }]);
+
+        const open2 = await store.transaction(async (tx) =>
+          Promise.all([stranded, withTimer, withCommand, withDoneCommand].map((x) => tx.hasOpenWork(x.id))),
+        );
+        expect(open2).toEqual([false, true, true, false]);
       });
     });
 
@@ -862,7 +950,10 @@ export function runStoreConformance(
         const r = idempotency({ key: 'k1' });
         await store.transaction(async (tx) => {
           await tx.insertIdempotency(r);
-          await tx.completeIdempotency('mch_a', 'k1', 201, '{"id":"pay_1"}');
+          expect(await tx.completeIdempotency('mch_a', 'k1', 'someone-else', 500, 'x')).toBe(false);
+          expect(await tx.completeIdempotency('mch_a', 'k1', 'owner-1', 201, '{"id":"pay_1"}')).toBe(true);
+          // once done, never overwritten
+          expect(await tx.completeIdempotency('mch_a', 'k1', 'owner-1', 409, 'later')).toBe(false);
         });
         expect(await store.transaction((tx) => tx.getIdempotency('mch_a', 'k1'))).toStrictEqual({
           ...r,
@@ -873,6 +964,62 @@ export function runStoreConformance(
         await store.transaction((tx) => tx.deleteIdempotency('mch_a', 'k1'));
         expect(await store.transaction((tx) => tx.getIdempotency('mch_a', 'k1'))).toBeNull();
         expect(await store.transaction((tx) => tx.insertIdempotency(r))).toBe(true);
+      });
+    });
+
+    describe('idempotency keys bound to their effect', () => {
+      it('bind only by the holder, only once; a bound key is never taken over nor released', async () => {
+        const r = idempotency({ key: 'kb' });
+        await store.transaction((tx) => tx.insertIdempotency(r));
+        await store.transaction(async (tx) => {
+          expect(await tx.bindIdempotency('mch_a', 'kb', 'intruder', { kind: 'refund', id: 're_x' })).toBe(false);
+          expect(await tx.bindIdempotency('mch_a', 'kb', 'owner-1', { kind: 'refund', id: 're_1' })).toBe(true);
+          expect(await tx.bindIdempotency('mch_a', 'kb', 'owner-1', { kind: 'refund', id: 're_2' })).toBe(false);
+          expect(await tx.takeOverIdempotency('mch_a', 'kb', 'owner-1', 'owner-2', T0 + 61_000)).toBe(false);
+          expect(await tx.releaseIdempotency('mch_a', 'kb', 'owner-1')).toBe(false);
+        });
+        expect(await store.transaction((tx) => tx.getIdempotency('mch_a', 'kb'))).toStrictEqual({ ...r, effectKind: 'refund', effectId: 're_1' });
+      });
+
+      it('a bind rolled back with its effect leaves the key free of effect', async () => {
+        const r = idempotency({ key: 'kr' });
+        const p = payment();
+        await store.transaction((tx) => tx.insertIdempotency(r));
+        await expect(
+          store.transaction(async (tx) => {
+            await tx.insertPayment(p);
+            expect(await tx.bindIdempotency('mch_a', 'kr', 'owner-1', { kind: 'payment', id: p.id })).toBe(true);
+            throw new Error('crash before commit');
+          }),
+        ).rejects.toThrow('crash before commit');
+        expect(await store.getPayment(p.id)).toBeNull();
+        expect((await store.transaction((tx) => tx.getIdempotency('mch_a', 'kr')))?.effectId).toBeNull();
+      });
+
+      it('bind with a response stores it as done in the same write', async () => {
+        await store.transaction((tx) => tx.insertIdempotency(idempotency({ key: 'kd' })));
+        await store.transaction((tx) => tx.bindIdempotency('mch_a', 'kd', 'owner-1', { kind: 'payment', id: 'pay_9' }, { status: 422, body: 'problem' }));
+        expect(await store.transaction((tx) => tx.getIdempotency('mch_a', 'kd'))).toMatchObject({
+          state: 'done',
+          responseStatus: 422,
+          responseBody: 'problem',
+          effectKind: 'payment',
+          effectId: 'pay_9',
+        });
+      });
+
+      it('takeover moves an unbound key to the new holder; the old holder can then neither bind nor complete', async () => {
+        await store.transaction((tx) => tx.insertIdempotency(idempotency({ key: 'kt' })));
+        await store.transaction(async (tx) => {
+          expect(await tx.takeOverIdempotency('mch_a', 'kt', 'not-the-holder', 'owner-2', T0 + 61_000)).toBe(false);
+          expect(await tx.takeOverIdempotency('mch_a', 'kt', 'owner-1', 'owner-2', T0 + 61_000)).toBe(true);
+          expect(await tx.bindIdempotency('mch_a', 'kt', 'owner-1', { kind: 'refund', id: 're_old' })).toBe(false);
+          expect(await tx.completeIdempotency('mch_a', 'kt', 'owner-1', 201, 'old')).toBe(false);
+          expect(await tx.releaseIdempotency('mch_a', 'kt', 'owner-1')).toBe(false);
+        });
+        expect(await store.transaction((tx) => tx.getIdempotency('mch_a', 'kt'))).toMatchObject({ owner: 'owner-2', createdAt: T0 + 61_000, effectId: null });
+        expect(await store.transaction((tx) => tx.releaseIdempotency('mch_a', 'kt', 'owner-2'))).toBe(true);
+        expect(await store.transaction((tx) => tx.getIdempotency('mch_a', 'kt'))).toBeNull();
       });
     });
 

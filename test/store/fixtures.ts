@@ -123,6 +123,9 @@ export function idempotency(over: Partial<IdempotencyRecord> = {}): IdempotencyR
     responseStatus: null,
     responseBody: null,
     createdAt: T0,
+    owner: 'owner-1',
+    effectKind: null,
+    effectId: null,
     ...over,
   };
 }

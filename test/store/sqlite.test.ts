@@ -6,7 +6,7 @@ import { fileURLToPath } from 'node:url';
 import Database from 'better-sqlite3';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { migrations } from '../../src/store/migrations/index.js';
-import { SqliteStore } from '../../src/store/sqlite/index.js';
+import { SqliteStore, type SqliteStoreOptions } from '../../src/store/sqlite/index.js';
 import type { AggregateUpdate, PaymentRecord, Store } from '../../src/store/types.js';
 import { runStoreConformance, type StoreHandle } from './conformance.js';
 import { T0, payment, refund } from './fixtures.js';
@@ -54,8 +54,8 @@ describe('SqliteStore on a shared file', () => {
   let path: string;
   const opened: SqliteStore[] = [];
 
-  function open(): SqliteStore {
-    const store = new SqliteStore({ path });
+  function open(options: Omit<SqliteStoreOptions, 'path'> = {}): SqliteStore {
+    const store = new SqliteStore({ path, ...options });
     opened.push(store);
     return store;
   }
@@ -211,8 +211,23 @@ describe('SqliteStore on a shared file', () => {
       expect(versions).toEqual([4, 4, 4]);
     });
 
-    it('when SQLite ends the whole transaction, batch-mates that ran cleanly are told they were not committed', async () => {
+    it('when SQLite ends the whole transaction, batch-mates that ran cleanly are run again and commit', async () => {
       const store = open();
+      const p = await seeded(store);
+      const results = await Promise.allSettled([
+        store.transaction((tx) => tx.updatePayment(p.id, { ...p, version: 7, updatedAt: T0 + 1 })),
+        store.sqlTransaction(async (db) => {
+          await db.run('ROLLBACK');
+          throw new Error('disk I/O error');
+        }),
+      ]);
+      expect(results[0]).toMatchObject({ status: 'fulfilled' });
+      expect(results[1]).toMatchObject({ status: 'rejected', reason: { message: 'disk I/O error' } });
+      expect(versionOnDisk(p.id)).toBe(7);
+    });
+
+    it('without retries, batch-mates that ran cleanly are told they were not committed', async () => {
+      const store = open({ conflictRetry: { attempts: 1, baseDelayMs: 1, maxDelayMs: 1 } });
       const p = await seeded(store);
       const results = await Promise.allSettled([
         store.transaction((tx) => tx.updatePayment(p.id, { ...p, version: 7, updatedAt: T0 + 1 })),

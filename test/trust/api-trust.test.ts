@@ -7,10 +7,11 @@ import { loadConfigFile } from '../../src/config.js';
 import { createLogger } from '../../src/log.js';
 import { MemoryNotifier } from '../../src/notify/notifier.js';
 import { createRailyard, type Railyard } from '../../src/server.js';
-import { encryptEnvelope, TrustedCertificate } from '../../src/trust/index.js';
+import { encryptAuthEnveloped, encryptEnvelope, TrustedCertificate } from '../../src/trust/index.js';
+import { spkiSha256 } from '../../src/trust/order-signature.js';
 import { createTestPki, openssl, opensslSign, type TestPki } from './pki.js';
 
-const KEYS = { req: 'sk_test_trust_required_0123456789', opt: 'sk_test_trust_optional_0123456789', off: 'sk_test_trust_off_0123456789abc' };
+const KEYS = { pin: 'sk_test_trust_pinned_0123456789ab', req: 'sk_test_trust_required_0123456789', opt: 'sk_test_trust_optional_0123456789', off: 'sk_test_trust_off_0123456789abc' };
 const CARD = '4242424242424242';
 const IBAN = 'DE89370400440532013000';
 
@@ -33,9 +34,17 @@ beforeAll(async () => {
       `  data_keys: [{ id: k1, key_base64: ${Buffer.alloc(32, 7).toString('base64')} }]`,
       '  active_data_key: k1',
       `  mac_key_base64: ${Buffer.alloc(32, 9).toString('base64')}`,
+      `  audit_keys: [{ id: au1, key_base64: ${Buffer.alloc(32, 4).toString('base64')} }]`,
       `  encryption: { certificate: ${pki.encRsa.cert}, private_key: ${pki.encRsa.key} }`,
       'merchants:',
-      merchant('mch_req', KEYS.req, `    order_signature: { policy: required, certificates: [${pki.ca}] }\n`),
+      merchant(
+        'mch_req',
+        KEYS.req,
+        `    order_signature:\n      policy: required\n      certificates: [${pki.ca}]\n      signers:\n` +
+          ['merchant-rsa', 'merchant-pss', 'merchant-ec384'].map((cn) => `        - subject: "O=Test Merchant, CN=${cn}"\n`).join('') +
+          `        - public_key_sha256: ${spkiSha256(TrustedCertificate.fromPem(pki.read(pki.ec256.cert))[0]!)}\n`,
+      ),
+      merchant('mch_pin', KEYS.pin, `    order_signature:\n      policy: required\n      certificates: [${pki.ca}]\n      signers: [{ subject: "O=Test Merchant, CN=merchant-rsa" }]\n`),
       merchant('mch_opt', KEYS.opt, `    order_signature: { policy: optional, certificates: [${pki.rsa.cert}] }\n`),
       merchant('mch_off', KEYS.off, '    order_signature: { policy: "off" }\n'),
       'connectors:',
@@ -160,8 +169,50 @@ describe('signed orders (Railyard-Order-Signature)', () => {
     expect((await pay(KEYS.opt, raw2, opensslSign(pki, pki.rsa, Buffer.from(raw2)))).status).toBe(201);
   });
 
-  it('off: the header is ignored', async () => {
-    expect((await pay(KEYS.off, JSON.stringify(order()), 'garbage')).status).toBe(201);
+  it('off (no signing certificate): a sent signature is refused as unexpected, never ignored; no header passes', async () => {
+    const raw = JSON.stringify(order());
+    const random = await pay(KEYS.off, raw, Buffer.from(Array.from({ length: 256 }, (_, i) => (i * 37) & 0xff)));
+    expect(random.status).toBe(401);
+    expect(random.body).toMatchObject({ code: 'order_signature_unexpected', param: 'Railyard-Order-Signature' });
+    // even a valid signature: this merchant registered nothing to check it against
+    expect((await pay(KEYS.off, raw, opensslSign(pki, pki.rsa, Buffer.from(raw)))).body.code).toBe('order_signature_unexpected');
+    expect((await pay(KEYS.off, raw)).status).toBe(201);
+  });
+
+  it('a certificate from the merchant\'s CA signs for it only when it is one of its pinned signers', async () => {
+    const raw = JSON.stringify(order());
+    expect((await pay(KEYS.pin, raw, opensslSign(pki, pki.rsa, Buffer.from(raw)))).status).toBe(201);
+    // ec256 is valid and issued by the same CA, but it is not this merchant's signer
+    const other = await pay(KEYS.pin, JSON.stringify(order()), opensslSign(pki, pki.ec256, Buffer.from(raw)));
+    expect(other.status).toBe(401);
+    const raw2 = JSON.stringify(order());
+    const r = await pay(KEYS.pin, raw2, opensslSign(pki, pki.ec256, Buffer.from(raw2)));
+    expect(r.body).toMatchObject({ code: 'order_signature_untrusted' });
+    expect(r.body.detail).toContain('not registered for this merchant');
+  });
+
+  it('a deeply nested DER (20,000 x 30 80) is a quick 401, not a stack overflow', async () => {
+    const raw = JSON.stringify(order());
+    const nested = Buffer.alloc(40_000);
+    for (let i = 0; i < nested.length; i += 2) (nested[i] = 0x30), (nested[i + 1] = 0x80);
+    const started = performance.now();
+    for (const key of [KEYS.req, KEYS.opt]) {
+      const r = await pay(key, raw, nested);
+      expect(r.status).toBe(401);
+      expect(r.body.code).toBe('order_signature_malformed');
+    }
+    expect(performance.now() - started).toBeLessThan(1_000);
+  });
+});
+
+describe('card fingerprints', () => {
+  it('are keyed per merchant: the same card gives each merchant its own fingerprint, stable within one merchant', async () => {
+    const a1 = await pay(KEYS.off, JSON.stringify(order()));
+    const a2 = await pay(KEYS.off, JSON.stringify(order()));
+    const b = await pay(KEYS.opt, JSON.stringify(order()));
+    expect([a1.status, a2.status, b.status]).toEqual([201, 201, 201]);
+    expect(a1.body.payment_method.fingerprint).toBe(a2.body.payment_method.fingerprint);
+    expect(b.body.payment_method.fingerprint).not.toBe(a1.body.payment_method.fingerprint);
   });
 });
 
@@ -178,10 +229,11 @@ describe('encrypted account data', () => {
     const published = TrustedCertificate.fromPem((await call('GET', '/v1/encryption-certificate', KEYS.off)).text)[0]!;
     const cardJson = JSON.stringify({ type: 'card', card: { number: CARD, exp_month: 11, exp_year: 2034 } });
     writeFileSync(pki.path('enc-card.json'), cardJson);
-    const fromOpenssl = openssl(['cms', '-encrypt', '-binary', '-aes-256-cbc', '-outform', 'DER', '-in', pki.path('enc-card.json'), '-recip', pki.encRsa.cert,
+    // AuthEnvelopedData (AES-GCM): CBC EnvelopedData is refused unless a merchant is configured for it
+    const fromOpenssl = openssl(['cms', '-encrypt', '-binary', '-aes-256-gcm', '-outform', 'DER', '-in', pki.path('enc-card.json'), '-recip', pki.encRsa.cert,
       '-keyopt', 'rsa_padding_mode:oaep', '-keyopt', 'rsa_oaep_md:sha256']);
     rmSync(pki.path('enc-card.json'));
-    const fromRailyard = await encryptEnvelope(Buffer.from(JSON.stringify({ type: 'bank_account', bank_account: { iban: IBAN, name: 'Max Mustermann' } })), published);
+    const fromRailyard = await encryptAuthEnveloped(Buffer.from(JSON.stringify({ type: 'bank_account', bank_account: { iban: IBAN, name: 'Max Mustermann' } })), published);
 
     const card = await pay(KEYS.off, JSON.stringify(order({ payment_method: { type: 'encrypted', encrypted: fromOpenssl.toString('base64') } })));
     expect(card.status).toBe(201);
@@ -210,19 +262,23 @@ describe('encrypted account data', () => {
     expect(joined).not.toContain(IBAN);
   });
 
-  it('refuses payloads that are not envelopes, not for us, or not a valid method, naming payment_method.encrypted', async () => {
+  it('refuses payloads that are not envelopes or not for us with one answer, and names the field of an invalid (authenticated) method', async () => {
     const bad = async (encrypted: string) => (await pay(KEYS.off, JSON.stringify(order({ payment_method: { type: 'encrypted', encrypted } })))).body;
-    expect(await bad('***')).toMatchObject({ status: 400, param: 'payment_method.encrypted' });
-    expect(await bad(Buffer.from('hello').toString('base64'))).toMatchObject({ status: 400, param: 'payment_method.encrypted' });
-    const toOther = await encryptEnvelope(Buffer.from('{}'), TrustedCertificate.fromPem(pki.read(pki.encEc.cert))[0]!);
-    expect(await bad(Buffer.from(toOther).toString('base64'))).toMatchObject({ status: 422, code: 'encrypted_payload_undecryptable', param: 'payment_method.encrypted' });
+    const undecryptable = { status: 422, code: 'encrypted_payload_undecryptable', param: 'payment_method.encrypted' };
+    expect(await bad('***')).toMatchObject(undecryptable);
+    expect(await bad(Buffer.from('hello').toString('base64'))).toMatchObject(undecryptable);
+    writeFileSync(pki.path('other.json'), '{}');
+    const toOther = openssl(['cms', '-encrypt', '-binary', '-aes-256-gcm', '-outform', 'DER', '-in', pki.path('other.json'), '-recip', pki.stranger.cert]);
+    expect(await bad(toOther.toString('base64'))).toMatchObject(undecryptable);
+    const cbc = await encryptEnvelope(Buffer.from('{}'), TrustedCertificate.fromPem(pki.read(pki.encEc.cert))[0]!);
+    expect(await bad(Buffer.from(cbc).toString('base64'))).toMatchObject({ status: 422, code: 'encrypted_format_not_accepted', param: 'payment_method.encrypted' });
     const published = TrustedCertificate.fromPem(pki.read(pki.encRsa.cert))[0]!;
-    const invalid = await encryptEnvelope(Buffer.from(JSON.stringify({ type: 'card', card: { number: CARD, exp_month: 13, exp_year: 2034 } })), published);
+    const invalid = await encryptAuthEnveloped(Buffer.from(JSON.stringify({ type: 'card', card: { number: CARD, exp_month: 13, exp_year: 2034 } })), published);
     const r = await bad(Buffer.from(invalid).toString('base64'));
     expect(r).toMatchObject({ status: 400, param: 'payment_method.encrypted' });
     expect(r.detail).toContain('card.exp_month');
     expect(JSON.stringify(r)).not.toContain(CARD);
-    const luhn = await encryptEnvelope(Buffer.from(JSON.stringify({ type: 'card', card: { number: '4242424242424241', exp_month: 12, exp_year: 2034 } })), published);
+    const luhn = await encryptAuthEnveloped(Buffer.from(JSON.stringify({ type: 'card', card: { number: '4242424242424241', exp_month: 12, exp_year: 2034 } })), published);
     expect((await bad(Buffer.from(luhn).toString('base64'))).status).toBe(400);
   });
 });

@@ -16,7 +16,7 @@ beforeAll(() => {
 afterAll(() => pki?.cleanup());
 
 const file = (merchantExtra: Record<string, unknown> = {}, securityExtra: Record<string, unknown> = {}) => ({
-  security: { data_keys: [{ id: 'k1', key_base64: randomBytes(32).toString('base64') }], active_data_key: 'k1', mac_key_base64: randomBytes(32).toString('base64'), ...securityExtra },
+  security: { data_keys: [{ id: 'k1', key_base64: randomBytes(32).toString('base64') }], active_data_key: 'k1', mac_key_base64: randomBytes(32).toString('base64'), audit_keys: [{ id: 'au1', key_base64: randomBytes(32).toString('base64') }], ...securityExtra },
   merchants: [{ id: 'm1', name: 'Shop', api_keys: [{ key: 'sk_live_aaaaaaaaaaaaaaaaaaaaaaaa' }], ...merchantExtra }],
   connectors: [{ id: 'bank', type: 'sandbox' }],
 });
@@ -33,12 +33,16 @@ const issues = (data: unknown): string[] => {
 describe('trust configuration', () => {
   it('resolves order-signature policies and the encryption pair, paths relative to the file', () => {
     const c = resolveConfig(
-      file({ order_signature: { policy: 'required', certificates: ['ca.pem'] } }, { encryption: { certificate: 'enc-rsa.pem', private_key: 'enc-rsa.key' } }),
+      file(
+        { order_signature: { policy: 'required', certificates: ['ca.pem'], signers: [{ subject: 'O=Test Merchant, CN=merchant-rsa' }] } },
+        { encryption: { certificate: 'enc-rsa.pem', private_key: 'enc-rsa.key' } },
+      ),
       { env: {}, baseDir: pki.dir },
     );
     expect(c.trust).toEqual({
-      orderSignatures: { m1: { policy: 'required', certificates: [pki.ca] } },
-      encryption: { certificate: pki.encRsa.cert, privateKey: pki.encRsa.key },
+      orderSignatures: { m1: { policy: 'required', certificates: [pki.ca], signers: [{ subject: 'O=Test Merchant, CN=merchant-rsa' }] } },
+      // one pair in the file is a list of one: the current key
+      encryption: [{ certificate: pki.encRsa.cert, privateKey: pki.encRsa.key }],
     });
   });
 
@@ -51,6 +55,9 @@ describe('trust configuration', () => {
     expect(issues(file({}, { encryption: { certificate: 'enc-rsa.pem', private_key: 'rsa.key' } }))[0]).toMatch(/^security\.encryption: .*rsa\.key .*does not belong to certificate/);
     expect(issues(file({}, { encryption: { certificate: 'ec256.pem', private_key: 'ec256.key' } }))[0]).toMatch(/^security\.encryption: .*may not be used for decrypting envelopes/);
     expect(issues(file({ order_signature: { policy: 'sometimes' } }))[0]).toMatch(/^merchants\[0\]\.order_signature\.policy: /);
+    // a CA alone does not bind a signer to the merchant: any certificate it issued would sign for it
+    expect(issues(file({ order_signature: { policy: 'required', certificates: ['ca.pem'] } }))[0]).toMatch(/^merchants\[0\]\.order_signature\.signers: is required because certificates\[0\] is a CA/);
+    expect(issues(file({ order_signature: { policy: 'required', certificates: ['ca.pem'], signers: [{ subject: 'x', certificate_sha256: 'a'.repeat(64) }] } }))[0]).toMatch(/signers\[0\]: give exactly one of/);
   });
 
   it('sandbox: makes a self-signed encryption key pair once (key 0600) and publishes it', async () => {

@@ -4,15 +4,17 @@ import type { Context } from 'hono';
 import { Secret } from '../../domain/secret.js';
 import type { Engine } from '../../engine/engine.js';
 import { EngineError } from '../../engine/errors.js';
+import type { EffectHook } from '../../engine/payments.js';
 import type { ConnectorSet } from '../../connector/registry-types.js';
 import type { PaymentRecord, Store } from '../../store/types.js';
 import type { ApiEnv } from '../context.js';
-import { Idempotency, ReplayedResponse, requestHash } from '../idempotency.js';
+import { Idempotency, IdempotencyKeyLost, ReplayedResponse, requestHash, type StoredResponse } from '../idempotency.js';
 import { problem } from '../problem.js';
 import {
   ConfirmBody,
   CreatePaymentBody,
   IdempotencyHeaders,
+  OptionalIdempotencyHeaders,
   IdParam,
   ListQuery,
   listOf,
@@ -31,6 +33,18 @@ const problems = (...codes: number[]) =>
   );
 
 const json = <T extends z.ZodType>(schema: T, description: string) => ({ description, content: { 'application/json': { schema } } });
+
+/** Refusals that say "not yet": storing them would refuse the same key forever. */
+const TRANSIENT_REFUSALS = new Set(['otp_not_sent']);
+
+const inFlight = () =>
+  new EngineError(409, 'idempotency_in_flight', 'a request with this Idempotency-Key is still being processed; retry later', 'Idempotency-Key');
+
+const problemResponseOf = (c: Context<ApiEnv>, err: EngineError): StoredResponse => ({
+  status: err.status,
+  body: JSON.stringify(problem(c.get('requestId'), err.status, err.code, err.message, err.param, err.extra)),
+  contentType: 'application/problem+json',
+});
 
 const PayId = IdParam('pay');
 const ReId = IdParam('re');
@@ -54,7 +68,7 @@ const routes = {
       }),
       body: { required: true, content: { 'application/json': { schema: CreatePaymentBody } } },
     },
-    responses: { 201: json(Payment, 'The payment'), ...problems(400, 401, 403, 409, 413, 422) },
+    responses: { 201: json(Payment, 'The payment'), ...problems(400, 401, 403, 409, 413, 422, 429) },
   }),
   list: createRoute({
     method: 'get',
@@ -80,7 +94,7 @@ const routes = {
     tags: ['payments'],
     summary: "Submit the customer's one-time code",
     security: bearer,
-    request: { params: PayId, body: { required: true, content: { 'application/json': { schema: ConfirmBody } } } },
+    request: { params: PayId, headers: OptionalIdempotencyHeaders, body: { required: true, content: { 'application/json': { schema: ConfirmBody } } } },
     responses: { 200: json(Payment, 'The payment'), ...problems(400, 401, 404, 409, 422) },
   }),
   resend: createRoute({
@@ -98,7 +112,7 @@ const routes = {
     tags: ['payments'],
     summary: 'Cancel a payment the bank has not acted on yet',
     security: bearer,
-    request: { params: PayId },
+    request: { params: PayId, headers: OptionalIdempotencyHeaders },
     responses: { 200: json(Payment, 'The payment'), ...problems(401, 404, 409) },
   }),
   refund: createRoute({
@@ -146,10 +160,19 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
   };
 
   /**
-   * Runs a creating request once per Idempotency-Key. A replay of a stored success comes back
-   * as the body to send; a replay of a stored refusal is thrown as the stored problem.
+   * Runs a mutating request once per Idempotency-Key. `run` gets the hook that binds the key to
+   * its effect inside the effect's own transaction; `answer` builds the response from an effect
+   * (also used when a retry finds an effect whose response was never stored, e.g. after a crash).
+   * A replay of a stored success comes back as the body to send; a stored refusal is thrown.
    */
-  const idempotent = async <T>(c: Context<ApiEnv>, key: string, body: unknown, run: (recovered: boolean) => Promise<T>): Promise<T> => {
+  const idempotent = async <T>(
+    c: Context<ApiEnv>,
+    key: string,
+    body: unknown,
+    status: number,
+    run: (onEffect: EffectHook) => Promise<string>,
+    answer: (effectId: string) => Promise<T>,
+  ): Promise<T> => {
     const merchant = c.get('merchant');
     const verdict = await idem.begin(merchant.id, key, requestHash(c.req.method, c.req.path, body));
     if (verdict.kind === 'replay') {
@@ -157,27 +180,52 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
       if (verdict.response.status >= 300) throw new ReplayedResponse(verdict.response);
       return JSON.parse(verdict.response.body) as T;
     }
+    if (verdict.kind === 'effect') {
+      // The effect committed, its answer was never stored (the process died, or is still waiting):
+      // answer from the effect as it is now, never create another.
+      c.header('idempotent-replayed', 'true');
+      return answer(verdict.effect.id);
+    }
     if (verdict.kind === 'mismatch') {
       throw new EngineError(422, 'idempotency_key_reused', 'this Idempotency-Key was used with a different request', 'Idempotency-Key');
     }
-    if (verdict.kind === 'in_flight') {
-      throw new EngineError(409, 'idempotency_in_flight', 'a request with this Idempotency-Key is still being processed; retry later', 'Idempotency-Key');
-    }
+    if (verdict.kind === 'in_flight') throw inFlight();
+    const { owner } = verdict;
+    let bound = false;
+    const onEffect: EffectHook = async (tx, effect, refusal) => {
+      const response = refusal ? problemResponseOf(c, refusal) : undefined;
+      await idem.bind(tx, merchant.id, key, owner, effect, response);
+      bound = true;
+    };
     try {
-      const result = await run(verdict.recovered === true);
-      await idem.complete(merchant.id, key, { status: 201, body: JSON.stringify(result), contentType: 'application/json' });
+      const result = await answer(await run(onEffect));
+      await idem.complete(merchant.id, key, owner, { status, body: JSON.stringify(result), contentType: 'application/json' });
       return result;
     } catch (err) {
-      if (err instanceof EngineError && err.status < 500) {
+      // Lost the key to a retry before committing: our effect rolled back, the retry's is the one.
+      if (err instanceof IdempotencyKeyLost) throw inFlight();
+      // After an effect the key stays bound to it (a retry answers from the effect); nothing to store.
+      if (bound) throw err;
+      // a rate limit is not an answer to the request: the same request may pass after the window
+      if (err instanceof EngineError && err.status < 500 && err.status !== 429 && !TRANSIENT_REFUSALS.has(err.code)) {
         // a refusal is an answer: the same request gets the same refusal
-        const p = problem(c.get('requestId'), err.status, err.code, err.message, err.param, err.extra);
-        await idem.complete(merchant.id, key, { status: err.status, body: JSON.stringify(p), contentType: 'application/problem+json' });
+        await idem.complete(merchant.id, key, owner, problemResponseOf(c, err));
         throw err;
       }
-      await idem.release(merchant.id, key);
+      await idem.release(merchant.id, key, owner);
       throw err;
     }
   };
+
+  /** Without a key (optional on confirm and cancel) the request simply runs. */
+  const maybeIdempotent = async <T>(
+    c: Context<ApiEnv>,
+    key: string | undefined,
+    body: unknown,
+    status: number,
+    run: (onEffect?: EffectHook) => Promise<string>,
+    answer: (effectId: string) => Promise<T>,
+  ): Promise<T> => (key === undefined ? answer(await run()) : idempotent(c, key, body, status, run, answer));
 
   const waited = async (c: Context<ApiEnv>, id: string) => {
     const seconds = preferWaitSeconds(c.req.header('prefer'));
@@ -200,19 +248,21 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
     const body = c.req.valid('json');
     const key = c.req.valid('header')['idempotency-key'];
     const signature = c.get('orderSignature');
-    const result = await idempotent(c, key, body, async (recovered) => {
-      // copied into a plain object: the timeline stores JSON, the note type is an interface
-      const p = await payments.create(c.get('merchant'), body, signature ? { notes: [{ ...signature, signer: { ...signature.signer } }] } : {}).catch(async (err: unknown) => {
-        // The same key and body died mid-request after the payment committed: it is this payment.
-        if (recovered && err instanceof EngineError && err.code === 'order_id_reused') {
-          const existing = await store.getPaymentByOrder(c.get('merchant').id, body.order_id);
-          if (existing) return existing;
-        }
-        throw err;
-      });
-      await waited(c, p.id);
-      return view(p.id);
-    });
+    const result = await idempotent(
+      c,
+      key,
+      body,
+      201,
+      async (onEffect) => {
+        // copied into a plain object: the timeline stores JSON, the note type is an interface
+        const notes = signature ? { notes: [{ ...signature, signer: { ...signature.signer } }] } : {};
+        return (await payments.create(c.get('merchant'), body, { ...notes, onEffect })).id;
+      },
+      async (id) => {
+        await waited(c, id);
+        return view(id);
+      },
+    );
     return c.json(result, 201);
   });
 
@@ -235,9 +285,19 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
 
   app.openapi(routes.confirm, async (c) => {
     const { id } = c.req.valid('param');
-    const p = await payments.confirm(c.get('merchant'), id, new Secret(c.req.valid('json').otp));
-    await waited(c, p.id);
-    return c.json(await view(id), 200);
+    const body = c.req.valid('json');
+    const result = await maybeIdempotent(
+      c,
+      c.req.valid('header')['idempotency-key'],
+      body,
+      200,
+      async (onEffect) => (await payments.confirm(c.get('merchant'), id, new Secret(body.otp), onEffect)).id,
+      async (pid) => {
+        await waited(c, pid);
+        return view(pid);
+      },
+    );
+    return c.json(result, 200);
   });
 
   app.openapi(routes.resend, async (c) => {
@@ -246,22 +306,36 @@ export function paymentRoutes(app: OpenAPIHono<ApiEnv>, engine: Engine, store: S
   });
 
   app.openapi(routes.cancel, async (c) => {
-    const p = await payments.cancel(c.get('merchant'), c.req.valid('param').id);
-    return c.json(await view(p.id), 200);
+    const result = await maybeIdempotent(
+      c,
+      c.req.valid('header')['idempotency-key'],
+      {},
+      200,
+      async (onEffect) => (await payments.cancel(c.get('merchant'), c.req.valid('param').id, onEffect)).id,
+      view,
+    );
+    return c.json(result, 200);
   });
 
   app.openapi(routes.refund, async (c) => {
     const { id } = c.req.valid('param');
     const key = c.req.valid('header')['idempotency-key'];
     const body = c.req.valid('json') ?? {};
-    const result = await idempotent(c, key, body, async () => {
-      const r = await payments.refund(c.get('merchant'), id, {
-        ...(body.amount !== undefined ? { amount: body.amount } : {}),
-        ...(body.reason !== undefined ? { reason: body.reason } : {}),
-      });
-      await waited(c, r.id);
-      return refundView(await payments.getRefund(c.get('merchant'), r.id));
-    });
+    const input = {
+      ...(body.amount !== undefined ? { amount: body.amount } : {}),
+      ...(body.reason !== undefined ? { reason: body.reason } : {}),
+    };
+    const result = await idempotent(
+      c,
+      key,
+      body,
+      201,
+      async (onEffect) => (await payments.refund(c.get('merchant'), id, input, onEffect)).id,
+      async (refundId) => {
+        await waited(c, refundId);
+        return refundView(await payments.getRefund(c.get('merchant'), refundId));
+      },
+    );
     return c.json(result, 201);
   });
 

@@ -10,7 +10,7 @@ const Break = z
   .object({
     object: z.literal('reconciliation_break'),
     connector: z.string(),
-    type: z.enum(['MISSING_IN_BANK', 'MISSING_IN_OURS', 'AMOUNT_MISMATCH', 'CURRENCY_MISMATCH', 'DUPLICATE', 'STATUS_CONFLICT', 'RETURNED', 'REVERSED', 'BATCH_NOT_EXPLODED', 'BALANCE_DRIFT']),
+    type: z.enum(['MISSING_IN_BANK', 'MISSING_IN_OURS', 'AMOUNT_MISMATCH', 'CURRENCY_MISMATCH', 'DUPLICATE', 'STATUS_CONFLICT', 'RETURNED', 'REVERSED', 'BATCH_NOT_EXPLODED', 'BALANCE_DRIFT', 'SEQUENCE_GAP']),
     key: z.string(),
     report_date: z.string(),
     detail: z.string(),

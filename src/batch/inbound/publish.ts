@@ -1,4 +1,5 @@
 import { newId } from '../../domain/ids.js';
+import { maskDeep } from '../reconcile/mask.js';
 import type { EventRecord, Json, StoreTx } from '../../store/types.js';
 import type { BatchItem, StoredBreak } from '../records.js';
 
@@ -36,9 +37,12 @@ export async function publishBreak(tx: StoreTx, publish: PublishEvent, item: Bat
   });
 }
 
-/** A stored break as the API and webhooks show it (snake_case, like every other API object). */
+/**
+ * A stored break as the API and webhooks show it (snake_case, like every other API object), every
+ * string masked as the CSV report masks it: remittance text quoted in `detail` may hold an IBAN.
+ */
 export function breakView(b: StoredBreak, reportDate: string): Record<string, unknown> {
-  return {
+  return maskDeep({
     object: 'reconciliation_break',
     type: b.type,
     key: b.key,
@@ -52,5 +56,5 @@ export function breakView(b: StoredBreak, reportDate: string): Record<string, un
     ...(b.expected ? { expected: b.expected } : {}),
     ...(b.actual ? { actual: b.actual } : {}),
     ...(b.counterparty ? { counterparty: b.counterparty } : {}),
-  };
+  });
 }

@@ -6,7 +6,7 @@ import type { Dialect, SqlExecutor, StoreTx } from '../../store/types.js';
 import { businessDaysBetween, localDate, type CalendarSpec } from '../calendar/index.js';
 import { maskIban } from '../../domain/payment-method.js';
 import type { BatchProfile } from '../profile.js';
-import { reconcileStatement, type ExpectedPayment, type ReconcileResult, type ReconciliationBreak } from '../reconcile/index.js';
+import { reconcileStatement, type ExpectedPayment, type ReconcileResult, type ReconciliationBreak, type StatementSummary } from '../reconcile/index.js';
 import type { BatchItem, BatchRecords, StoredBreak } from '../records.js';
 import { breakView, publishBreak, type PublishEvent } from './publish.js';
 
@@ -31,15 +31,17 @@ export function expectedOf(item: BatchItem): ExpectedPayment | null {
     currency: item.currency,
     direction: item.direction,
     executionDate: item.executionDate,
-    settlement: item.settlement,
+    // to the matcher a rejected transfer is still open: a booking of it is a STATUS_CONFLICT, and its
+    // bank status (rejected) keeps it out of the absence checks
+    settlement: item.settlement === 'rejected' ? 'batched' : item.settlement,
     bankStatus: item.status === 'accepted' ? 'accepted' : item.status === 'rejected' ? 'rejected' : item.status === 'pending' ? 'pending' : 'none',
     remittance: item.transfer.remittance,
     ...(item.settlementRef ? { settledEntryKey: item.settlementRef } : {}),
   };
 }
 
-/** camt.054 notifications carry the same entries as a statement: read them with one vocabulary. */
-export async function* asStatementEvents(xml: Uint8Array, family: '053' | '054'): AsyncGenerator<Camt053StreamEvent> {
+/** camt.052 reports and camt.054 notifications carry the same entries as a statement: read them with one vocabulary. */
+export async function* asStatementEvents(xml: Uint8Array, family: CamtFamily): AsyncGenerator<Camt053StreamEvent> {
   const source = (async function* () {
     yield xml;
   })();
@@ -47,12 +49,21 @@ export async function* asStatementEvents(xml: Uint8Array, family: '053' | '054')
     yield* streamCamt053(source);
     return;
   }
-  for await (const e of streamCamt(source, '054')) {
+  for await (const e of streamCamt(source, family)) {
     if (e.kind === 'groupHeader') yield e;
     else if (e.kind === 'entry') yield { kind: 'entry', statementIndex: e.reportIndex, entryIndex: e.entryIndex, entry: e.entry };
     else yield { kind: 'statement', statementIndex: e.reportIndex, statement: e.report, entryCount: e.entryCount };
   }
 }
+
+export type CamtFamily = '052' | '053' | '054';
+
+/**
+ * Only an end-of-day statement lists every booking of the day, so only it can prove that a payment
+ * is absent: a camt.053, or a camt.052 when the profile says the bank's last report of the day is
+ * final. A camt.054 or an intraday camt.052 shows some movements; it settles what it shows.
+ */
+export const isEndOfDay = (family: CamtFamily, profile: Pick<BatchProfile, 'camt052EndOfDay'>): boolean => family === '053' || (family === '052' && profile.camt052EndOfDay);
 
 export interface StatementContext {
   records: BatchRecords;
@@ -74,6 +85,7 @@ export async function reconcileItems(
   events: AsyncIterable<Camt053StreamEvent>,
   at: number,
   onProgress?: (entries: number) => void,
+  opts: { checkAbsence?: boolean } = {},
 ): Promise<Reconciled> {
   const { profile, calendar } = ctx;
   const items = new Map<string, BatchItem>();
@@ -91,6 +103,7 @@ export async function reconcileItems(
     missingAfterBusinessDays: profile.missingAfterBusinessDays,
     businessDaysBetween: (from, to) => businessDaysBetween(from, to, calendar),
     dateWindowDays: profile.dateWindowDays,
+    checkAbsence: opts.checkAbsence ?? true,
     ...(onProgress ? { onProgress } : {}),
   });
   return { result, items };
@@ -108,28 +121,61 @@ export async function recordStatement(
   dialect: Dialect,
   ctx: StatementContext,
   { result, items }: Reconciled,
-  family: '053' | '054',
+  family: CamtFamily,
   inboundId: string | null,
   at: number,
 ): Promise<StatementEffect> {
   const { records, calendar } = ctx;
-  const statementId = `${family}:${result.statement.id}`;
-  const reportDate = result.statement.to?.slice(0, 10) ?? localDate(at, calendar.timeZone ?? 'UTC');
-  const fresh = await records.insertStatement(db, statementId, reportDate, inboundId, summaryOf(result), at);
-  if (!fresh) return { statementId, reportDate, duplicate: true, result, newBreaks: [] };
+  const today = localDate(at, calendar.timeZone ?? 'UTC');
+  // Each statement is its own record (id, date, sequence); the file is new when any of them is.
+  const statements = [...result.statements].sort((a, b) => seqOf(a) - seqOf(b));
+  const statementId = statements.map((s) => `${family}:${s.id}`).join(', ');
+  const dateOf = (s: StatementSummary): string => s.to?.slice(0, 10) ?? today;
+  const reportDate = statements.map(dateOf).sort().at(-1) ?? today;
+  const tx = new SqlStoreTx(db, dialect);
+  const newBreaks: ReconciliationBreak[] = [];
+  let fresh = 0;
+  for (const s of statements) {
+    // statements (camt.053) are numbered without holes; notifications and intraday reports are
+    // numbered per bank habit (often per day), so a jump there proves nothing
+    const gap = family === '053' ? await sequenceGap(db, records, family, s) : null;
+    if (!(await records.insertStatement(db, `${family}:${s.id}`, dateOf(s), inboundId, summaryOf(result, s), at))) continue;
+    fresh++;
+    if (gap && (await recordBreak(db, tx, ctx, gap, undefined, dateOf(s), at))) newBreaks.push(gap);
+  }
+  if (fresh === 0) return { statementId, reportDate, duplicate: true, result, newBreaks: [] };
 
   for (const s of result.settlements) {
     const item = items.get(s.paymentId);
     if (!item) continue;
     await records.updateItem(db, item.reference, { settlement: s.to, settledAt: at, settlementRef: s.entryKey }, at);
   }
-  const tx = new SqlStoreTx(db, dialect);
-  const newBreaks: ReconciliationBreak[] = [];
   for (const b of result.breaks) {
     const item = b.paymentId ? items.get(b.paymentId) : undefined;
-    if (await recordBreak(db, tx, ctx, b, item, reportDate, at)) newBreaks.push(b);
+    // an entry's break belongs to its statement's day; a payment the bank never showed, to the file's
+    const own = statements.find((s) => b.key.startsWith(`${s.id}:`));
+    if (await recordBreak(db, tx, ctx, b, item, own ? dateOf(own) : reportDate, at)) newBreaks.push(b);
   }
   return { statementId, reportDate, duplicate: false, result, newBreaks };
+}
+
+const seqOf = (s: StatementSummary): number => (s.sequence !== undefined && /^\d{1,15}$/.test(s.sequence) ? Number(s.sequence) : Number.MAX_SAFE_INTEGER);
+
+/**
+ * Electronic sequence numbers count our account's statements without holes: a statement numbered
+ * past the next one means the ones between never reached us (lost, or still on the bank's side).
+ * A lower number is a late statement filling a gap, or a copy: no break for it.
+ */
+async function sequenceGap(db: SqlExecutor, records: BatchRecords, family: string, s: StatementSummary): Promise<ReconciliationBreak | null> {
+  const n = seqOf(s);
+  if (n === Number.MAX_SAFE_INTEGER) return null;
+  const last = await records.lastStatementSequence(db, family);
+  if (last === null || n <= last + 1) return null;
+  return {
+    type: 'SEQUENCE_GAP',
+    key: `${s.id}:SEQUENCE_GAP`,
+    detail: `statement ${s.id} has electronic sequence number ${n}, the highest applied before is ${last}: ${n - last - 1} statement(s) missing`,
+  };
 }
 
 /**
@@ -176,9 +222,11 @@ export function breakData(b: ReconciliationBreak, item: BatchItem | undefined): 
   };
 }
 
-function summaryOf(r: ReconcileResult): unknown {
+function summaryOf(r: ReconcileResult, s: StatementSummary): unknown {
   return {
-    statement: { ...r.statement, account: maskIban(r.statement.account) },
+    statement: { ...s, account: maskIban(s.account) },
+    // settlements, breaks and totals are the file's (its statements of our account together)
+    statements_in_file: r.statements.length,
     settlements: r.settlements.length,
     breaks: r.breaks.length,
     totals: r.totals,

@@ -47,7 +47,7 @@ export async function reconcileStatement(input: ReconcileInput): Promise<Reconci
   }
   const first = statements[0];
   if (!first) throw new ReconcileInputError('the input holds no statement');
-  reportAbsent(state, input);
+  if (input.checkAbsence !== false) reportAbsent(state, input);
   return {
     statement: first,
     statements,

@@ -11,6 +11,7 @@ export function summarise(header: Omit<CamtReport, 'entries'>, entries: number, 
   };
   if (header.fromToDate?.from !== undefined) s.from = header.fromToDate.from;
   if (header.fromToDate?.to !== undefined) s.to = header.fromToDate.to;
+  if (header.electronicSequenceNumber !== undefined) s.sequence = header.electronicSequenceNumber;
   if (balances.opening) s.opening = balances.opening;
   if (balances.closing) s.closing = balances.closing;
   return s;

@@ -40,7 +40,9 @@ export type BreakType =
   | 'RETURNED'
   | 'REVERSED'
   | 'BATCH_NOT_EXPLODED'
-  | 'BALANCE_DRIFT';
+  | 'BALANCE_DRIFT'
+  /** Statements of our account are missing between two that arrived (electronic sequence numbers). */
+  | 'SEQUENCE_GAP';
 
 export interface Money {
   /** Integer minor units; signed where the README says so (balances). */
@@ -85,6 +87,8 @@ export interface StatementSummary {
   currency: string;
   from?: string;
   to?: string;
+  /** ElctrncSeqNb as the bank wrote it: consecutive per account, so a gap means a missing statement. */
+  sequence?: string;
   /** Signed minor units: a debit balance is negative. */
   opening?: Money;
   closing?: Money;
@@ -127,6 +131,12 @@ export interface ReconcileInput {
   dateWindowDays?: number;
   /** Entries read so far; called once per entry (the consumer throttles). */
   onProgress?: (entriesRead: number) => void;
+  /**
+   * Whether payments absent from the input are reported (MISSING_IN_BANK, settled-but-absent
+   * STATUS_CONFLICT). Only an end-of-day statement proves absence; a notification (camt.054) or an
+   * intraday report (camt.052) shows some movements, never all. Default true.
+   */
+  checkAbsence?: boolean;
   /** Booked entries that are not payments (fees, interest): never reported MISSING_IN_OURS. */
   ignoreUnmatched?: (entry: CamtEntry) => boolean;
 }

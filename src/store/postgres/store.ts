@@ -3,12 +3,14 @@ import type { Dialect, Row, SqlExecutor, SqlValue } from '../sql/executor.js';
 import { GuardedExecutor } from '../sql/guarded.js';
 import { SqlReads } from '../sql/reads.js';
 import { SqlStoreBase } from '../sql/store-base.js';
+import { UNKEYED_AUDIT_KEYRING, type AuditKeyring } from '../audit-chain.js';
 import { SqlStoreTx } from '../sql/tx.js';
 import type { Store, StoreTx } from '../types.js';
 import { mapPgError } from './errors.js';
 import { PgExecutor } from './executor.js';
 import { applyPostgresMigrations } from './migrate.js';
 import { pgTypeParsers } from './type-parsers.js';
+import { DEFAULT_CONFLICT_RETRY, retryConflicts, type ConflictRetry } from '../tx-retry.js';
 
 /**
  * FOR NO KEY UPDATE rather than FOR UPDATE: it still serialises everyone who locks the aggregate,
@@ -25,6 +27,10 @@ export interface PostgresStoreOptions {
   maxConnections?: number;
   /** Told when an idle pooled connection fails (server restart, network); the pool replaces it. */
   onPoolError?: (err: Error) => void;
+  /** Keys of the history chains (src/store/audit-chain.ts); absent: the public unkeyed key (tests only). */
+  auditKeys?: AuditKeyring;
+  /** How often a transaction rolled back by a deadlock (40P01) or serialization failure (40001) runs again. */
+  conflictRetry?: ConflictRetry;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -37,14 +43,18 @@ export class PostgresStore extends SqlStoreBase implements Store {
   protected readonly reads: SqlReads;
   private readonly reader: PgExecutor;
   private closing: Promise<void> | undefined;
+  private readonly auditKeys: AuditKeyring;
+  private readonly conflictRetry: ConflictRetry;
 
   constructor(options: PostgresStoreOptions) {
     super();
+    this.auditKeys = options.auditKeys ?? UNKEYED_AUDIT_KEYRING;
     if (options.schema !== undefined && !SCHEMA_NAME.test(options.schema)) {
       // It goes unquoted into the startup `options`: allow only names that need no quoting.
       throw new Error(`schema must match ${SCHEMA_NAME.source}, got ${JSON.stringify(options.schema)}`);
     }
     this.schema = options.schema;
+    this.conflictRetry = options.conflictRetry ?? DEFAULT_CONFLICT_RETRY;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       types: pgTypeParsers,
@@ -76,14 +86,19 @@ export class PostgresStore extends SqlStoreBase implements Store {
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.sqlTransaction((db, dialect) => fn(new SqlStoreTx(db, dialect)));
+    return this.sqlTransaction((db, dialect) => fn(new SqlStoreTx(db, dialect, this.auditKeys)));
   }
 
   sqlQuery(sql: string, params: readonly SqlValue[] = []): Promise<Row[]> {
     return this.reader.all(sql, params);
   }
 
-  async sqlTransaction<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
+  /** One transaction; rolled back by a deadlock or serialization failure, it runs again (bounded). */
+  sqlTransaction<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
+    return retryConflicts(() => this.once(fn), this.conflictRetry);
+  }
+
+  private async once<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     const guarded = new GuardedExecutor(new PgExecutor(client));
     let broken: Error | undefined;

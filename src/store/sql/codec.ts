@@ -1,6 +1,7 @@
 import type {
   CommandRecord,
   EventRecord,
+  AuditHead,
   HistoryRecord,
   IdempotencyRecord,
   Json,
@@ -109,10 +110,21 @@ export function decodeRefund(row: Row): RefundRecord {
 }
 
 /** `seq` is left out: the database assigns it. */
-export const HISTORY_INSERT_COLUMNS = 'payment_id, aggregate_id, at, kind, from_state, to_state, data, prev_hash, hash';
+export const HISTORY_INSERT_COLUMNS = 'payment_id, aggregate_id, at, kind, from_state, to_state, data, prev_hash, hash, chain_index, key_id';
 
-export function encodeHistory(h: HistoryRecord, prevHash: string, hash: string): SqlValue[] {
-  return [h.paymentId, h.aggregateId, h.at, h.kind, h.fromState, h.toState, JSON.stringify(h.data), prevHash, hash];
+export function encodeHistory(h: HistoryRecord, link: { prevHash: string; hash: string; index: number; keyId: string }): SqlValue[] {
+  return [h.paymentId, h.aggregateId, h.at, h.kind, h.fromState, h.toState, JSON.stringify(h.data), link.prevHash, link.hash, link.index, link.keyId];
+}
+
+export function decodeAuditHead(row: Row): AuditHead {
+  return {
+    paymentId: str(row, 'id'),
+    count: optNum(row, 'audit_count'),
+    hash: optStr(row, 'audit_hash'),
+    mac: optStr(row, 'audit_mac'),
+    keyId: optStr(row, 'audit_key_id'),
+    legacyCount: num(row, 'audit_legacy_count'),
+  };
 }
 
 export function decodeHistory(row: Row): HistoryRecord {
@@ -127,6 +139,8 @@ export function decodeHistory(row: Row): HistoryRecord {
     data: json<Json>(row, 'data'),
     prevHash: optStr(row, 'prev_hash'),
     hash: optStr(row, 'hash'),
+    chainIndex: optNum(row, 'chain_index'),
+    keyId: optStr(row, 'key_id'),
   };
 }
 
@@ -204,10 +218,10 @@ export function decodeEvent(row: Row): EventRecord {
 }
 
 export const IDEMPOTENCY_COLUMNS =
-  'merchant_id, key, request_hash, state, response_status, response_body, created_at';
+  'merchant_id, key, request_hash, state, response_status, response_body, created_at, owner, effect_kind, effect_id';
 
 export function encodeIdempotency(r: IdempotencyRecord): SqlValue[] {
-  return [r.merchantId, r.key, r.requestHash, r.state, r.responseStatus, r.responseBody, r.createdAt];
+  return [r.merchantId, r.key, r.requestHash, r.state, r.responseStatus, r.responseBody, r.createdAt, r.owner, r.effectKind, r.effectId];
 }
 
 export function decodeIdempotency(row: Row): IdempotencyRecord {
@@ -219,6 +233,9 @@ export function decodeIdempotency(row: Row): IdempotencyRecord {
     responseStatus: optNum(row, 'response_status'),
     responseBody: optStr(row, 'response_body'),
     createdAt: num(row, 'created_at'),
+    owner: str(row, 'owner'),
+    effectKind: row['effect_kind'] === null || row['effect_kind'] === undefined ? null : oneOf(row, 'effect_kind', ['payment', 'refund'] as const),
+    effectId: optStr(row, 'effect_id'),
   };
 }
 

@@ -2,16 +2,20 @@ import type {
   CommandRecord,
   EventQuery,
   EventRecord,
+  AuditHead,
   HistoryRecord,
   Page,
   PaymentQuery,
   PaymentRecord,
   RefundRecord,
   Store,
+  StrandedAggregate,
+  StrandedQuery,
+  TimerRecord,
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
 } from '../types.js';
-import { decodeCommand, decodeEvent, decodeHistory, decodePayment, decodeRefund } from './codec.js';
+import { decodeAuditHead, decodeCommand, decodeEvent, decodeHistory, decodePayment, decodeRefund, decodeTimer } from './codec.js';
 import type { Row, SqlExecutor, SqlValue } from './executor.js';
 import { decodeDelivery, decodeEndpoint } from './webhook-codec.js';
 
@@ -25,11 +29,14 @@ export type StoreReads = Pick<
   | 'listRefundsOf'
   | 'listHistory'
   | 'listPaymentIds'
+  | 'listAuditHeads'
   | 'listEvents'
   | 'getEvent'
   | 'findCommandByReference'
   | 'listCommands'
   | 'nextDue'
+  | 'listDueTimers'
+  | 'listStranded'
   | 'countPaymentsByStatus'
   | 'getWebhookEndpoint'
   | 'listWebhookEndpoints'
@@ -116,6 +123,14 @@ export class SqlReads implements StoreReads {
     return rows.map((r) => String(r['id']));
   }
 
+  async listAuditHeads(afterId: string | null, limit: number): Promise<AuditHead[]> {
+    const rows = await this.db.all(
+      'SELECT id, audit_count, audit_hash, audit_mac, audit_key_id, audit_legacy_count FROM payments WHERE id > ? ORDER BY id LIMIT ?',
+      [afterId ?? '', limit],
+    );
+    return rows.map(decodeAuditHead);
+  }
+
   async listHistory(paymentId: string): Promise<HistoryRecord[]> {
     const rows = await this.db.all('SELECT * FROM history WHERE payment_id = ? ORDER BY seq', [paymentId]);
     return rows.map(decodeHistory);
@@ -153,6 +168,35 @@ export class SqlReads implements StoreReads {
   async listCommands(aggregateId: string): Promise<CommandRecord[]> {
     const rows = await this.db.all('SELECT * FROM commands WHERE aggregate_id = ? ORDER BY created_at, id', [aggregateId]);
     return rows.map(decodeCommand);
+  }
+
+  async listDueTimers(now: number, limit: number): Promise<TimerRecord[]> {
+    const rows = await this.db.all('SELECT * FROM timers WHERE due_at <= ? ORDER BY due_at, aggregate_id, name LIMIT ?', [now, limit]);
+    return rows.map(decodeTimer);
+  }
+
+  async listStranded(q: StrandedQuery): Promise<StrandedAggregate[]> {
+    if (q.statuses.length === 0) return [];
+    // (status, updated_at) index (migration 0009): only old open aggregates are visited, and for
+    // each the two NOT EXISTS are primary-key / aggregate-index probes.
+    const table = q.kind === 'payment' ? 'payments' : 'refunds';
+    const paymentId = q.kind === 'payment' ? 'a.id' : 'a.payment_id';
+    const rows = await this.db.all(
+      `SELECT a.id AS id, ${paymentId} AS payment_id, a.state AS state, a.updated_at AS updated_at FROM ${table} a
+       WHERE a.status IN (${q.statuses.map(() => '?').join(', ')}) AND a.updated_at <= ?
+         AND NOT EXISTS (SELECT 1 FROM timers t WHERE t.aggregate_id = a.id)
+         AND NOT EXISTS (SELECT 1 FROM commands c WHERE c.aggregate_id = a.id AND c.status IN ('pending', 'in_flight'))
+       ORDER BY a.updated_at, a.id
+       LIMIT ?`,
+      [...q.statuses, q.updatedBefore, q.limit],
+    );
+    return rows.map((r) => ({
+      kind: q.kind,
+      id: String(r['id']),
+      paymentId: String(r['payment_id']),
+      state: String(r['state']),
+      updatedAt: Number(r['updated_at']),
+    }));
   }
 
   async nextDue(): Promise<{ command: number | null; timer: number | null }> {

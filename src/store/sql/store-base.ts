@@ -1,5 +1,6 @@
 import type { SqlReads } from './reads.js';
 import type {
+  AuditHead,
   CommandRecord,
   EventQuery,
   EventRecord,
@@ -8,6 +9,9 @@ import type {
   PaymentQuery,
   PaymentRecord,
   RefundRecord,
+  StrandedAggregate,
+  StrandedQuery,
+  TimerRecord,
   WebhookDeliveryRecord,
   WebhookEndpointRecord,
 } from '../types.js';
@@ -40,6 +44,9 @@ export abstract class SqlStoreBase {
   listPaymentIds(afterId: string | null, limit: number): Promise<string[]> {
     return this.reads.listPaymentIds(afterId, limit);
   }
+  listAuditHeads(afterId: string | null, limit: number): Promise<AuditHead[]> {
+    return this.reads.listAuditHeads(afterId, limit);
+  }
   listEvents(q: EventQuery): Promise<Page<EventRecord>> {
     return this.reads.listEvents(q);
   }
@@ -51,6 +58,12 @@ export abstract class SqlStoreBase {
   }
   listCommands(aggregateId: string): Promise<CommandRecord[]> {
     return this.reads.listCommands(aggregateId);
+  }
+  listDueTimers(now: number, limit: number): Promise<TimerRecord[]> {
+    return this.reads.listDueTimers(now, limit);
+  }
+  listStranded(q: StrandedQuery): Promise<StrandedAggregate[]> {
+    return this.reads.listStranded(q);
   }
   nextDue(): Promise<{ command: number | null; timer: number | null }> {
     return this.reads.nextDue();

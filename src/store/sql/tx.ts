@@ -1,10 +1,12 @@
-import { GENESIS, historyHash } from '../audit-chain.js';
+import { GENESIS, UNKEYED_AUDIT_KEYRING, headMac, rowHash, type AuditKeyring } from '../audit-chain.js';
 import type {
   AggregateUpdate,
   ClaimOptions,
+  CommandClaim,
   CommandRecord,
   EventRecord,
   HistoryRecord,
+  IdempotencyEffectKind,
   IdempotencyRecord,
   Json,
   OtpRecord,
@@ -53,6 +55,7 @@ export class SqlStoreTx implements StoreTx {
   constructor(
     private readonly db: SqlExecutor,
     private readonly dialect: Dialect,
+    private readonly auditKeys: AuditKeyring = UNKEYED_AUDIT_KEYRING,
   ) {}
 
   async insertPayment(p: PaymentRecord): Promise<void> {
@@ -77,6 +80,11 @@ export class SqlStoreTx implements StoreTx {
     return rows[0] ? decodeRefund(rows[0]) : null;
   }
 
+  async getRefund(id: string): Promise<RefundRecord | null> {
+    const rows = await this.db.all('SELECT * FROM refunds WHERE id = ?', [id]);
+    return rows[0] ? decodeRefund(rows[0]) : null;
+  }
+
   async updateRefund(id: string, u: AggregateUpdate): Promise<void> {
     await this.updateAggregate('refunds', id, u);
   }
@@ -85,10 +93,38 @@ export class SqlStoreTx implements StoreTx {
     return selectRefundsOf(this.db, paymentId);
   }
 
+  /**
+   * Appends to the payment's keyed chain (src/store/audit-chain.ts). The link comes from the head
+   * on the payment row, locked here, not from the last history row: a deleted tail row then stays
+   * visible (the next row's position and link point past it), and refund and payment events that
+   * append to one chain concurrently are serialised by the row lock.
+   */
   async appendHistory(h: HistoryRecord): Promise<void> {
-    const last = await this.db.all('SELECT hash FROM history WHERE payment_id = ? ORDER BY seq DESC LIMIT 1', [h.paymentId]);
-    const prev = (last[0]?.['hash'] as string | null | undefined) ?? GENESIS;
-    await this.db.run(`INSERT INTO history (${HISTORY_INSERT_COLUMNS}) VALUES (${placeholders(9)})`, encodeHistory(h, prev, historyHash(prev, h)));
+    const heads = await this.db.all(`SELECT audit_count, audit_hash, audit_legacy_count FROM payments WHERE id = ?${this.dialect.lockRow}`, [h.paymentId]);
+    const head = heads[0];
+    if (!head) throw new MissingRow('payments', h.paymentId);
+    let count = head['audit_count'] === null || head['audit_count'] === undefined ? null : Number(head['audit_count']);
+    let prev = (head['audit_hash'] as string | null | undefined) ?? null;
+    if (count === null) {
+      // first keyed row: link to the last legacy row (if any) so it seals the legacy segment
+      count = Number(head['audit_legacy_count'] ?? 0);
+      const last = count > 0 ? await this.db.all('SELECT hash FROM history WHERE payment_id = ? ORDER BY seq DESC LIMIT 1', [h.paymentId]) : [];
+      prev = (last[0]?.['hash'] as string | null | undefined) ?? GENESIS;
+    }
+    const keyId = this.auditKeys.activeId;
+    const index = count + 1;
+    const hash = rowHash(this.auditKeys, keyId, index, prev ?? GENESIS, h) as string;
+    await this.db.run(
+      `INSERT INTO history (${HISTORY_INSERT_COLUMNS}) VALUES (${placeholders(11)})`,
+      encodeHistory(h, { prevHash: prev ?? GENESIS, hash, index, keyId }),
+    );
+    await this.db.run('UPDATE payments SET audit_count = ?, audit_hash = ?, audit_mac = ?, audit_key_id = ? WHERE id = ?', [
+      index,
+      hash,
+      headMac(this.auditKeys, keyId, h.paymentId, index, hash),
+      keyId,
+      h.paymentId,
+    ]);
   }
 
   async insertCommand(c: CommandRecord): Promise<void> {
@@ -130,21 +166,39 @@ export class SqlStoreTx implements StoreTx {
     return rows[0] ? decodeCommand(rows[0]) : null;
   }
 
-  async finishCommand(id: string, status: 'done' | 'lost', outcome: Json | null, at: number): Promise<void> {
+  async finishCommand(claim: CommandClaim, outcome: Json | null, at: number): Promise<boolean> {
     // lease_owner stays: it records which process ran the command.
     const changed = await this.db.run(
-      'UPDATE commands SET status = ?, outcome = ?, completed_at = ?, lease_until = NULL WHERE id = ?',
-      [status, outcome === null ? null : JSON.stringify(outcome), at, id],
+      `UPDATE commands SET status = 'done', outcome = ?, completed_at = ?, lease_until = NULL
+       WHERE id = ? AND status = 'in_flight' AND lease_owner = ? AND attempts = ?`,
+      [outcome === null ? null : JSON.stringify(outcome), at, claim.id, claim.owner, claim.attempt],
     );
-    if (changed === 0) throw new MissingRow('commands', id);
+    return changed === 1;
   }
 
-  async requeueCommand(id: string, availableAt: number): Promise<void> {
+  async requeueCommand(claim: CommandClaim, availableAt: number): Promise<boolean> {
     const changed = await this.db.run(
-      "UPDATE commands SET status = 'pending', available_at = ?, lease_owner = NULL, lease_until = NULL WHERE id = ?",
-      [availableAt, id],
+      `UPDATE commands SET status = 'pending', available_at = ?, lease_owner = NULL, lease_until = NULL
+       WHERE id = ? AND status = 'in_flight' AND lease_owner = ? AND attempts = ?`,
+      [availableAt, claim.id, claim.owner, claim.attempt],
     );
-    if (changed === 0) throw new MissingRow('commands', id);
+    return changed === 1;
+  }
+
+  async expireCommand(id: string, now: number, change: { lost: Json } | { requeueAt: number }): Promise<boolean> {
+    const changed =
+      'lost' in change
+        ? await this.db.run(
+            `UPDATE commands SET status = 'lost', outcome = ?, completed_at = ?, lease_until = NULL
+             WHERE id = ? AND status = 'in_flight' AND lease_until <= ?`,
+            [JSON.stringify(change.lost), now, id, now],
+          )
+        : await this.db.run(
+            `UPDATE commands SET status = 'pending', available_at = ?, lease_owner = NULL, lease_until = NULL
+             WHERE id = ? AND status = 'in_flight' AND lease_until <= ?`,
+            [change.requeueAt, id, now],
+          );
+    return changed === 1;
   }
 
   async upsertTimer(t: TimerRecord): Promise<void> {
@@ -171,6 +225,21 @@ export class SqlStoreTx implements StoreTx {
     return rows[0] ? decodeTimer(rows[0]) : null;
   }
 
+  async takeTimer(aggregateId: string, name: string, now: number): Promise<boolean> {
+    const changed = await this.db.run('DELETE FROM timers WHERE aggregate_id = ? AND name = ? AND due_at <= ?', [aggregateId, name, now]);
+    return changed === 1;
+  }
+
+  async hasOpenWork(aggregateId: string): Promise<boolean> {
+    const rows = await this.db.all(
+      `SELECT EXISTS (SELECT 1 FROM timers WHERE aggregate_id = ?)
+           OR EXISTS (SELECT 1 FROM commands WHERE aggregate_id = ? AND status IN ('pending', 'in_flight')) AS open`,
+      [aggregateId, aggregateId],
+    );
+    const v = rows[0]?.['open'];
+    return v === true || v === 1;
+  }
+
   async insertEvent(e: EventRecord): Promise<void> {
     await this.db.run(`INSERT INTO events (${EVENT_COLUMNS}) VALUES (${placeholders(8)})`, encodeEvent(e));
   }
@@ -184,19 +253,58 @@ export class SqlStoreTx implements StoreTx {
     // DO NOTHING rather than catching the violation: on PostgreSQL a failed INSERT would abort the
     // whole transaction, and the caller still needs it to answer 409 or replay.
     const inserted = await this.db.run(
-      `INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) VALUES (${placeholders(7)})
+      `INSERT INTO idempotency (${IDEMPOTENCY_COLUMNS}) VALUES (${placeholders(10)})
        ON CONFLICT (merchant_id, key) DO NOTHING`,
       encodeIdempotency(r),
     );
     return inserted === 1;
   }
 
-  async completeIdempotency(merchantId: string, key: string, status: number, body: string): Promise<void> {
+  async completeIdempotency(merchantId: string, key: string, owner: string, status: number, body: string): Promise<boolean> {
+    // Only the holder, only once: a request whose key was taken over must not overwrite the answer.
     const changed = await this.db.run(
-      "UPDATE idempotency SET state = 'done', response_status = ?, response_body = ? WHERE merchant_id = ? AND key = ?",
-      [status, body, merchantId, key],
+      "UPDATE idempotency SET state = 'done', response_status = ?, response_body = ? WHERE merchant_id = ? AND key = ? AND owner = ? AND state = 'in_flight'",
+      [status, body, merchantId, key, owner],
     );
-    if (changed === 0) throw new MissingRow('idempotency', `${merchantId}/${key}`);
+    return changed === 1;
+  }
+
+  async bindIdempotency(
+    merchantId: string,
+    key: string,
+    owner: string,
+    effect: { kind: IdempotencyEffectKind; id: string },
+    response?: { status: number; body: string },
+  ): Promise<boolean> {
+    const changed = response
+      ? await this.db.run(
+          `UPDATE idempotency SET effect_kind = ?, effect_id = ?, state = 'done', response_status = ?, response_body = ?
+           WHERE merchant_id = ? AND key = ? AND owner = ? AND state = 'in_flight' AND effect_id IS NULL`,
+          [effect.kind, effect.id, response.status, response.body, merchantId, key, owner],
+        )
+      : await this.db.run(
+          `UPDATE idempotency SET effect_kind = ?, effect_id = ?
+           WHERE merchant_id = ? AND key = ? AND owner = ? AND state = 'in_flight' AND effect_id IS NULL`,
+          [effect.kind, effect.id, merchantId, key, owner],
+        );
+    return changed === 1;
+  }
+
+  async takeOverIdempotency(merchantId: string, key: string, fromOwner: string, toOwner: string, at: number): Promise<boolean> {
+    const changed = await this.db.run(
+      `UPDATE idempotency SET owner = ?, created_at = ?
+       WHERE merchant_id = ? AND key = ? AND owner = ? AND state = 'in_flight' AND effect_id IS NULL`,
+      [toOwner, at, merchantId, key, fromOwner],
+    );
+    return changed === 1;
+  }
+
+  async releaseIdempotency(merchantId: string, key: string, owner: string): Promise<boolean> {
+    const changed = await this.db.run(
+      "DELETE FROM idempotency WHERE merchant_id = ? AND key = ? AND owner = ? AND state = 'in_flight' AND effect_id IS NULL",
+      [merchantId, key, owner],
+    );
+    return changed === 1;
   }
 
   async deleteIdempotency(merchantId: string, key: string): Promise<void> {

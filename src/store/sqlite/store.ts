@@ -4,6 +4,7 @@ import type { Dialect, Row, SqlExecutor, SqlValue } from '../sql/executor.js';
 import { GuardedExecutor } from '../sql/guarded.js';
 import { SqlReads } from '../sql/reads.js';
 import { SqlStoreBase } from '../sql/store-base.js';
+import { UNKEYED_AUDIT_KEYRING, type AuditKeyring } from '../audit-chain.js';
 import { SqlStoreTx } from '../sql/tx.js';
 import type { Store, StoreTx } from '../types.js';
 import { BUSY_TIMEOUT_MS, SqliteExecutor, openConnection, type Connection } from './connection.js';
@@ -11,6 +12,7 @@ import { isBusy } from './errors.js';
 import { applySqliteMigrations } from './migrate.js';
 import { GroupCommit } from './group-commit.js';
 import { AsyncMutex } from './mutex.js';
+import { DEFAULT_CONFLICT_RETRY, retryConflicts, type ConflictRetry } from '../tx-retry.js';
 
 /** SQLite has no row locks: BEGIN IMMEDIATE already makes each transaction the only writer. */
 const sqliteDialect: Dialect = { lockRow: '', skipLocked: '' };
@@ -18,6 +20,10 @@ const sqliteDialect: Dialect = { lockRow: '', skipLocked: '' };
 export interface SqliteStoreOptions {
   /** A file path, or ':memory:' for a private in-memory database (tests, throwaway sandboxes). */
   path: string;
+  /** Keys of the history chains (src/store/audit-chain.ts); absent: the public unkeyed key (tests only). */
+  auditKeys?: AuditKeyring;
+  /** How often a transaction rolled back with its group commit (BatchAborted) runs again. */
+  conflictRetry?: ConflictRetry;
 }
 
 /**
@@ -37,9 +43,13 @@ export class SqliteStore extends SqlStoreBase implements Store {
   protected readonly reads: SqlReads;
   private readonly mutex = new AsyncMutex();
   private readonly group: GroupCommit;
+  private readonly auditKeys: AuditKeyring;
+  private readonly conflictRetry: ConflictRetry;
 
   constructor(options: SqliteStoreOptions) {
     super();
+    this.auditKeys = options.auditKeys ?? UNKEYED_AUDIT_KEYRING;
+    this.conflictRetry = options.conflictRetry ?? DEFAULT_CONFLICT_RETRY;
     const memory = options.path === ':memory:';
     const writerDb = openConnection({ path: options.path, readOnly: false, busyTimeoutMs: memory ? BUSY_TIMEOUT_MS : 0 });
     this.writer = new SqliteExecutor(writerDb);
@@ -65,11 +75,18 @@ export class SqliteStore extends SqlStoreBase implements Store {
   }
 
   transaction<T>(fn: (tx: StoreTx) => Promise<T>): Promise<T> {
-    return this.sqlTransaction((db, dialect) => fn(new SqlStoreTx(db, dialect)));
+    return this.sqlTransaction((db, dialect) => fn(new SqlStoreTx(db, dialect, this.auditKeys)));
   }
 
-  /** Transactions of one event-loop turn commit together (see GroupCommit), each in a savepoint. */
+  /**
+   * Transactions of one event-loop turn commit together (see GroupCommit), each in a savepoint.
+   * One that ran cleanly but was rolled back with its batch (BatchAborted) runs again (bounded).
+   */
   sqlTransaction<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
+    return retryConflicts(() => this.once(fn), this.conflictRetry);
+  }
+
+  private once<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
     return this.group.run(async () => {
       const guarded = new GuardedExecutor(this.writer);
       try {
