@@ -23,7 +23,8 @@ import { loadCertificates, loadCredential } from '../../src/trust/keys.js';
 import { EnvelopedReplyOpener, envelopingSigner } from './enveloped.js';
 import { ReplyVerifier, requestSigner, withEvidence, type ReplyCheck } from './evidence.js';
 import { schemaEvidence, withFindings } from './findings.js';
-import { reportsFromInbound } from './inbound.js';
+import { readInbound } from './inbound.js';
+import { UnmatchedReports, type KeptUnmatched } from './unmatched.js';
 import {
   bankAccountOf,
   fromAcmt024,
@@ -45,7 +46,8 @@ import { readSettings, type DemoSepaSettings } from './settings.js';
 
 export { REASON_CODES, outcomeForReason } from './codes.js';
 export { readSettings, settingsSchema, DemoSepaSettingsError, type DemoSepaSettings, type SignatureMode } from './settings.js';
-export { reportsFromInbound } from './inbound.js';
+export { readInbound, reportsFromInbound, type UnmatchedReport } from './inbound.js';
+export { UNMATCHED_KEPT, type KeptUnmatched } from './unmatched.js';
 
 /** Where each request goes on the bank's API (mocks/iso20022-bank serves the same paths). */
 /** Every message this connector emits passes the XSD gate first: their schemas must be there. */
@@ -61,6 +63,8 @@ const PATHS = {
 
 export interface DemoSepaConnector extends Connector {
   settings: DemoSepaSettings;
+  /** Pushed reports that named no transaction we know, newest last (at most `UNMATCHED_KEPT`). */
+  unmatchedReports(): KeptUnmatched[];
 }
 
 /** The registry's factory: the HTTP transport to the bank named in the settings. */
@@ -87,6 +91,7 @@ export function createDemoSepaConnector(env: ConnectorEnv): DemoSepaConnector {
  */
 export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, settings: DemoSepaSettings = readSettings(env.settings)): DemoSepaConnector {
   const ctx = (): MessageContext => ({ messageId: newMessageId(), now: env.clock.now() });
+  const unmatched = new UnmatchedReports(settings.id, env);
   const bankCertificates = settings.bankCertificates ? loadCertificates(settings.bankCertificates) : undefined;
   const enveloped = settings.signatureMode === 'enveloped' && bankCertificates ? new EnvelopedReplyOpener(bankCertificates) : undefined;
   const replies = !enveloped && bankCertificates ? new ReplyVerifier(bankCertificates) : undefined;
@@ -151,11 +156,13 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
   const transfer = (req: FlowRequest, signal: AbortSignal): Promise<Outcome> => {
     const account = accountOr(req);
     if (!account) return Promise.resolve(noAccount());
+    // The reply is read with the message it answers, so a group- or payment-level status speaks for our transaction.
     if (settings.transferMessage === 'pacs.008') {
       const model = toPacs008(req, account, settings.parties, { ...ctx(), uetr: randomUUID() });
-      return exchange(PATHS.transfer, 'pacs.008.001.08', model, 'sepa', 'pacs.002.001.10', (m) => fromPacs002(m, { endToEndId: req.reference }, 'transfer'), signal);
+      return exchange(PATHS.transfer, 'pacs.008.001.08', model, 'sepa', 'pacs.002.001.10', (m) => fromPacs002(m, { endToEndId: req.reference }, 'transfer', model), signal);
     }
-    return exchange(PATHS.transfer, 'pain.001.001.09', toPain001(req, account, settings.parties, ctx()), 'sepa', 'pain.002.001.10', (m) => fromPain002(m, req.reference), signal);
+    const model = toPain001(req, account, settings.parties, ctx());
+    return exchange(PATHS.transfer, 'pain.001.001.09', model, 'sepa', 'pain.002.001.10', (m) => fromPain002(m, req.reference, 'transfer', model), signal);
   };
 
   /**
@@ -199,7 +206,7 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
       if (!account) return Promise.resolve(noAccount());
       // A credit transfer like any other: to the payments resource, its status reported like a transfer's.
       const model = toRefundPain001(req, account, req.original.reference, settings.parties, ctx());
-      return exchange(PATHS.transfer, 'pain.001.001.09', model, 'sepa', 'pain.002.001.10', (m) => fromPain002(m, req.reference, 'refund'), signal);
+      return exchange(PATHS.transfer, 'pain.001.001.09', model, 'sepa', 'pain.002.001.10', (m) => fromPain002(m, req.reference, 'refund', model), signal);
     }
     const model = toPacs004(req, req.original.reference, ctx());
     return exchange(PATHS.refund, 'pacs.004.001.09', model, 'generic', 'pacs.002.001.10', (m) => fromPacs002(m, { transactionId: req.reference }, 'refund'), signal);
@@ -213,7 +220,13 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
       // or badly signed one is refused whole, before anything in it is read.
       if (xml === null) throw new Error(check && !check.ok ? check.reason : 'no content');
       if (check && !check.ok) return { reports: [], response: { status: 401, contentType: 'text/plain; charset=utf-8', body: `${check.reason}\n` } };
-      let reports = reportsFromInbound(xml);
+      const reading = readInbound(xml);
+      if (reading.unmatched) {
+        // Not dropped and not "accepted 0": kept where operators look, and the bank is told it was not applied.
+        unmatched.keep(reading.unmatched, check ? check.ok : undefined);
+        return { reports: [], response: { status: 202, contentType: 'text/plain; charset=utf-8', body: 'kept 1 status report that names no known transaction (unmatched)\n' } };
+      }
+      let reports = reading.reports;
       if (check) reports = reports.map((r) => ({ ...r, outcome: withEvidence(r.outcome, check) }));
       // Read, so applied even if it breaks the schema; what it breaks goes to each payment's timeline.
       const findings = reports.length > 0 ? schemaEvidence(xml, undefined, settings.inboundFindings) : undefined;
@@ -258,6 +271,12 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
       warmXsd(EMITTED);
     },
     stop: () => transport.close(),
+    // Reports whose reference the engine could not find: kept and announced like those naming nothing.
+    unmatched: (reports) => {
+      for (const r of reports) unmatched.keep({ messageType: `${r.flow} status report`, reference: r.reference }, undefined);
+    },
+    // The link itself is fine when reports go unmatched (readiness must not fail over it); the detail says so.
+    health: () => Promise.resolve({ ok: true, ...(unmatched.count > 0 ? { detail: unmatched.detail() } : {}) }),
   });
-  return Object.assign(connector, { settings });
+  return Object.assign(connector, { settings, unmatchedReports: () => unmatched.list() });
 }

@@ -71,8 +71,16 @@ describe('demo-sepa mapping', () => {
     expect(fromPain002(pain002('RJCT', 'AM04'), REF)).toEqual({ kind: 'declined', code: 'AM04', reason: 'Insufficient funds' });
     expect(fromPain002(pain002('RJCT', 'ZZ99'), REF)).toMatchObject({ kind: 'unknown', retryable: true });
     expect(fromPain002(pain002('RJCT'), REF)).toMatchObject({ kind: 'unknown' });
-    for (const code of ['AC01', 'AM04', 'AC04', 'AC06', 'AG01', 'MS03', 'FOCR', 'DUPL']) expect(outcomeForReason(code, 'x')).toMatchObject({ kind: 'declined', code });
+    for (const code of ['AC01', 'AM04', 'AC04', 'AC06', 'AG01', 'MS03', 'FOCR']) expect(outcomeForReason(code, 'x')).toMatchObject({ kind: 'declined', code });
     expect(Object.keys(REASON_CODES).length).toBeGreaterThan(20);
+  });
+
+  it('duplicate codes (DU01, DUPL, AM05) are unknown so the original is inquired about, never declined', () => {
+    for (const code of ['DU01', 'DUPL', 'AM05']) {
+      expect(REASON_CODES).toHaveProperty(code);
+      expect(outcomeForReason(code, 'transfer')).toMatchObject({ kind: 'unknown', retryable: true });
+      expect(fromPain002(pain002('RJCT', code), REF)).toMatchObject({ kind: 'unknown', retryable: true });
+    }
   });
 
   it('the transaction status wins over the group; a group PART decides nothing', () => {

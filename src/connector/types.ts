@@ -112,6 +112,11 @@ export interface Connector {
   start?(): Promise<void>;
   stop?(): Promise<void>;
   health?(): Promise<ConnectorHealth>;
+  /**
+   * Reports from `inbound` that name a reference no payment or refund has: the engine hands them
+   * back so the connector keeps and surfaces them (health, `connector.unmatched_report`).
+   */
+  unmatched?(reports: ConnectorReport[]): void;
 }
 
 /** What a connector says of itself: in `GET /v1/connectors` and, per link, in `/metrics`. */
@@ -153,6 +158,18 @@ export interface ConnectorEnv {
    * have every key configured. Railyard's server always says which.
    */
   mode?: 'sandbox' | 'production';
+  /**
+   * Operational news that concerns no payment (so no merchant's webhook): e.g.
+   * `connector.unmatched_report`, a bank report naming nothing Railyard knows. Ids and codes only.
+   */
+  notice?: (notice: ConnectorNotice) => void;
+}
+
+export interface ConnectorNotice {
+  type: 'connector.unmatched_report';
+  connector: string;
+  at: number;
+  data: Record<string, string | number>;
 }
 
 export type ConnectorFactory = (env: ConnectorEnv) => Connector | Promise<Connector>;
