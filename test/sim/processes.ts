@@ -124,6 +124,9 @@ export function writeConfig(c: ConfigInput): string {
           reconnect: { initialMs: 50, maxMs: 500 },
           // the card host simulator's published test key; production has no fallback key
           macKeys: { [DEMO_MAC_KEY_NAME]: DEMO_MAC.keyHex },
+          // the host answers status inquiries: a request whose answer a crash lost is asked about
+          // (and resent if it never arrived), so the crashed run can end as the crash-free one (e)
+          inquiry: true,
         },
       },
       { id: 'demo-sepa', type: 'demo-sepa', settings: { baseUrl: c.banks.sepaUrl, callTimeoutMs: TIMING.callTimeoutMs, bankCertificates: [c.banks.sepaCertificatePath] } },
