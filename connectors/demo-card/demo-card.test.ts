@@ -86,7 +86,7 @@ describe('the card test values through the engine, demo-card and the simulated h
   it('...0010 has a bad MAC on the reply: manual review, never an approval', async () => {
     const { p, books } = await run(HOST_TEST_CARDS.badMac);
     expect(p.status).toBe('requires_review');
-    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failure' });
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failed' });
     expect(books.some((e) => e.kind === 'complete')).toBe(false);
   });
 
@@ -178,7 +178,7 @@ describe('single-message mode: the card test values through one 0200 financial r
   it('...0010 has a bad MAC on the 0200 reply: manual review', async () => {
     const { p } = await run(HOST_TEST_CARDS.badMac);
     expect(p.status).toBe('requires_review');
-    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failure' });
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failed' });
   });
 
   it('a refund is an 0200/20 against the purchase', async () => {
@@ -217,7 +217,7 @@ describe('the connector on its own', () => {
       expect(await right.flows.verify?.(req, ctx)).toMatchObject({ kind: 'ok', integrity: 'verified' });
       // the demo key is not this host's: it refuses the request (63, unexecuted) under its own key,
       // which this side cannot verify either: an integrity failure, never an approval
-      expect(await wrong.flows.verify?.({ ...req, reference: newId('cmd') }, ctx)).toMatchObject({ kind: 'ok', integrity: 'failed', evidence: { de39: '63' } });
+      expect(await wrong.flows.verify?.({ ...req, reference: newId('cmd') }, ctx)).toMatchObject({ kind: 'unknown', integrity: 'failed', evidence: { de39: '63' } });
       expect(other.ledger.entries('pay_keys')).toHaveLength(1);
     } finally {
       await right.stop?.();

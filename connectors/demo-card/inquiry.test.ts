@@ -52,7 +52,7 @@ describe('the inquiry message', () => {
     expect(readInquiryReply('authorize', r({ '39': '00', '90': o90, '44': 'R' }))).toMatchObject({ kind: 'unknown' });
     expect(readInquiryReply('authorize', r({ '39': '96', '90': o90 }))).toMatchObject({ kind: 'unknown' });
     expect(readInquiryReply('authorize', r({ '39': '63' }))).toMatchObject({ kind: 'unknown', retryable: true });
-    expect(readInquiryReply('authorize', r({ '39': '00', '90': o90 }, 'failed'))).toMatchObject({ kind: 'ok', integrity: 'failed' });
+    expect(readInquiryReply('authorize', r({ '39': '00', '90': o90 }, 'failed'))).toMatchObject({ kind: 'unknown', integrity: 'failed' });
   });
 });
 

@@ -118,10 +118,13 @@ describe('replies', () => {
     expect(classifyCode('XX').class).toBe('unknown');
   });
 
-  it('a bad MAC is never an approval: ok with integrity failed (unknown for a reversal)', () => {
-    expect(readReply('authorize', reply({ '39': '00' }, 'failed'), cfg)).toMatchObject({ kind: 'ok', integrity: 'failed' });
-    expect(readReply('verify', reply({ '39': '05' }, 'failed'), cfg)).toMatchObject({ kind: 'ok', integrity: 'failed' });
-    expect(readReply('reverse', reply({ '39': '00' }, 'failed'), cfg).kind).toBe('unknown');
+  it('a bad MAC is never an answer: unknown with integrity failed, on every flow, whatever DE39 says', () => {
+    for (const flow of ['verify', 'authorize', 'transfer', 'refund', 'reverse'] as const) {
+      for (const de39 of ['00', '05', '25', '63']) {
+        const o = readReply(flow, reply({ '39': de39 }, 'failed'), cfg);
+        expect(o, `${flow} ${de39}`).toMatchObject({ kind: 'unknown', retryable: true, integrity: 'failed', evidence: { de39, mac: 'failed' } });
+      }
+    }
   });
 
   it('a reversal answered with an accepted code is done', () => {

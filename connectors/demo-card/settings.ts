@@ -29,6 +29,10 @@ export interface DemoCardSettings {
   messageMode: 'dual' | 'single';
   /** The host answers 0800 status inquiries (see README): unknown outcomes are asked about, not reversed. */
   inquiry: boolean;
+  /** Host profile: repeats carry a fresh DE7 (else the original's). */
+  repeatRefreshesTransmissionTime: boolean;
+  /** Host store-and-forward policy for reversals (see ConnectorCapabilities.reversal). */
+  reversal: { maxAttempts?: number; maxAgeMs?: number; declinedRepeats?: number };
 }
 
 export class DemoCardSettingsError extends Error {
@@ -86,6 +90,22 @@ export function readSettings(s: Record<string, unknown>): DemoCardSettings {
   const messageMode = text('messageMode', 'dual');
   if (messageMode !== 'dual' && messageMode !== 'single') throw new DemoCardSettingsError('settings.messageMode must be dual or single');
   if (s.inquiry !== undefined && typeof s.inquiry !== 'boolean') throw new DemoCardSettingsError('settings.inquiry must be true or false');
+  if (s.repeatRefreshesTransmissionTime !== undefined && typeof s.repeatRefreshesTransmissionTime !== 'boolean') {
+    throw new DemoCardSettingsError('settings.repeatRefreshesTransmissionTime must be true or false');
+  }
+  const reversal: DemoCardSettings['reversal'] = {};
+  if (s.reversal !== undefined) {
+    if (typeof s.reversal !== 'object' || s.reversal === null) throw new DemoCardSettingsError('settings.reversal must be an object');
+    const rv = s.reversal as Record<string, unknown>;
+    for (const k of ['maxAttempts', 'maxAgeMs', 'declinedRepeats'] as const) {
+      const v = rv[k];
+      if (v === undefined) continue;
+      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || (k === 'maxAttempts' && v < 1)) {
+        throw new DemoCardSettingsError(`settings.reversal.${k} must be a ${k === 'maxAttempts' ? 'positive' : 'non-negative'} integer`);
+      }
+      reversal[k] = v;
+    }
+  }
   const r = (typeof s.reconnect === 'object' && s.reconnect !== null ? s.reconnect : {}) as Record<string, unknown>;
   return {
     id: text('id', 'demo-card'),
@@ -107,5 +127,7 @@ export function readSettings(s: Record<string, unknown>): DemoCardSettings {
     macKeys,
     messageMode,
     inquiry: s.inquiry === true,
+    repeatRefreshesTransmissionTime: s.repeatRefreshesTransmissionTime === true,
+    reversal,
   };
 }

@@ -99,7 +99,7 @@ describe('demo-sepa enveloped, through the engine against the simulated bank', (
     const harness = await start([pki.stranger.cert]);
     const p = await harness.settle((await pay(harness)).id, { maxMs: 15_000 });
     expect(p.status).toBe('requires_review');
-    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failure' });
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failed' });
   });
 
   it('a tampered reply (the content changed after signing) goes to manual review', async () => {
@@ -107,7 +107,7 @@ describe('demo-sepa enveloped, through the engine against the simulated bank', (
     sim.inject('bad_signature', 'transfer');
     const p = await harness.settle((await pay(harness)).id, { maxMs: 15_000 });
     expect(p.status).toBe('requires_review');
-    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failure' });
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failed' });
   });
 });
 

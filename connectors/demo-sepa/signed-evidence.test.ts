@@ -89,7 +89,7 @@ describe('demo-sepa with signed requests and replies', () => {
     sim.inject('bad_signature', 'transfer');
     const p = await h.settle((await pay()).id, { maxMs: 15_000 });
     expect(p.status).toBe('requires_review');
-    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failure' });
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failed' });
   });
 });
 
