@@ -62,6 +62,7 @@ runConnectorConformance({
   bank: (c: DemoCardConnector): ConformanceBank => hostBank(host(), c),
   realTime: true,
   policy,
+  skip: [{ reason: 'with the status inquiry an unknown outcome is asked about, not reversed', tests: ['bad integrity at reverse'] }],
 });
 
 describe('an unknown outcome is asked about instead of reversed', () => {

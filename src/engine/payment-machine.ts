@@ -596,6 +596,13 @@ export const paymentMachine = setup({
       entry: [resetAttempts, inquireAbout(confirmFlow)],
       on: {
         RESULT: [
+          // An authorisation the inquiry confirms after an untrusted reply is released first, so the
+          // review that follows finds no hold standing on the customer's money.
+          {
+            guard: (a) => settledAfterIntegrityFailure(confirmFlow)(a) && a.context.steps.authorize && outcomeIs('authorize', 'ok')(a),
+            target: 'reversing',
+            actions: assign({ moneyAuthorized: () => true }),
+          },
           { guard: settledAfterIntegrityFailure(confirmFlow), ...reviewIntegrity },
           { guard: ({ context, event }) => about(event, confirmFlow(context)) && untrusted(context, event), target: 'manual_review', actions: failWith('terms_mismatch', 'the bank confirmed other terms (amount or currency) than the payment') },
           { guard: ({ context, event }) => context.steps.authorize && outcomeIs('authorize', 'ok')({ context, event }), target: 'authorized', actions: assign({ moneyAuthorized: () => true }) },
