@@ -261,3 +261,34 @@ describe('the connector on its own', () => {
     expect(reports).toEqual([]);
   });
 });
+
+describe('reversal repeats as the host profile says', () => {
+  let h: Harness;
+  afterEach(() => h.close());
+
+  it('a declined reversal is repeated (settings.reversal.declinedRepeats) as 0401 under its STAN and DE7, then review', async () => {
+    ({ h } = await cardHarness(settings({ reversal: { declinedRepeats: 2 } })));
+    host().inject('no_reply', 'authorize'); // unknown: reversed
+    for (let i = 0; i < 3; i++) host().inject('decline', 'reverse', '12');
+    const { p, flows } = await payAndSettle(h, host(), HOST_TEST_CARDS.approved);
+    expect(p.status).toBe('requires_review');
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'reversal_declined' });
+    expect(flows).toEqual(['verify', 'authorize', 'reverse', 'reverse', 'reverse']);
+    const reversals = (await h.store.listCommands(p.id)).filter((c) => c.name === 'reverse');
+    // one reversal, sent three times: the same reference (STAN, DE7, DE127.2), the repeats marked
+    expect(new Set(reversals.map((c) => c.reference)).size).toBe(1);
+    expect(reversals.map((c) => (c.spec as { repeat?: boolean }).repeat === true)).toEqual([false, true, true]);
+    expect(host().ledger.received(reversals[0]?.reference ?? '')).toBe(3);
+    const booked = host().ledger.entries(p.id).filter((e) => e.kind === 'reverse');
+    expect(booked.map((e) => e.mti)).toEqual(['0400']);
+  });
+
+  it('without the setting a declined reversal goes to review at once', async () => {
+    ({ h } = await cardHarness(settings()));
+    host().inject('no_reply', 'authorize');
+    host().inject('decline', 'reverse', '12');
+    const { p, flows } = await payAndSettle(h, host(), HOST_TEST_CARDS.approved);
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'reversal_declined' });
+    expect(flows).toEqual(['verify', 'authorize', 'reverse']);
+  });
+});

@@ -708,7 +708,8 @@ export const paymentMachine = setup({
       on: {
         RESULT: [
           // After an untrusted reply, a trusted answer to the reversal settles the money; review follows.
-          { guard: settledAfterIntegrityFailure('reverse'), ...reviewIntegrity },
+          // (a declined one is repeated per host policy below, like any declined reversal)
+          { guard: (a) => settledAfterIntegrityFailure('reverse')(a) && effectiveKind((a.event as ResultEvent).outcome) === 'ok', ...reviewIntegrity },
           // Reversed only because the outcome was unknown, and the bank says the original never
           // arrived: nothing moved, so the original goes again under its reference instead.
           {
@@ -755,7 +756,7 @@ export const paymentMachine = setup({
           {
             guard: ({ event }) => event.flow === 'reverse' && effectiveKind(event.outcome) === 'declined',
             target: 'manual_review',
-            actions: [rememberRef, failWith('reversal_declined', 'the bank refused the reversal')],
+            actions: [rememberRef, reviewFailure('reversal_declined', 'the bank refused the reversal')],
           },
           {
             guard: (a) => a.event.type === 'RESULT' && a.event.flow === 'reverse' && reversalCanRepeat(a),
