@@ -1,31 +1,36 @@
+import type { SettingsSchema } from '../src/connector/settings.js';
 import type { ConnectorFactory } from '../src/connector/types.js';
-import { createDemoBatchConnector } from './demo-batch/index.js';
-import { createDemoCardConnector } from './demo-card/index.js';
-import { createDemoSepaConnector } from './demo-sepa/index.js';
-import { createSandboxConnector } from './sandbox/index.js';
+import { createDemoBatchConnector, settingsSchema as demoBatchSettings } from './demo-batch/index.js';
+import { createDemoCardConnector, settingsSchema as demoCardSettings } from './demo-card/index.js';
+import { createDemoSepaConnector, settingsSchema as demoSepaSettings } from './demo-sepa/index.js';
+import { createSandboxConnector, settingsSchema as sandboxSettings } from './sandbox/index.js';
+
+/** A connector type: its factory, and the zod schema of its `settings` block (camelCase keys). */
+export interface ConnectorRegistration {
+  create: ConnectorFactory;
+  settings: SettingsSchema;
+}
 
 /**
- * The one registry: connector `type` (as written in the configuration) -> factory. The config
- * loader rejects any `connectors[].type` not listed here, so a typo fails at start, not mid-payment.
+ * The one registry: connector `type` (as written in the configuration) -> factory and settings
+ * schema. The config loader rejects any `connectors[].type` not listed here, and checks each
+ * `connectors[].settings` against its type's schema, so a typo or a bad value fails at start with
+ * its key path, not mid-payment.
  *
  * Adding a bank: create `connectors/<id>/index.ts` exporting a factory built with
- * `defineConnector`, import it here and add one line, e.g.
+ * `defineConnector` and its `settingsSchema`, import both here and add one line, e.g.
  *
- *   import { createDemoCardConnector } from './demo-card/index.js';
- *   import { createDemoSepaConnector } from './demo-sepa/index.js';
- *   import { createDemoBatchConnector } from './demo-batch/index.js';
+ *   import { createMyBankConnector, settingsSchema as myBankSettings } from './my-bank/index.js';
  *   ...
- *   'demo-card': createDemoCardConnector,
- *   'demo-sepa': createDemoSepaConnector,
- *   'demo-batch': createDemoBatchConnector,
+ *   'my-bank': { create: createMyBankConnector, settings: myBankSettings },
  */
-export type ConnectorRegistry = Readonly<Record<string, ConnectorFactory>>;
+export type ConnectorRegistry = Readonly<Record<string, ConnectorRegistration>>;
 
 export const connectorRegistry: ConnectorRegistry = Object.freeze({
-  sandbox: createSandboxConnector,
-  'demo-card': createDemoCardConnector,
-  'demo-sepa': createDemoSepaConnector,
-  'demo-batch': createDemoBatchConnector,
+  sandbox: { create: createSandboxConnector, settings: sandboxSettings },
+  'demo-card': { create: createDemoCardConnector, settings: demoCardSettings },
+  'demo-sepa': { create: createDemoSepaConnector, settings: demoSepaSettings },
+  'demo-batch': { create: createDemoBatchConnector, settings: demoBatchSettings },
 });
 
 /** Connector types on the batch rail: `railyard batch` and `railyard reconcile` build only these. */

@@ -21,7 +21,7 @@ export {
 } from './config.js';
 export type { ConnectorConfig, EngineConfig, Env, RailyardConfig, ResolveOptions, SandboxSettings } from './config.js';
 export { connectorRegistry } from '../connectors/registry.js';
-export type { ConnectorRegistry } from '../connectors/registry.js';
+export type { ConnectorRegistry, ConnectorRegistration } from '../connectors/registry.js';
 export type { Merchant } from './engine/merchants.js';
 export { hashApiKey } from './engine/merchants.js';
 export type { PaymentPolicy, RetryPolicy } from './engine/machine-types.js';

@@ -66,6 +66,8 @@ export function simulatorConnectors(): SimConnector[] {
           pollIntervalMs: 1_000,
           stableMs: 500,
           giveUpAfterMs: 30_000,
+          // the SFTP bank moves what it read to archive/ (mocks/sftp-bank)
+          directories: { takenFiles: 'moved', bankTakes: ['archive'] },
         },
       },
     },

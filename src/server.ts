@@ -166,9 +166,11 @@ export async function createRailyard(config: RailyardConfig, options: RailyardOp
     const publish = publishWith(async (tx, e) => queueWebhooks?.(tx, e));
     const connectors = new ConnectorSet();
     for (const c of simulators ? simulators.wire(config.connectors) : config.connectors) {
-      const factory = registry[c.type];
+      const factory = registry[c.type]?.create;
       if (!factory) throw new StartupError(`connector "${c.id}": unknown type "${c.type}"`);
-      const connector = await factory({ clock, settings: { ...c.settings, id: c.id }, report: (r) => deliver(c.id, r), store, publish, mode: config.mode });
+      const connector = await factory({ clock, settings: { ...c.settings, id: c.id }, report: (r) => deliver(c.id, r), store, publish, mode: config.mode,
+        // No merchant owns such news: it goes to the operators' log (the connector's health shows it too).
+        notice: (n) => log.warn({ connector: n.connector, event: n.type, ...n.data }, 'connector notice') });
       if (connector.id !== c.id) throw new StartupError(`connector "${c.id}": its factory built a connector with id "${connector.id}"`);
       assertInboundAuthenticated(config, connector);
       connectors.add(connector);

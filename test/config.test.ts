@@ -14,6 +14,10 @@ import {
   sandboxConfig,
 } from '../src/config.js';
 import { hashApiKey } from '../src/engine/merchants.js';
+import { connectorRegistry } from '../connectors/registry.js';
+import { settingsIssues } from '../src/connector/settings.js';
+import { readSettings as readCardSettings } from '../connectors/demo-card/index.js';
+import { readSettings as readSepaSettings } from '../connectors/demo-sepa/index.js';
 
 const b64 = (n = 32): string => randomBytes(n).toString('base64');
 const KEY_A = 'sk_live_aaaaaaaaaaaaaaaaaaaaaaaa';
@@ -54,7 +58,7 @@ const validFile = (): Record<string, unknown> => ({
       refund_window_days: 30,
     },
   ],
-  connectors: [{ id: 'bank-a', type: 'sandbox', settings: { callTimeoutMs: 2_000 } }],
+  connectors: [{ id: 'bank-a', type: 'sandbox', settings: { call_timeout_ms: 2_000 } }],
 });
 
 /** The issues of a ConfigError thrown by `fn`. */
@@ -319,5 +323,95 @@ describe('sandbox', () => {
     const dir = tempDir();
     writeFileSync(join(dir, SANDBOX_KEYS_FILE), '{"data_keys": []}');
     expect(() => sandboxConfig({ RAILYARD_DATA_DIR: dir })).toThrow(/sandbox-keys\.json: data_keys: needs at least one data key/);
+  });
+});
+
+describe('connector settings', () => {
+  const HOST_KEY = `SHA256:${'A'.repeat(43)}`;
+  const batchSettings = () => ({
+    sftp: { host: '127.0.0.1', username: 'acme', private_key: 'not a real key', host_key_sha256: [HOST_KEY] },
+    profile: { bank: 'BANKA', account: { name: 'Acme', iban: 'DE75512108001245126199' }, calendar: { time_zone: 'Europe/Berlin', cutoffs: ['10:00'] } },
+  });
+  const withConnector = (type: string, settings: Record<string, unknown>) =>
+    resolveWith((f) => {
+      f.connectors = [{ id: 'bank-a', type, settings }];
+    });
+
+  // one bad value per connector type: refused at load, naming the key as the file writes it
+  it.each<[string, string, Record<string, unknown>, string]>([
+    ['sandbox', 'a number as text', { call_timeout_ms: 'fast' }, 'connectors[0].settings.call_timeout_ms: '],
+    ['sandbox', 'a negative latency', { latency_ms: -1 }, 'connectors[0].settings.latency_ms: '],
+    ['demo-card', 'a port out of range', { port: 70_000 }, 'connectors[0].settings.port: '],
+    ['demo-card', 'no address', {}, 'connectors[0].settings.port: is required (or endpoints)'],
+    ['demo-card', 'an unknown MAC algorithm', { port: 9, mac: { algorithm: 'md5', key_hex: '00' } }, 'connectors[0].settings.mac.algorithm: must be retail-3des or aes-cmac'],
+    ['demo-card', 'a bad endpoint', { endpoints: [{ host: '127.0.0.1', port: 'x' }] }, 'connectors[0].settings.endpoints[0].port: '],
+    ['demo-sepa', 'a base URL that is not text', { base_url: 42 }, 'connectors[0].settings.base_url: '],
+    ['demo-sepa', 'no base URL (no silent default)', {}, 'connectors[0].settings.base_url: is required'],
+    ['demo-sepa', 'a signature mode typo', { base_url: 'http://127.0.0.1:8620', signature_mode: 'envelopped' }, 'connectors[0].settings.signature_mode: must be detached or enveloped'],
+    ['demo-sepa', 'half a signing pair', { base_url: 'http://127.0.0.1:8620', signing_certificate: 'a.pem' }, 'connectors[0].settings.signing_key: give signingCertificate and signingKey together'],
+    ['demo-batch', 'no pinned host key', { ...batchSettings(), sftp: { ...batchSettings().sftp, host_key_sha256: [] } }, 'connectors[0].settings.sftp.host_key_sha256: pin the bank host key'],
+    ['demo-batch', 'a bad cut-off', { ...batchSettings(), profile: { ...batchSettings().profile, calendar: { time_zone: 'Europe/Berlin', cutoffs: ['25:00'] } } }, 'connectors[0].settings.profile.calendar'],
+    ['demo-batch', 'an unknown protection', { ...batchSettings(), protection: { kind: 'rot13' } }, 'connectors[0].settings.protection.kind: '],
+  ])('%s: %s is refused at start with its key path', (type, _what, settings, expected) => {
+    const issues = issuesOf(withConnector(type, settings));
+    expect(issues.some((i) => i.startsWith(expected)), issues.join('\n')).toBe(true);
+  });
+
+  it('accepts snake_case only in files, and says which spelling it wants', () => {
+    expect(issuesOf(withConnector('sandbox', { callTimeoutMs: 2_000 }))).toContain('connectors[0].settings.callTimeoutMs: write keys in snake_case (call_timeout_ms)');
+    expect(issuesOf(withConnector('demo-sepa', { baseUrl: 'http://127.0.0.1:8620' }))).toContain('connectors[0].settings.baseUrl: write keys in snake_case (base_url)');
+    expect(issuesOf(withConnector('sandbox', { call_timeout: 2_000 }))).toContain('connectors[0].settings.call_timeout: unknown key');
+  });
+
+  it('reports settings problems together with the rest of the file', () => {
+    const issues = issuesOf(
+      resolveWith((f) => {
+        f.merchants[0].api_keys = [{ sha256: 'xyz' }];
+        f.connectors.push({ id: 'bank-b', type: 'demo-sepa', settings: { base_url: 'ftp://127.0.0.1/' } });
+      }),
+    );
+    expect(issues).toContain('merchants[0].api_keys[0].sha256: must be 64 hex characters');
+    expect(issues).toContain('connectors[1].settings.base_url: must be an http:// or https:// URL');
+  });
+
+  it('never echoes the bad value', () => {
+    const issues = issuesOf(withConnector('demo-sepa', { base_url: 'http://127.0.0.1:8620', creditor_iban: 'DE00 SECRET 1234' }));
+    expect(issues.join('\n')).toContain('connectors[0].settings.creditor_iban: must be an IBAN');
+    expect(issues.join('\n')).not.toContain('SECRET');
+  });
+
+  it('loads a snake_case file and maps it once to the camelCase the connectors read; data keys stay as written', () => {
+    const dir = tempDir();
+    const file = validFile();
+    file.merchants = [{ ...(file.merchants as Record<string, unknown>[])[0], routes: { card: 'card-bank', bank_account: 'sepa-bank' } }];
+    file.connectors = [
+      { id: 'card-bank', type: 'demo-card', settings: { host: '127.0.0.1', port: 8583, terminal_id: 'T1', mac_keys: { zone_key: '00112233445566778899AABBCCDDEEFF' }, reconnect: { initial_ms: 100 } } },
+      { id: 'sepa-bank', type: 'demo-sepa', settings: { base_url: 'http://127.0.0.1:8620', call_timeout_ms: 1_500, headers: { 'X-Bank-Tenant': 'acme' }, creditor_iban: 'DE75512108001245126199' } },
+      { id: 'file-bank', type: 'demo-batch', settings: batchSettings() },
+    ];
+    writeFileSync(join(dir, 'railyard.yaml'), stringify(file));
+    const c = loadConfigFile(join(dir, 'railyard.yaml'), { env: {} });
+    const [card, sepa, batch] = c.connectors;
+    expect(card?.settings).toEqual({ host: '127.0.0.1', port: 8583, terminalId: 'T1', macKeys: { zone_key: '00112233445566778899AABBCCDDEEFF' }, reconnect: { initialMs: 100 } });
+    expect(readCardSettings(card?.settings ?? {})).toMatchObject({ terminalId: 'T1', macKeys: { zone_key: '00112233445566778899AABBCCDDEEFF' }, reconnect: { initialMs: 100, maxMs: 10_000 } });
+    expect(sepa?.settings).toEqual({ baseUrl: 'http://127.0.0.1:8620', callTimeoutMs: 1_500, headers: { 'X-Bank-Tenant': 'acme' }, creditorIban: 'DE75512108001245126199' });
+    expect(readSepaSettings(sepa?.settings ?? {})).toMatchObject({ baseUrl: 'http://127.0.0.1:8620', requestTimeoutMs: 4_500, headers: { 'X-Bank-Tenant': 'acme' } });
+    expect(batch?.settings).toMatchObject({ sftp: { privateKey: 'not a real key', hostKeySha256: [HOST_KEY] }, profile: { calendar: { timeZone: 'Europe/Berlin', cutoffs: ['10:00'] } } });
+  });
+
+  it('the sandbox configurations are valid for their connectors (simulators: once their addresses are added)', () => {
+    const inprocess = sandboxConfig({ RAILYARD_DATA_DIR: tempDir(), RAILYARD_SANDBOX_RAILS: 'inprocess' });
+    for (const c of inprocess.connectors) expect(settingsIssues(connectorRegistry[c.type]!.settings, { ...c.settings, id: c.id }), c.id).toEqual([]);
+    const simulators = sandboxConfig({ RAILYARD_DATA_DIR: tempDir() });
+    expect(simulators.connectors.map((c) => c.type).sort()).toEqual(['demo-batch', 'demo-card', 'demo-sepa']);
+    // what src/sandbox-simulators.ts wire() adds once the simulators listen
+    const addresses: Record<string, Record<string, unknown>> = {
+      'demo-card': { host: '127.0.0.1', port: 8583 },
+      'demo-sepa': { baseUrl: 'http://127.0.0.1:8620' },
+      'demo-batch': { sftp: { host: '127.0.0.1', port: 2222, username: 'railyard', privateKey: 'k', hostKeySha256: [HOST_KEY], renameMode: 'free-name' } },
+    };
+    for (const c of simulators.connectors) {
+      expect(settingsIssues(connectorRegistry[c.type]!.settings, { ...c.settings, ...addresses[c.type], id: c.id }), c.id).toEqual([]);
+    }
   });
 });

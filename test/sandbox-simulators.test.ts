@@ -89,6 +89,28 @@ describe('sandbox on the simulators', () => {
     expect(sims.bank.ledger.entries().filter((e) => e.flow === 'transfer').map((e) => e.status)).toEqual(['ACSC']);
     expect(existsSync(join(dir, CARD_HOST_JOURNAL))).toBe(true);
     expect(existsSync(join(dir, SEPA_BANK_JOURNAL))).toBe(true);
+
+    // the card host link, as GET /v1/connectors and /metrics show it
+    const listed = (await (await r.app.fetch(new Request('http://railyard.test/v1/connectors', { headers: { authorization: `Bearer ${KEY}` } }))).json()) as {
+      data: { id: string; links?: { endpoint: string; state: string; last_inbound_at?: string; in_flight: number }[] }[];
+    };
+    const links = listed.data.find((c) => c.id === 'demo-card')?.links ?? [];
+    expect(links).toHaveLength(1);
+    expect(links[0]).toMatchObject({ endpoint: `127.0.0.1:${sims.cardHost.port}`, state: 'ready', in_flight: 0 });
+    expect(Date.parse(links[0]?.last_inbound_at ?? '')).toBeGreaterThan(Date.now() - 60_000);
+    expect(listed.data.find((c) => c.id === 'demo-sepa')?.links).toBeUndefined();
+    const metrics = await (await r.app.fetch(new Request('http://railyard.test/metrics'))).text();
+    expect(metrics).toContain(`railyard_link_up{connector="demo-card",endpoint="127.0.0.1:${sims.cardHost.port}"} 1`);
+    expect(metrics).toContain('railyard_connector_up{connector="demo-card"} 1');
+    expect(metrics).toMatch(new RegExp(`railyard_link_seconds_since_inbound\\{connector="demo-card",endpoint="127\\.0\\.0\\.1:${sims.cardHost.port}"\\} \\d`));
+    sims.cardHost.dropConnections({ refuse: true });
+    let down = '';
+    for (let i = 0; i < 50 && !down.includes('railyard_connector_up{connector="demo-card"} 0'); i++) {
+      await new Promise((res2) => setTimeout(res2, 20));
+      down = await (await r.app.fetch(new Request('http://railyard.test/metrics'))).text();
+    }
+    expect(down).toContain(`railyard_link_up{connector="demo-card",endpoint="127.0.0.1:${sims.cardHost.port}"} 0`);
+    expect(down).toContain('railyard_connector_up{connector="demo-card"} 0');
   }, 30_000);
 
   it('sends a bank account to demo-batch when asked: it waits for a cut-off, leaves in a pain.001 file and settles within 30 s', async () => {

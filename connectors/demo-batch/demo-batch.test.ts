@@ -2,7 +2,7 @@ import { afterAll, beforeAll } from 'vitest';
 import { generateUserKey, startSftpBank, type SftpBank } from '../../mocks/sftp-bank/index.js';
 import { SftpTransport, TransportError, type FileTransport } from '../../src/batch/transport/index.js';
 import { fromBankId, toBankId } from '../../src/connector/bank-id.js';
-import { runConnectorConformance, type ConformanceBank } from '../../src/connector/conformance.js';
+import { runConnectorConformance, type ConformanceBank } from '../../src/connector/testing.js';
 import { TEST_IBANS } from '../../src/connector/test-values.js';
 import type { ConnectorEnv } from '../../src/connector/types.js';
 import { demoBatchConnector, readSettings, type DemoBatchConnector } from './index.js';

@@ -4,7 +4,7 @@ import { BatchRail } from '../../src/batch/rail.js';
 import { SftpTransport, withRetry, type FileTransport } from '../../src/batch/transport/index.js';
 import { readSettings, type DemoBatchSettings } from './settings.js';
 
-export { readSettings, DemoBatchSettingsError, type DemoBatchSettings } from './settings.js';
+export { readSettings, settingsSchema, DemoBatchSettingsError, type DemoBatchSettings } from './settings.js';
 
 export interface DemoBatchConnector extends Connector {
   batch: BatchRail;

@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
+import { parseSettings } from '../../src/connector/settings.js';
 import { Secret } from '../../src/domain/secret.js';
 import { BatchProfileError, readBatchProfile, type BatchProfile } from '../../src/batch/profile.js';
 import type { InboundProtection, OutboundProtection } from '../../src/batch/protect/index.js';
@@ -11,7 +12,7 @@ import { loadCertificates, loadCredential, SignatureVerifier } from '../../src/t
  * the SFTP server, the bank profile of src/batch/profile.ts under `profile`, and optional file
  * protection. Keys may be given inline or as files (`privateKeyFile`); inline text wins.
  */
-const sftpSchema = z.object({
+const sftpSchema = z.strictObject({
   host: z.string().min(1),
   port: z.number().int().min(1).max(65535).default(22),
   username: z.string().min(1),
@@ -31,15 +32,15 @@ const sftpSchema = z.object({
     .strict()
     .optional(),
   timeouts: z
-    .object({ connectMs: z.number().int().positive().default(10_000), operationMs: z.number().int().positive().default(30_000), endMs: z.number().int().positive().default(3_000) })
+    .strictObject({ connectMs: z.number().int().positive().default(10_000), operationMs: z.number().int().positive().default(30_000), endMs: z.number().int().positive().default(3_000) })
     .prefault({}),
-  retry: z.object({ attempts: z.number().int().min(1).default(3), baseMs: z.number().int().min(0).default(500), maxMs: z.number().int().min(0).default(10_000) }).prefault({}),
-});
+  retry: z.strictObject({ attempts: z.number().int().min(1).default(3), baseMs: z.number().int().min(0).default(500), maxMs: z.number().int().min(0).default(10_000) }).prefault({}),
+}).refine((s) => s.privateKey !== undefined || s.privateKeyFile !== undefined, { path: ['privateKey'], error: 'give the key text or sftp.privateKeyFile' });
 
 const protectionSchema = z
   .discriminatedUnion('kind', [
-    z.object({ kind: z.literal('none') }),
-    z.object({
+    z.strictObject({ kind: z.literal('none') }),
+    z.strictObject({
       kind: z.literal('pgp'),
       sign: z.boolean().default(true),
       encrypt: z.boolean().default(true),
@@ -47,18 +48,29 @@ const protectionSchema = z
       bankPublicKeyFile: z.string(),
       requireSignature: z.boolean().default(true),
     }),
-    z.object({ kind: z.literal('cms-detached'), certificateFile: z.string(), privateKeyFile: z.string(), bankCertificateFiles: z.array(z.string()).min(1) }),
-    z.object({ kind: z.literal('cms-enveloped'), certificateFile: z.string(), privateKeyFile: z.string(), bankCertificateFiles: z.array(z.string()).min(1) }),
+    z.strictObject({ kind: z.literal('cms-detached'), certificateFile: z.string(), privateKeyFile: z.string(), bankCertificateFiles: z.array(z.string()).min(1) }),
+    z.strictObject({ kind: z.literal('cms-enveloped'), certificateFile: z.string(), privateKeyFile: z.string(), bankCertificateFiles: z.array(z.string()).min(1) }),
   ])
   .default({ kind: 'none' });
 
-const settingsSchema = z.object({
+/** The bank profile is src/batch/profile.ts's own schema and checks (calendar, file names), run at load. */
+const profileSchema = z.unknown().superRefine((p, ctx) => {
+  try {
+    readBatchProfile(p);
+  } catch (err) {
+    if (!(err instanceof BatchProfileError)) throw err;
+    const path = err.field === '(root)' ? [] : err.field.split('.').map((k) => (/^\d+$/.test(k) ? Number(k) : k));
+    ctx.addIssue({ code: 'custom', path, message: err.message.replace(/^batch profile: [^:]*: /, '') });
+  }
+});
+
+export const settingsSchema = z.strictObject({
   id: z.string().default('demo-batch'),
   callTimeoutMs: z.number().int().positive().default(5_000),
   refundWindowDays: z.number().int().min(0).default(90),
   currencies: z.array(z.string().length(3)).default(['EUR']),
   sftp: sftpSchema,
-  profile: z.unknown(),
+  profile: profileSchema,
   protection: protectionSchema,
 });
 
@@ -78,21 +90,11 @@ export class DemoBatchSettingsError extends Error {
 }
 
 export function readSettings(input: Record<string, unknown>): DemoBatchSettings {
-  const r = settingsSchema.safeParse(input);
-  if (!r.success) {
-    const issue = r.error.issues[0];
-    throw new DemoBatchSettingsError(`demo-batch settings: ${issue?.path.join('.') ?? ''}: ${issue?.message ?? 'invalid'}`);
-  }
-  const s = r.data;
+  const s = parseSettings(settingsSchema, input, (message) => new DemoBatchSettingsError(`demo-batch ${message}`));
   const keyText = s.sftp.privateKey ?? (s.sftp.privateKeyFile ? readFileSync(s.sftp.privateKeyFile, 'utf8') : undefined);
-  if (!keyText) throw new DemoBatchSettingsError('demo-batch settings: sftp.privateKey: give the key text or sftp.privateKeyFile');
-  let profile: BatchProfile;
-  try {
-    profile = readBatchProfile(s.profile);
-  } catch (err) {
-    if (err instanceof BatchProfileError) throw new DemoBatchSettingsError(`demo-batch settings: profile.${err.field}: ${err.message}`);
-    throw err;
-  }
+  if (!keyText) throw new DemoBatchSettingsError('demo-batch settings.sftp.privateKey: give the key text or sftp.privateKeyFile');
+  // checked by the schema already; read again for its typed output (defaults filled)
+  const profile: BatchProfile = readBatchProfile(s.profile);
   return {
     id: s.id,
     callTimeoutMs: s.callTimeoutMs,

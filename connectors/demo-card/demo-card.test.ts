@@ -1,6 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runConnectorConformance, type ConformanceBank } from '../../src/connector/conformance.js';
-import type { Harness } from '../../src/connector/harness.js';
+import { runConnectorConformance, type ConformanceBank, type Harness } from '../../src/connector/testing.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { newId } from '../../src/domain/ids.js';
 import { Secret } from '../../src/domain/secret.js';
@@ -235,7 +234,7 @@ describe('the connector on its own', () => {
     const c = createDemoCardConnector({ clock: new ManualClock(Date.now()), mode: 'sandbox', settings: settings(), report: (r) => reports.push(r) });
     await c.start?.();
     try {
-      expect(await c.health?.()).toEqual({ ok: true });
+      expect(await c.health?.()).toEqual({ ok: true, links: [expect.objectContaining({ endpoint: expect.stringMatching(/^127\.0\.0\.1:\d+$/), state: 'ready', inFlight: 0 })] });
       const req = {
         paymentId: 'pay_dup',
         reference: newId('cmd'),

@@ -9,7 +9,7 @@ import { DEMO_NETWORK_KEY_NAME, DEMO_NETWORK_MAC, DemoCardSettingsError, readSet
 
 export { DE39, classifyCode } from './codes.js';
 export { stanOf, transmissionOf, buildRequest, readReply } from './mapping.js';
-export { readSettings, DEMO_NETWORK_MAC, DEMO_NETWORK_KEY_NAME } from './settings.js';
+export { readSettings, settingsSchema, DEMO_NETWORK_MAC, DEMO_NETWORK_KEY_NAME } from './settings.js';
 export { buildInquiry, readInquiryReply, STATUS_INQUIRY_CODE } from './inquiry.js';
 
 export interface DemoCardConnector extends Connector {
@@ -187,7 +187,14 @@ export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
       await client.close();
     },
     health() {
-      return Promise.resolve(client.isReady ? { ok: true } : { ok: false, detail: `links: ${client.states.join(', ')}` });
+      const links = client.links.map((l, i) => ({
+        endpoint: `${s.endpoints[i]?.host ?? ''}:${s.endpoints[i]?.port ?? ''}`,
+        state: l.state,
+        ...(l.lastInboundAt > 0 ? { lastInboundAt: l.lastInboundAt } : {}),
+        ...(l.lastEchoAt !== undefined ? { lastEchoAt: l.lastEchoAt } : {}),
+        inFlight: l.inFlightCount,
+      }));
+      return Promise.resolve(client.isReady ? { ok: true, links } : { ok: false, detail: `links: ${client.states.join(', ')}`, links });
     },
   });
   return Object.assign(connector, { client });

@@ -1,6 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { runConnectorConformance, type ConformanceBank } from '../../src/connector/conformance.js';
-import type { Harness } from '../../src/connector/harness.js';
+import { runConnectorConformance, type ConformanceBank, type Harness } from '../../src/connector/testing.js';
 import { newId } from '../../src/domain/ids.js';
 import { Secret } from '../../src/domain/secret.js';
 import { loadDialect } from '../../src/iso8583/index.js';

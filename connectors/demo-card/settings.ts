@@ -1,5 +1,7 @@
 /** The demo-card connector's settings (the `settings` block of its configuration entry), checked at build time. */
 import type { ConnectionOptions } from 'node:tls';
+import { z } from 'zod';
+import { parseSettings } from '../../src/connector/settings.js';
 import type { MacConfig } from '../../src/iso8583/mac.js';
 import type { Endpoint, LengthHeader } from '../../src/iso8583/link/index.js';
 
@@ -39,95 +41,75 @@ export class DemoCardSettingsError extends Error {
   override readonly name = 'DemoCardSettingsError';
 }
 
-const HEADERS: readonly LengthHeader[] = ['binary2', 'ascii4', 'bcd2', 'binary4'];
+const HEADERS = ['binary2', 'ascii4', 'bcd2', 'binary4'] as const satisfies readonly LengthHeader[];
+const hex = z.string().regex(/^([0-9a-fA-F]{2})+$/, { error: 'must be a hex string' });
+const port = z.number().int().min(1).max(65535);
+const ms = z.number().int().min(0);
 
-export function readSettings(s: Record<string, unknown>): DemoCardSettings {
-  const num = (k: string, d: number): number => {
-    const v = s[k];
-    if (v === undefined) return d;
-    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) throw new DemoCardSettingsError(`settings.${k} must be a non-negative number`);
-    return v;
-  };
-  const text = (k: string, d: string): string => {
-    const v = s[k];
-    if (v === undefined) return d;
-    if (typeof v !== 'string' || v === '') throw new DemoCardSettingsError(`settings.${k} must be a non-empty string`);
-    return v;
-  };
-  const endpoints: Endpoint[] = [];
-  if (Array.isArray(s.endpoints)) {
-    s.endpoints.forEach((e: unknown, i) => {
-      const o = (typeof e === 'object' && e !== null ? e : {}) as Record<string, unknown>;
-      if (typeof o.port !== 'number') throw new DemoCardSettingsError(`settings.endpoints.${i}.port must be a number`);
-      endpoints.push({ host: typeof o.host === 'string' ? o.host : '127.0.0.1', port: o.port });
-    });
-  } else {
-    if (typeof s.port !== 'number') throw new DemoCardSettingsError('settings.port (or settings.endpoints) is required');
-    endpoints.push({ host: text('host', '127.0.0.1'), port: s.port });
-  }
-  const header = text('header', 'binary2') as LengthHeader;
-  if (!HEADERS.includes(header)) throw new DemoCardSettingsError(`settings.header must be one of ${HEADERS.join(', ')}`);
-  const terminalId = text('terminalId', 'RLYD0001');
-  if (terminalId.length > 8) throw new DemoCardSettingsError('settings.terminalId must be at most 8 characters');
-  const acquirerId = text('acquirerId', '470011');
-  if (!/^[0-9]{1,11}$/.test(acquirerId)) throw new DemoCardSettingsError('settings.acquirerId must be 1 to 11 digits');
-  let mac: MacConfig | false | undefined;
-  if (s.mac === false) mac = false;
-  else if (s.mac !== undefined) {
-    const m = (typeof s.mac === 'object' && s.mac !== null ? s.mac : {}) as Record<string, unknown>;
-    if (m.algorithm !== 'retail-3des' && m.algorithm !== 'aes-cmac') throw new DemoCardSettingsError('settings.mac.algorithm must be retail-3des or aes-cmac');
-    if (typeof m.keyHex !== 'string') throw new DemoCardSettingsError('settings.mac.keyHex must be a hex string');
-    mac = { algorithm: m.algorithm, keyHex: m.keyHex };
-  }
-  const macKeys: Record<string, string> = {};
-  if (s.macKeys !== undefined) {
-    if (typeof s.macKeys !== 'object' || s.macKeys === null) throw new DemoCardSettingsError('settings.macKeys must map key names to hex keys');
-    for (const [name, v] of Object.entries(s.macKeys)) {
-      if (typeof v !== 'string' || !/^([0-9a-fA-F]{2})+$/.test(v)) throw new DemoCardSettingsError(`settings.macKeys.${name} must be a hex string`);
-      macKeys[name] = v;
-    }
-  }
-  const messageMode = text('messageMode', 'dual');
-  if (messageMode !== 'dual' && messageMode !== 'single') throw new DemoCardSettingsError('settings.messageMode must be dual or single');
-  if (s.inquiry !== undefined && typeof s.inquiry !== 'boolean') throw new DemoCardSettingsError('settings.inquiry must be true or false');
-  if (s.repeatRefreshesTransmissionTime !== undefined && typeof s.repeatRefreshesTransmissionTime !== 'boolean') {
-    throw new DemoCardSettingsError('settings.repeatRefreshesTransmissionTime must be true or false');
-  }
-  const reversal: DemoCardSettings['reversal'] = {};
-  if (s.reversal !== undefined) {
-    if (typeof s.reversal !== 'object' || s.reversal === null) throw new DemoCardSettingsError('settings.reversal must be an object');
-    const rv = s.reversal as Record<string, unknown>;
-    for (const k of ['maxAttempts', 'maxAgeMs', 'declinedRepeats'] as const) {
-      const v = rv[k];
-      if (v === undefined) continue;
-      if (typeof v !== 'number' || !Number.isSafeInteger(v) || v < 0 || (k === 'maxAttempts' && v < 1)) {
-        throw new DemoCardSettingsError(`settings.reversal.${k} must be a ${k === 'maxAttempts' ? 'positive' : 'non-negative'} integer`);
-      }
-      reversal[k] = v;
-    }
-  }
-  const r = (typeof s.reconnect === 'object' && s.reconnect !== null ? s.reconnect : {}) as Record<string, unknown>;
+/**
+ * The settings block, checked key by key: a wrong type or value is refused with its key path at
+ * load (src/config.ts) and again when the factory builds the connector, never replaced by a default.
+ */
+export const settingsSchema = z
+  .strictObject({
+    id: z.string().min(1).default('demo-card'),
+    /** One host (`host`, `port`) or several in order of preference (`endpoints`). */
+    host: z.string().min(1).default('127.0.0.1'),
+    port: port.optional(),
+    endpoints: z.array(z.strictObject({ host: z.string().min(1).default('127.0.0.1'), port })).min(1).optional(),
+    dialect: z.string().min(1).default('demo-card'),
+    header: z.enum(HEADERS, { error: `must be one of ${HEADERS.join(', ')}` }).default('binary2'),
+    tpdu: z.boolean().default(false),
+    /** Node's TLS options for the link (certificate paths, servername), passed through. */
+    tls: z.record(z.string(), z.unknown()).optional(),
+    terminalId: z.string().min(1).max(8, { error: 'must be at most 8 characters' }).default('RLYD0001'),
+    acquirerId: z.string().regex(/^[0-9]{1,11}$/, { error: 'must be 1 to 11 digits' }).default('470011'),
+    callTimeoutMs: z.number().int().positive().default(10_000),
+    echoIntervalMs: ms.default(30_000),
+    readyTimeoutMs: ms.default(5_000),
+    reconnect: z.strictObject({ initialMs: ms.default(250), maxMs: ms.default(10_000) }).prefault({}),
+    mac: z.union([z.literal(false), z.strictObject({ algorithm: z.enum(['retail-3des', 'aes-cmac'], { error: 'must be retail-3des or aes-cmac' }), keyHex: hex })]).optional(),
+    /** MAC keys by the name a dialect's `mac.key` gives them; the names are the dialect's, kept as written. */
+    macKeys: z.record(z.string(), hex).default({}),
+    messageMode: z.enum(['dual', 'single'], { error: 'must be dual or single' }).default('dual'),
+    inquiry: z.boolean({ error: 'must be true or false' }).default(false),
+    /** Host profile: a repeat (0401, 0421, 0101, 0221, 0201) carries a fresh DE7 instead of the original's. */
+    repeatRefreshesTransmissionTime: z.boolean({ error: 'must be true or false' }).default(false),
+    /** Host store-and-forward policy for reversals (see ConnectorCapabilities.reversal). */
+    reversal: z
+      .strictObject({
+        maxAttempts: z.number().int().min(1).optional(),
+        maxAgeMs: ms.optional(),
+        declinedRepeats: ms.optional(),
+      })
+      .default({}),
+  })
+  .refine((s) => s.port !== undefined || s.endpoints !== undefined, { path: ['port'], error: 'is required (or endpoints)' });
+
+export function readSettings(input: Record<string, unknown>): DemoCardSettings {
+  const s = parseSettings(settingsSchema, input, (message) => new DemoCardSettingsError(`demo-card ${message}`));
   return {
-    id: text('id', 'demo-card'),
-    endpoints,
-    dialect: text('dialect', 'demo-card'),
-    header,
-    tpdu: s.tpdu === true,
-    ...(typeof s.tls === 'object' && s.tls !== null ? { tls: s.tls as ConnectionOptions } : {}),
-    terminalId,
-    acquirerId,
-    callTimeoutMs: num('callTimeoutMs', 10_000) || 10_000,
-    echoIntervalMs: num('echoIntervalMs', 30_000),
-    readyTimeoutMs: num('readyTimeoutMs', 5_000),
-    reconnect: {
-      initialMs: typeof r.initialMs === 'number' ? r.initialMs : 250,
-      maxMs: typeof r.maxMs === 'number' ? r.maxMs : 10_000,
+    id: s.id,
+    endpoints: s.endpoints ?? [{ host: s.host, port: s.port ?? 0 }],
+    dialect: s.dialect,
+    header: s.header,
+    tpdu: s.tpdu,
+    ...(s.tls ? { tls: s.tls as ConnectionOptions } : {}),
+    terminalId: s.terminalId,
+    acquirerId: s.acquirerId,
+    callTimeoutMs: s.callTimeoutMs,
+    echoIntervalMs: s.echoIntervalMs,
+    readyTimeoutMs: s.readyTimeoutMs,
+    reconnect: s.reconnect,
+    mac: s.mac,
+    macKeys: s.macKeys,
+    messageMode: s.messageMode,
+    inquiry: s.inquiry,
+    repeatRefreshesTransmissionTime: s.repeatRefreshesTransmissionTime,
+    reversal: {
+      ...(s.reversal.maxAttempts !== undefined ? { maxAttempts: s.reversal.maxAttempts } : {}),
+      ...(s.reversal.maxAgeMs !== undefined ? { maxAgeMs: s.reversal.maxAgeMs } : {}),
+      ...(s.reversal.declinedRepeats !== undefined ? { declinedRepeats: s.reversal.declinedRepeats } : {}),
     },
-    mac,
-    macKeys,
-    messageMode,
-    inquiry: s.inquiry === true,
-    repeatRefreshesTransmissionTime: s.repeatRefreshesTransmissionTime === true,
-    reversal,
   };
 }

@@ -1,6 +1,5 @@
 import { afterAll, beforeAll, beforeEach } from 'vitest';
-import type { BankFlow, ConformanceBank, Fault } from '../../src/connector/conformance.js';
-import { createHarness, type Harness } from '../../src/connector/harness.js';
+import { type BankFlow, type ConformanceBank, type Fault, createHarness, type Harness } from '../../src/connector/testing.js';
 import { startIso8583Host, HOST_TEST_CARDS, type HostFault, type HostTxnKind, type Iso8583Host } from '../../mocks/iso8583-host/index.js';
 import { createDemoCardConnector, type DemoCardConnector } from './index.js';
 

@@ -1,8 +1,7 @@
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { runConnectorConformance, type BankFlow, type ConformanceBank, type ConformanceTest } from '../../src/connector/conformance.js';
-import { createHarness, type Harness } from '../../src/connector/harness.js';
+import { runConnectorConformance, type BankFlow, type ConformanceBank, type ConformanceTest, createHarness, type Harness } from '../../src/connector/testing.js';
 import type { ConnectorEnv, FlowName, InboundRequest, InboundResult } from '../../src/connector/types.js';
 import { BANK_TEST_IBANS, startIso20022Bank, type Iso20022Bank } from '../../mocks/iso20022-bank/index.js';
 import { Secret } from '../../src/domain/secret.js';

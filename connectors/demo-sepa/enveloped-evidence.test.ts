@@ -1,7 +1,7 @@
 import { readFileSync, writeFileSync } from 'node:fs';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { BANK_TEST_IBANS, startIso20022Bank, type Iso20022Bank } from '../../mocks/iso20022-bank/index.js';
-import { createHarness, type Harness } from '../../src/connector/harness.js';
+import { createHarness, type Harness } from '../../src/connector/testing.js';
 import type { FlowRequest } from '../../src/connector/types.js';
 import { JumpableClock, ManualClock } from '../../src/domain/clock.js';
 import { Secret } from '../../src/domain/secret.js';
@@ -139,7 +139,7 @@ const onMock = (reply: () => Promise<ReturnType<typeof replyWith>>) => {
     return enveloping(body, headers);
   };
   const transport = new MockTransport(() => reply(), { sign });
-  const env = { clock: new ManualClock(), settings: { callTimeoutMs: 500, ...settings() }, report: () => undefined };
+  const env = { clock: new ManualClock(), settings: { baseUrl: 'http://127.0.0.1:9', callTimeoutMs: 500, ...settings() }, report: () => undefined };
   return { sent, transport, connector: demoSepaConnector(env, transport, readSettings(env.settings)) };
 };
 
@@ -220,10 +220,17 @@ describe('pushed status reports in the enveloped profile', () => {
 
 describe('the signatureMode setting', () => {
   it('defaults to detached, takes enveloped with both key pairs, refuses anything else', () => {
-    expect(readSettings({}).signatureMode).toBe('detached');
-    expect(readSettings(settings()).signatureMode).toBe('enveloped');
-    expect(() => readSettings({ ...settings(), signatureMode: 'envelopped' })).toThrow(/signatureMode must be detached or enveloped/);
-    expect(() => readSettings({ signatureMode: 'enveloped', bankCertificates: [pki.ca] })).toThrow(/needs signingCertificate, signingKey and bankCertificates/);
-    expect(() => readSettings({ signatureMode: 'enveloped', signingCertificate: pki.rsa.cert, signingKey: pki.rsa.key })).toThrow(/needs/);
+    const baseUrl = 'http://127.0.0.1:9';
+    expect(readSettings({ baseUrl }).signatureMode).toBe('detached');
+    expect(readSettings({ baseUrl, ...settings() }).signatureMode).toBe('enveloped');
+    expect(() => readSettings({ baseUrl, ...settings(), signatureMode: 'envelopped' })).toThrow(/settings\.signatureMode: must be detached or enveloped/);
+    expect(() => readSettings({ baseUrl, signatureMode: 'enveloped', bankCertificates: [pki.ca] })).toThrow(/settings\.signatureMode: enveloped needs signingCertificate, signingKey and bankCertificates/);
+    expect(() => readSettings({ baseUrl, signatureMode: 'enveloped', signingCertificate: pki.rsa.cert, signingKey: pki.rsa.key })).toThrow(/needs/);
+  });
+
+  it('has no default bank: a missing or non-URL baseUrl is refused, naming the setting', () => {
+    expect(() => readSettings({})).toThrow(/settings\.baseUrl: is required/);
+    expect(() => readSettings({ baseUrl: 42 })).toThrow(/settings\.baseUrl: must be an http:\/\/ or https:\/\/ URL/);
+    expect(() => readSettings({ baseUrl: 'http://127.0.0.1:9', callTimeout: 5 })).toThrow(/settings\.callTimeout: unknown key/);
   });
 });

@@ -15,14 +15,16 @@ import {
   type MessageType,
   type Profile,
   xsdDirectory,
+  warmXsd,
   xsdGateOffReason,
 } from '../../src/iso20022/index.js';
 import { createHttpTransport, type BankTransport } from '../../src/iso20022/transport/index.js';
 import { loadCertificates, loadCredential } from '../../src/trust/keys.js';
 import { EnvelopedReplyOpener, envelopingSigner } from './enveloped.js';
 import { ReplyVerifier, requestSigner, withEvidence, type ReplyCheck } from './evidence.js';
-import { DEFAULT_MAX_FINDINGS, schemaEvidence, withFindings, type FindingsOptions } from './findings.js';
-import { reportsFromInbound } from './inbound.js';
+import { schemaEvidence, withFindings } from './findings.js';
+import { readInbound } from './inbound.js';
+import { UnmatchedReports, type KeptUnmatched } from './unmatched.js';
 import {
   bankAccountOf,
   fromAcmt024,
@@ -38,11 +40,14 @@ import {
   toPain001,
   toRefundPain001,
   type MessageContext,
-  type Parties,
 } from './mapping.js';
 
+import { readSettings, type DemoSepaSettings } from './settings.js';
+
 export { REASON_CODES, outcomeForReason } from './codes.js';
-export { reportsFromInbound } from './inbound.js';
+export { readSettings, settingsSchema, DemoSepaSettingsError, type DemoSepaSettings, type SignatureMode } from './settings.js';
+export { readInbound, reportsFromInbound, type UnmatchedReport } from './inbound.js';
+export { UNMATCHED_KEPT, type KeptUnmatched } from './unmatched.js';
 
 /** Where each request goes on the bank's API (mocks/iso20022-bank serves the same paths). */
 /** Every message this connector emits passes the XSD gate first: their schemas must be there. */
@@ -56,85 +61,10 @@ const PATHS = {
   refund: '/returns',
 } as const;
 
-export interface DemoSepaSettings {
-  id: string;
-  baseUrl: string;
-  callTimeoutMs: number;
-  /** The transport's own deadline; longer than `callTimeoutMs` so a late reply still reaches the engine. */
-  requestTimeoutMs: number;
-  /** `sepa`: pain.001 customer transfers (cancelled by camt.055); `fi`: pacs.008 interbank transfers (cancelled by camt.056). */
-  transferMessage: 'pain.001' | 'pacs.008';
-  /** `pacs.004`: a return of the transfer (default); `pain.001`: a new credit transfer back to the customer. */
-  refundMessage: 'pacs.004' | 'pain.001';
-  /** Inbound XSD findings recorded as evidence (at most `max` per message). */
-  inboundFindings: FindingsOptions;
-  parties: Parties;
-  /** Run the outbound XSD gate (default true). */
-  xsd: boolean;
-  tls?: { key?: string; cert?: string; ca?: string };
-  headers?: Record<string, string>;
-  /** Railyard's signing certificate and key (PEM paths): requests carry a detached CMS signature. */
-  signing?: { certificate: string; privateKey: string };
-  /** The bank's certificates or CA (PEM paths): replies must carry a signature that verifies. */
-  bankCertificates?: string[];
-  /**
-   * `detached` (default): the XML travels as it is, signatures in headers. `enveloped`: requests,
-   * replies and pushes are DER CMS SignedData with the XML inside; needs `signing` and `bankCertificates`.
-   */
-  signatureMode: SignatureMode;
-}
-
-export type SignatureMode = 'detached' | 'enveloped';
-
-function signatureModeOf(s: Record<string, unknown>, signing: boolean, bankCertificates: boolean): SignatureMode {
-  const mode = s.signatureMode ?? 'detached';
-  // A typo must not quietly fall back to another evidence format: this is a bank's protocol.
-  if (mode !== 'detached' && mode !== 'enveloped') throw new Error(`demo-sepa: signatureMode must be detached or enveloped, not ${String(mode)}`);
-  // Enveloped bodies are unreadable to a bank without our signature, and ours without the bank's certificates.
-  if (mode === 'enveloped' && !(signing && bankCertificates)) {
-    throw new Error('demo-sepa: signatureMode enveloped needs signingCertificate, signingKey and bankCertificates');
-  }
-  return mode;
-}
-
-const str = (s: Record<string, unknown>, key: string): string | undefined => (typeof s[key] === 'string' ? (s[key] as string) : undefined);
-const num = (s: Record<string, unknown>, key: string): number | undefined => (typeof s[key] === 'number' ? (s[key] as number) : undefined);
-
-export function readSettings(s: Record<string, unknown>): DemoSepaSettings {
-  const callTimeoutMs = num(s, 'callTimeoutMs') ?? 3_000;
-  const tls = { key: str(s, 'tlsKey'), cert: str(s, 'tlsCert'), ca: str(s, 'tlsCa') };
-  const headers = typeof s.headers === 'object' && s.headers !== null ? (s.headers as Record<string, string>) : undefined;
-  const signingCertificate = str(s, 'signingCertificate');
-  const signingKey = str(s, 'signingKey');
-  const bankCertificates = Array.isArray(s.bankCertificates) ? s.bankCertificates.filter((c): c is string => typeof c === 'string') : undefined;
-  const signatureMode = signatureModeOf(s, Boolean(signingCertificate && signingKey), Boolean(bankCertificates && bankCertificates.length > 0));
-  return {
-    signatureMode,
-    ...(signingCertificate && signingKey ? { signing: { certificate: signingCertificate, privateKey: signingKey } } : {}),
-    ...(bankCertificates && bankCertificates.length > 0 ? { bankCertificates } : {}),
-    id: str(s, 'id') ?? 'demo-sepa',
-    baseUrl: str(s, 'baseUrl') ?? 'http://127.0.0.1:8620',
-    callTimeoutMs,
-    requestTimeoutMs: num(s, 'requestTimeoutMs') ?? callTimeoutMs * 3,
-    transferMessage: s.transferMessage === 'pacs.008' || s.profile === 'fi' ? 'pacs.008' : 'pain.001',
-    refundMessage: s.refundMessage === 'pain.001' ? 'pain.001' : 'pacs.004',
-    inboundFindings: { enabled: s.inboundXsd !== false, max: num(s, 'maxInboundFindings') ?? DEFAULT_MAX_FINDINGS },
-    parties: {
-      creditor: {
-        name: str(s, 'creditorName') ?? 'Railyard Demo Shop',
-        iban: str(s, 'creditorIban') ?? 'DE75512108001245126199',
-        ...(str(s, 'creditorBic') ? { bic: str(s, 'creditorBic') as string } : {}),
-      },
-      bankBic: str(s, 'bankBic') ?? 'SIMBDEFFXXX',
-    },
-    xsd: s.xsd !== false,
-    ...(tls.key || tls.cert || tls.ca ? { tls: Object.fromEntries(Object.entries(tls).filter(([, v]) => v !== undefined)) } : {}),
-    ...(headers ? { headers } : {}),
-  };
-}
-
 export interface DemoSepaConnector extends Connector {
   settings: DemoSepaSettings;
+  /** Pushed reports that named no transaction we know, newest last (at most `UNMATCHED_KEPT`). */
+  unmatchedReports(): KeptUnmatched[];
 }
 
 /** The registry's factory: the HTTP transport to the bank named in the settings. */
@@ -161,6 +91,7 @@ export function createDemoSepaConnector(env: ConnectorEnv): DemoSepaConnector {
  */
 export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, settings: DemoSepaSettings = readSettings(env.settings)): DemoSepaConnector {
   const ctx = (): MessageContext => ({ messageId: newMessageId(), now: env.clock.now() });
+  const unmatched = new UnmatchedReports(settings.id, env);
   const bankCertificates = settings.bankCertificates ? loadCertificates(settings.bankCertificates) : undefined;
   const enveloped = settings.signatureMode === 'enveloped' && bankCertificates ? new EnvelopedReplyOpener(bankCertificates) : undefined;
   const replies = !enveloped && bankCertificates ? new ReplyVerifier(bankCertificates) : undefined;
@@ -229,11 +160,13 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
   const transfer = (req: FlowRequest, signal: AbortSignal): Promise<Outcome> => {
     const account = accountOr(req);
     if (!account) return Promise.resolve(noAccount());
+    // The reply is read with the message it answers, so a group- or payment-level status speaks for our transaction.
     if (settings.transferMessage === 'pacs.008') {
       const model = toPacs008(req, account, settings.parties, { ...ctx(), uetr: randomUUID() });
-      return exchange(PATHS.transfer, 'pacs.008.001.08', model, 'sepa', 'pacs.002.001.10', (m) => fromPacs002(m, { endToEndId: req.reference }, 'transfer'), signal);
+      return exchange(PATHS.transfer, 'pacs.008.001.08', model, 'sepa', 'pacs.002.001.10', (m) => fromPacs002(m, { endToEndId: req.reference }, 'transfer', model), signal);
     }
-    return exchange(PATHS.transfer, 'pain.001.001.09', toPain001(req, account, settings.parties, ctx()), 'sepa', 'pain.002.001.10', (m) => fromPain002(m, req.reference), signal);
+    const model = toPain001(req, account, settings.parties, ctx());
+    return exchange(PATHS.transfer, 'pain.001.001.09', model, 'sepa', 'pain.002.001.10', (m) => fromPain002(m, req.reference, 'transfer', model), signal);
   };
 
   /**
@@ -277,7 +210,7 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
       if (!account) return Promise.resolve(noAccount());
       // A credit transfer like any other: to the payments resource, its status reported like a transfer's.
       const model = toRefundPain001(req, account, req.original.reference, settings.parties, ctx());
-      return exchange(PATHS.transfer, 'pain.001.001.09', model, 'sepa', 'pain.002.001.10', (m) => fromPain002(m, req.reference, 'refund'), signal);
+      return exchange(PATHS.transfer, 'pain.001.001.09', model, 'sepa', 'pain.002.001.10', (m) => fromPain002(m, req.reference, 'refund', model), signal);
     }
     const model = toPacs004(req, req.original.reference, ctx());
     return exchange(PATHS.refund, 'pacs.004.001.09', model, 'generic', 'pacs.002.001.10', (m) => fromPacs002(m, { transactionId: req.reference }, 'refund'), signal);
@@ -291,7 +224,13 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
       // or badly signed one is refused whole, before anything in it is read.
       if (xml === null) throw new Error(check && !check.ok ? check.reason : 'no content');
       if (check && !check.ok) return { reports: [], response: { status: 401, contentType: 'text/plain; charset=utf-8', body: `${check.reason}\n` } };
-      let reports = reportsFromInbound(xml);
+      const reading = readInbound(xml);
+      if (reading.unmatched) {
+        // Not dropped and not "accepted 0": kept where operators look, and the bank is told it was not applied.
+        unmatched.keep(reading.unmatched, check ? check.ok : undefined);
+        return { reports: [], response: { status: 202, contentType: 'text/plain; charset=utf-8', body: 'kept 1 status report that names no known transaction (unmatched)\n' } };
+      }
+      let reports = reading.reports;
       if (check) reports = reports.map((r) => ({ ...r, outcome: withEvidence(r.outcome, check) }));
       // Read, so applied even if it breaks the schema; what it breaks goes to each payment's timeline.
       const findings = reports.length > 0 ? schemaEvidence(xml, undefined, settings.inboundFindings) : undefined;
@@ -333,8 +272,15 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
       if (missing.length > 0) {
         throw new Error(`demo-sepa: no XSD for ${missing.join(', ')} in ${xsdDirectory()} (set RAILYARD_ISO20022_XSD_DIR, or xsd: false to send unchecked)`);
       }
+      warmXsd(EMITTED);
     },
     stop: () => transport.close(),
+    // Reports whose reference the engine could not find: kept and announced like those naming nothing.
+    unmatched: (reports) => {
+      for (const r of reports) unmatched.keep({ messageType: `${r.flow} status report`, reference: r.reference }, undefined);
+    },
+    // The link itself is fine when reports go unmatched (readiness must not fail over it); the detail says so.
+    health: () => Promise.resolve({ ok: true, ...(unmatched.count > 0 ? { detail: unmatched.detail() } : {}) }),
   });
-  return Object.assign(connector, { settings });
+  return Object.assign(connector, { settings, unmatchedReports: () => unmatched.list() });
 }

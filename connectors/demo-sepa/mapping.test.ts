@@ -71,8 +71,16 @@ describe('demo-sepa mapping', () => {
     expect(fromPain002(pain002('RJCT', 'AM04'), REF)).toEqual({ kind: 'declined', code: 'AM04', reason: 'Insufficient funds' });
     expect(fromPain002(pain002('RJCT', 'ZZ99'), REF)).toMatchObject({ kind: 'unknown', retryable: true });
     expect(fromPain002(pain002('RJCT'), REF)).toMatchObject({ kind: 'unknown' });
-    for (const code of ['AC01', 'AM04', 'AC04', 'AC06', 'AG01', 'MS03', 'FOCR', 'DUPL']) expect(outcomeForReason(code, 'x')).toMatchObject({ kind: 'declined', code });
+    for (const code of ['AC01', 'AM04', 'AC04', 'AC06', 'AG01', 'MS03', 'FOCR']) expect(outcomeForReason(code, 'x')).toMatchObject({ kind: 'declined', code });
     expect(Object.keys(REASON_CODES).length).toBeGreaterThan(20);
+  });
+
+  it('duplicate codes (DU01, DUPL, AM05) are unknown so the original is inquired about, never declined', () => {
+    for (const code of ['DU01', 'DUPL', 'AM05']) {
+      expect(REASON_CODES).toHaveProperty(code);
+      expect(outcomeForReason(code, 'transfer')).toMatchObject({ kind: 'unknown', retryable: true });
+      expect(fromPain002(pain002('RJCT', code), REF)).toMatchObject({ kind: 'unknown', retryable: true });
+    }
   });
 
   it('the transaction status wins over the group; a group PART decides nothing', () => {
@@ -123,7 +131,7 @@ describe('demo-sepa mapping', () => {
 });
 
 describe('demo-sepa flows on the mock transport', () => {
-  const make = (t: MockTransport) => demoSepaConnector({ clock: new ManualClock(), settings: { callTimeoutMs: 500, ...INBOUND_XSD }, report: () => undefined }, t);
+  const make = (t: MockTransport) => demoSepaConnector({ clock: new ManualClock(), settings: { baseUrl: 'http://127.0.0.1:9', callTimeoutMs: 500, ...INBOUND_XSD }, report: () => undefined }, t);
   const ctx = { clock: new ManualClock(), signal: new AbortController().signal };
 
   it('sends one XSD-valid pain.001 to /payments and reads the pain.002', async () => {
@@ -172,7 +180,7 @@ describe('demo-sepa flows on the mock transport', () => {
 describe('demo-sepa: cancellation by profile, refunds as credit transfers, inbound findings', () => {
   const ctx = { clock: new ManualClock(), signal: new AbortController().signal };
   const make = (t: MockTransport, settings: Record<string, unknown> = {}) =>
-    demoSepaConnector({ clock: new ManualClock(), settings: { callTimeoutMs: 500, ...INBOUND_XSD, ...settings }, report: () => undefined }, t);
+    demoSepaConnector({ clock: new ManualClock(), settings: { baseUrl: 'http://127.0.0.1:9', callTimeoutMs: 500, ...INBOUND_XSD, ...settings }, report: () => undefined }, t);
   const original = { flow: 'transfer' as const, reference: REF };
   const other = 'cmd_01JDKQ7V4X9M2N3P4Q5R6S7T8Y';
 

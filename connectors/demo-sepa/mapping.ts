@@ -13,6 +13,7 @@ import {
   type Pacs008v08,
   type Pacs028v03,
   type Pain001v09,
+  type Pain001Original,
   type Pain002v10,
   type StatusReason,
   type TransactionOutcome,
@@ -171,19 +172,58 @@ export function fromTransactionOutcome(t: TransactionOutcome | undefined, bankRe
   }
 }
 
-export function fromPain002(report: Pain002v10, endToEndId: string, what: 'transfer' | 'refund' = 'transfer'): Outcome {
+/**
+ * The pain.001 a status report answers, as far as the report itself can say: when the report names
+ * no other message, demo-sepa's own convention (one transaction per payment information block, its
+ * EndToEndId the block's PmtInfId, `RFND-` + EndToEndId for a refund) rebuilds the block a
+ * payment-level status (OrgnlPmtInfAndSts without transaction lines) speaks for. Only the ids are
+ * filled: the status precedence needs nothing else.
+ */
+export function originalFromConvention(report: Pain002v10): Pain001Original | undefined {
+  const blocks = (report.payments ?? []).filter((p) => (p.transactions ?? []).length === 0 && p.status !== undefined);
+  if (blocks.length === 0) return undefined;
+  return {
+    paymentInformation: blocks.map((p) => ({
+      paymentInformationId: p.originalPaymentInformationId,
+      transactions: [
+        {
+          endToEndId: isRefundPaymentInformation(p.originalPaymentInformationId)
+            ? p.originalPaymentInformationId.slice(REFUND_PAYMENT_INFORMATION_PREFIX.length)
+            : p.originalPaymentInformationId,
+        },
+      ],
+    })),
+  };
+}
+
+/**
+ * Our transfer's outcome in a pain.002. With `original` (the pain.001 we sent, when the report
+ * answers that very message), a group- or payment-level status with no line for our transaction
+ * applies to it, as the status precedence says; without it only a listed transaction decides.
+ */
+export function fromPain002(
+  report: Pain002v10,
+  endToEndId: string,
+  what: 'transfer' | 'refund' = 'transfer',
+  original?: Pain001Original & { groupHeader?: { messageId: string } },
+): Outcome {
   const id = toBankId(endToEndId);
-  const t = pain002Outcomes(report).find((o) => o.originalEndToEndId === id);
-  const tx = report.payments.flatMap((p) => p.transactions).find((x) => x.originalEndToEndId === id);
+  // A group status speaks for the message it names: another message's report says nothing of ours.
+  const answers = original !== undefined && (original.groupHeader === undefined || report.originalGroup.originalMessageId === original.groupHeader.messageId);
+  const t = pain002Outcomes(report, answers ? { original } : {}).find((o) => o.originalEndToEndId === id);
+  const tx = (report.payments ?? []).flatMap((p) => p.transactions ?? []).find((x) => x.originalEndToEndId === id);
   return fromTransactionOutcome(t, tx?.accountServicerReference, what);
 }
 
-/** pacs.002 about a transfer (by EndToEndId) or a return (by its RtrId, sent as OrgnlTxId). */
-export function fromPacs002(report: Pacs002v10, match: { endToEndId?: string; transactionId?: string }, what: string): Outcome {
+/**
+ * pacs.002 about a transfer (by EndToEndId) or a return (by its RtrId, sent as OrgnlTxId). With
+ * `original` (the pacs.008 we sent), a group status speaks for our transaction when no line does.
+ */
+export function fromPacs002(report: Pacs002v10, match: { endToEndId?: string; transactionId?: string }, what: string, original?: Pacs008v08): Outcome {
   const want = toBankId(match.transactionId ?? match.endToEndId ?? '');
   const hit = (o: { originalEndToEndId?: string; originalTransactionId?: string }) =>
     match.transactionId !== undefined ? o.originalTransactionId === want : o.originalEndToEndId === want;
-  const t = pacs002Outcomes(report).find(hit);
+  const t = pacs002Outcomes(report, original ? { original } : {}).find(hit);
   const tx = report.transactions.find(hit);
   return fromTransactionOutcome(t, tx?.accountServicerReference, what);
 }

@@ -1,7 +1,9 @@
 import { defineConnector, type Connector, type ConnectorEnv, type FlowContext, type FlowRequest } from '../../src/connector/types.js';
 import { SandboxBank, type BankFlow, type SandboxBankOptions } from './bank.js';
+import { readSettings } from './settings.js';
 
 export { SandboxBank, TEST_CARDS, TEST_IBANS } from './bank.js';
+export { readSettings, settingsSchema, SandboxSettingsError, type SandboxSettings } from './settings.js';
 
 export interface SandboxConnector extends Connector {
   bank: SandboxBank;
@@ -13,20 +15,19 @@ export interface SandboxConnector extends Connector {
  * account-to-account shape (verify, credit transfer that may stay pending, status inquiry).
  */
 export function createSandboxConnector(env: ConnectorEnv): SandboxConnector {
-  const s = env.settings;
-  const num = (key: string, fallback: number): number => (typeof s[key] === 'number' ? (s[key] as number) : fallback);
+  const s = readSettings(env.settings);
   const opts: SandboxBankOptions = {
-    callTimeoutMs: num('callTimeoutMs', 3_000),
-    lateByMs: num('lateByMs', 1_000),
-    settleAfterMs: num('settleAfterMs', 5_000),
-    latencyMs: num('latencyMs', 0),
-    ...(typeof s.journalPath === 'string' ? { journalPath: s.journalPath } : {}),
+    callTimeoutMs: s.callTimeoutMs,
+    lateByMs: s.lateByMs,
+    settleAfterMs: s.settleAfterMs,
+    latencyMs: s.latencyMs,
+    ...(s.journalPath !== undefined ? { journalPath: s.journalPath } : {}),
   };
   const bank = new SandboxBank(env.clock, opts);
   bank.onReport((r) => env.report(r));
   const flow = (name: BankFlow) => (req: FlowRequest, ctx: FlowContext) => bank.handle(name, req, ctx.signal);
   const connector = defineConnector({
-    id: typeof s.id === 'string' ? s.id : 'sandbox',
+    id: s.id,
     rail: 'sandbox',
     capabilities: {
       flows: ['verify', 'authorize', 'transfer', 'inquire', 'reverse', 'refund'],

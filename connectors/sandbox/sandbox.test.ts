@@ -1,4 +1,4 @@
-import { runConnectorConformance } from '../../src/connector/conformance.js';
+import { runConnectorConformance } from '../../src/connector/testing.js';
 import { createSandboxConnector, TEST_CARDS, TEST_IBANS } from './index.js';
 
 const bankFor = (method: 'card' | 'bank_account') => (c: ReturnType<typeof createSandboxConnector>) => ({

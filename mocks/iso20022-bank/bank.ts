@@ -12,7 +12,7 @@ import {
 } from '../../src/iso20022/index.js';
 import { checkName, decideTransfer } from './accounts.js';
 import { BankLedger, type BankFlow, type LedgerEntry } from './ledger.js';
-import { customerResolution, customerStatusReport, fiStatusReport, resolution, verificationReport, type CancellationResult, type TxStatus } from './replies.js';
+import { customerResolution, customerStatusReport, fiStatusReport, resolution, verificationReport, type CancellationResult, type StatusLevel, type TxStatus } from './replies.js';
 
 /** What each accepted message asks the bank to do. */
 export const FLOW_OF: Readonly<Record<string, BankFlow>> = {
@@ -78,6 +78,15 @@ function idsOf(msg: ParseOutput): string[] {
  * cancellations only of settled, not yet returned transfers.
  */
 export class SimulatedBank {
+  /** Where pain.002 replies and pushes state their statuses (see `StatusLevel`). */
+  statusLevel: StatusLevel = 'transaction';
+  /**
+   * The next transfer reply says this instead of the bank's decision, which the ledger keeps: a
+   * bank that refuses a copy as a duplicate (DU01, DUPL, AM05) of what it already holds, or
+   * rejects a whole file (FF01) while an inquiry still finds what it did.
+   */
+  nextTransferReply: { status: string; reason?: string } | undefined;
+
   constructor(
     readonly ledger: BankLedger,
     private readonly opts: { settleAfterMs: number; now: () => number },
@@ -126,7 +135,7 @@ export class SimulatedBank {
     const endToEndId = e.source.messageType === 'pain.001.001.09' ? e.id : (e.original ?? e.id);
     const tx: TxStatus = { entry: e, endToEndId, ...(e.instructionId ? { instructionId: e.instructionId } : {}), status: e.status, ...(e.reason ? { reason: e.reason } : {}) };
     if (e.source.messageType === 'pain.001.001.09') {
-      return customerStatusReport(e.source, [{ paymentInformationId: e.source.paymentInformationId ?? '', transactions: [tx] }], now);
+      return customerStatusReport(e.source, [{ paymentInformationId: e.source.paymentInformationId ?? '', transactions: [tx] }], now, this.statusLevel);
     }
     if (e.flow === 'refund') tx.transactionId = e.id;
     return fiStatusReport({ messageId: e.source.messageId, messageNameId: e.source.messageType, creationDateTime: e.source.creationDateTime }, [tx], now);
@@ -196,8 +205,16 @@ export class SimulatedBank {
         return { entry: e, endToEndId: t.endToEndId, ...(t.instructionId ? { instructionId: t.instructionId } : {}), status: e.status, ...(e.reason ? { reason: e.reason } : {}) };
       }),
     }));
-    const reply = customerStatusReport({ messageId: req.groupHeader.messageId, creationDateTime: req.groupHeader.creationDateTime }, payments, now);
+    const reply = customerStatusReport({ messageId: req.groupHeader.messageId, creationDateTime: req.groupHeader.creationDateTime }, this.overridden(payments), now, this.statusLevel);
     return { reply, pending: touched.filter((e) => e.status === 'PDNG'), touched };
+  }
+
+  /** Applies (and uses up) `nextTransferReply` to every transaction of one reply. */
+  private overridden<T extends { transactions: TxStatus[] }>(payments: T[]): T[] {
+    const o = this.nextTransferReply;
+    if (!o) return payments;
+    this.nextTransferReply = undefined;
+    return payments.map((p) => ({ ...p, transactions: p.transactions.map(({ reason: _r, ...t }) => ({ ...t, status: o.status, ...(o.reason !== undefined ? { reason: o.reason } : {}) })) }));
   }
 
   private interbankTransfer(inc: Incoming, req: Pacs008v08, now: number): Handled {

@@ -44,28 +44,53 @@ export function verificationReport(req: Acmt023v03, checks: Array<{ id: string; 
   });
 }
 
+/**
+ * Where a pain.002 states its statuses. `transaction` (default): one line per transaction.
+ * `payment`: a block whose transactions share one status says it once (PmtInfSts) with no
+ * transaction lines; `group`: a message whose transactions share one status says it once (GrpSts)
+ * with no blocks at all. Real banks answer all three ways; a status that differs stays per line.
+ */
+export type StatusLevel = 'transaction' | 'payment' | 'group';
+
+const shared = (txs: TxStatus[]): TxStatus | undefined => {
+  const first = txs[0];
+  return first && txs.every((t) => t.status === first.status && t.reason === first.reason) ? first : undefined;
+};
+
 /** pain.002 on a pain.001: transaction statuses under their payment information blocks. */
 export function customerStatusReport(
   original: { messageId: string; creationDateTime: string },
   payments: Array<{ paymentInformationId: string; transactions: TxStatus[] }>,
   now: number,
+  level: StatusLevel = 'transaction',
 ): string {
-  const all = payments.flatMap((p) => p.transactions.map((t) => t.status));
-  const same = all.every((s) => s === all[0]);
+  const all = payments.flatMap((p) => p.transactions);
+  const one = shared(all);
+  const header = {
+    messageId: newMessageId(),
+    creationDateTime: isoNow(now),
+    debtorAgent: { bicfi: BANK_BIC },
+  };
+  const group = {
+    originalMessageId: original.messageId,
+    originalMessageNameId: 'pain.001.001.09',
+    originalCreationDateTime: original.creationDateTime,
+    originalNumberOfTransactions: all.length,
+  };
+  if (level === 'group' && one) {
+    const reason = reasons(one.reason);
+    return build('pain.002.001.10', { groupHeader: header, originalGroup: { ...group, groupStatus: one.status, ...(reason ? { statusReasons: reason } : {}) }, payments: [] });
+  }
   return build('pain.002.001.10', {
-    groupHeader: { messageId: newMessageId(), creationDateTime: isoNow(now), debtorAgent: { bicfi: BANK_BIC } },
-    originalGroup: {
-      originalMessageId: original.messageId,
-      originalMessageNameId: 'pain.001.001.09',
-      originalCreationDateTime: original.creationDateTime,
-      originalNumberOfTransactions: all.length,
-      // A group status only when it speaks for every transaction, as the status rules expect.
-      groupStatus: same && all[0] !== undefined ? all[0] : 'PART',
-    },
-    payments: payments.map((p) => ({
-      originalPaymentInformationId: p.paymentInformationId,
-      transactions: p.transactions.map((t) => txStatus(t, now)),
-    })),
+    groupHeader: header,
+    // A group status only when it speaks for every transaction, as the status rules expect.
+    originalGroup: { ...group, groupStatus: one ? one.status : 'PART' },
+    payments: payments.map((p) => {
+      const block = level === 'payment' ? shared(p.transactions) : undefined;
+      if (!block) return { originalPaymentInformationId: p.paymentInformationId, transactions: p.transactions.map((t) => txStatus(t, now)) };
+      const reason = reasons(block.reason);
+      return { originalPaymentInformationId: p.paymentInformationId, status: block.status, ...(reason ? { statusReasons: reason } : {}), transactions: [] };
+    }),
   });
 }
 

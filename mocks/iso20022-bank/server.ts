@@ -9,6 +9,7 @@ import type { Server } from 'node:http';
 import { Iso20022Error } from '../../src/iso20022/index.js';
 import { FLOW_OF, readIncoming, SimulatedBank, UnsupportedMessage, type Incoming } from './bank.js';
 import { BankLedger, type BankFlow, type LedgerEntry } from './ledger.js';
+import type { StatusLevel } from './replies.js';
 
 /**
  * Faults on command. The conformance kit's names and the simulator's own are both accepted:
@@ -65,10 +66,14 @@ export interface Iso20022Bank {
   port: number;
   ledger: BankLedger;
   inject(fault: BankFault, flow: BankFlow): void;
-  /** Drops queued faults and comes back online. */
+  /** Drops queued faults and reply settings and comes back online. */
   clearFaults(): Promise<void>;
   setCallbackUrl(url: string | undefined): void;
   signatureChecks: SignatureChecks;
+  /** pain.002 statuses per transaction (default), once per payment block, or once per message. */
+  setStatusLevel(level: StatusLevel): void;
+  /** The next transfer reply says this status (and reason) while the bank does what it decided. */
+  answerNextTransfer(status: string, reason?: string): void;
   /** Resolves when every push scheduled so far was delivered or given up. */
   pushesSettled(): Promise<void>;
   close(): Promise<void>;
@@ -239,10 +244,19 @@ export async function startIso20022Bank(opts: Iso20022BankOptions = {}): Promise
     inject,
     clearFaults: async () => {
       faults.clear();
+      // back to plain per-transaction answers, so one test's way of answering never leaks into the next
+      bank.statusLevel = 'transaction';
+      bank.nextTransferReply = undefined;
       await goOnline();
     },
     setCallbackUrl: (url) => {
       callbackUrl = url;
+    },
+    setStatusLevel: (level) => {
+      bank.statusLevel = level;
+    },
+    answerNextTransfer: (status, reason) => {
+      bank.nextTransferReply = { status, ...(reason !== undefined ? { reason } : {}) };
     },
     pushesSettled: async () => {
       while (pushes.size > 0) await Promise.allSettled([...pushes]);

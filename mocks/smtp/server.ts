@@ -146,6 +146,9 @@ export async function startSmtpCapture(o: SmtpCaptureOptions = {}): Promise<Smtp
       resolve();
     });
   });
+  // smtp-server re-emits a connection's socket errors on the server: without a listener a client
+  // that vanished mid-session (a SIGKILLed sender: ECONNRESET) would take the whole process down.
+  server.on('error', () => undefined);
   // smtp-server keeps its net.Server as `server`; the typings do not declare it
   const port = ((server as unknown as { server: { address(): AddressInfo } }).server.address()).port;
   return {

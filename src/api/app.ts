@@ -62,7 +62,7 @@ export interface RailyardApp {
 const REQUEST_ID_RE = /^[A-Za-z0-9._:-]{8,128}$/;
 
 export function createApp(deps: AppDeps): RailyardApp {
-  const metrics = new Metrics(deps.store, deps.clock);
+  const metrics = new Metrics(deps.store, deps.clock, deps.connectors);
   const idem = new Idempotency(deps.store, deps.clock, deps.idempotencyAbandonedMs !== undefined ? { abandonedMs: deps.idempotencyAbandonedMs } : {});
   let stopping = false;
 

@@ -1,5 +1,7 @@
 import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
 import type { Clock } from '../domain/clock.js';
+import type { ConnectorSet } from '../connector/registry-types.js';
+import type { ConnectorHealth } from '../connector/types.js';
 import type { Store } from '../store/types.js';
 
 /**
@@ -12,7 +14,7 @@ export class Metrics {
   readonly requests: Counter<'method' | 'route' | 'status'>;
   readonly duration: Histogram<'method' | 'route'>;
 
-  constructor(store: Store, clock: Clock) {
+  constructor(store: Store, clock: Clock, connectors?: ConnectorSet) {
     collectDefaultMetrics({ register: this.registry });
     this.requests = new Counter({
       name: 'railyard_http_requests_total',
@@ -46,6 +48,7 @@ export class Metrics {
         this.set(due.command === null ? 0 : Math.max(0, (clock.now() - due.command) / 1000));
       },
     });
+    if (connectors) this.linkGauges(connectors, clock);
     new Gauge({
       name: 'railyard_timer_lag_seconds',
       help: 'How late the most overdue timer is (0 when none is overdue)',
@@ -53,6 +56,68 @@ export class Metrics {
       async collect() {
         const due = await store.nextDue();
         this.set(due.timer === null ? 0 : Math.max(0, (clock.now() - due.timer) / 1000));
+      },
+    });
+  }
+
+  /**
+   * Each connector's health and its links (ISO 8583 endpoints), read from the connectors at scrape
+   * time: the same figures as `GET /v1/connectors`, for alerting on a link that is down or silent.
+   */
+  private linkGauges(connectors: ConnectorSet, clock: Clock): void {
+    const healthOf = async (): Promise<{ id: string; h: ConnectorHealth }[]> =>
+      Promise.all(connectors.all().map(async (k) => ({ id: k.id, h: k.health ? await k.health().catch(() => ({ ok: false })) : { ok: true } })));
+    const registers = [this.registry];
+    new Gauge({
+      name: 'railyard_connector_up',
+      help: 'Whether the connector reports itself healthy (1) or not (0)',
+      labelNames: ['connector'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const { id, h } of await healthOf()) this.set({ connector: id }, h.ok ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'railyard_link_up',
+      help: 'Whether a link to the bank is ready (1) or not (0: connecting, signing on, backing off)',
+      labelNames: ['connector', 'endpoint'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const { id, h } of await healthOf()) for (const l of h.links ?? []) this.set({ connector: id, endpoint: l.endpoint }, l.state === 'ready' ? 1 : 0);
+      },
+    });
+    new Gauge({
+      name: 'railyard_link_seconds_since_inbound',
+      help: 'Seconds since the bank last sent anything on the link (absent before its first frame)',
+      labelNames: ['connector', 'endpoint'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const { id, h } of await healthOf())
+          for (const l of h.links ?? []) if (l.lastInboundAt !== undefined) this.set({ connector: id, endpoint: l.endpoint }, Math.max(0, (clock.now() - l.lastInboundAt) / 1000));
+      },
+    });
+    new Gauge({
+      name: 'railyard_link_seconds_since_echo',
+      help: 'Seconds since an echo was last answered on the link (absent before the first)',
+      labelNames: ['connector', 'endpoint'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const { id, h } of await healthOf())
+          for (const l of h.links ?? []) if (l.lastEchoAt !== undefined) this.set({ connector: id, endpoint: l.endpoint }, Math.max(0, (clock.now() - l.lastEchoAt) / 1000));
+      },
+    });
+    new Gauge({
+      name: 'railyard_link_in_flight',
+      help: 'Requests sent on the link and not yet answered',
+      labelNames: ['connector', 'endpoint'],
+      registers,
+      async collect() {
+        this.reset();
+        for (const { id, h } of await healthOf()) for (const l of h.links ?? []) this.set({ connector: id, endpoint: l.endpoint }, l.inFlight);
       },
     });
   }

@@ -35,8 +35,24 @@ export const batchProfileSchema = z.object({
       /** After a file is applied: delete it, move it to `processed`, or leave it (then the ledger skips it). */
       afterIngest: z.enum(['delete', 'move', 'keep']).default('delete'),
       processed: z.string().default('processed'),
+      /**
+       * What the bank does with our files once it has taken them: leaves them in the upload
+       * directory (`stay`), moves them to `bankTakes` (`moved`), or removes them (`deleted`). It
+       * decides what "nowhere to be seen" proves before a re-upload (see upload.ts).
+       */
+      takenFiles: z.enum(['stay', 'moved', 'deleted']).default('stay'),
+      /** Where the bank moves files it took (`takenFiles: moved`): an archive, a processed folder. */
+      bankTakes: z.array(z.string().min(1)).default([]),
     })
-    .prefault({}),
+    .prefault({})
+    .refine((d) => d.takenFiles !== 'moved' || d.bankTakes.length > 0, { message: 'takenFiles "moved" needs the bankTakes directories', path: ['bankTakes'] }),
+  /**
+   * Whether the bank refuses a second file with a message id it already has (DU01): then even at
+   * a bank that deletes what it took, a file that may have reached it and is nowhere to be seen is
+   * sent again (the bank's refusal of the copy is the proof it had it). Without it such a file waits
+   * for the bank's word (a status report naming its transactions), never sent blindly twice.
+   */
+  refusesDuplicateMessageIds: z.boolean().default(false),
   /** `{bank}`, `{date}`, `{time}`, `{seq}`/`{seq:N}`, `{msgid}`; must contain `{seq}` or `{msgid}`. */
   fileNameTemplate: z.string().default('{bank}_pain001_{date}_{time}_{seq:6}.xml'),
   /** An empty trigger file written after each data file (`.done` beside `name.xml`), when the bank wants one. */

@@ -102,6 +102,7 @@ export class BatchRail {
   async upload(now = this.o.clock.now()): Promise<UploadResult> {
     const result = await uploadBuiltFiles({ records: this.records, profile: this.o.profile, transport: this.o.transport }, now);
     for (const f of result.failed) this.noteError(now, f.kind, `upload of ${f.name} failed`);
+    for (const n of result.awaitingBank) this.noteError(now, 'awaiting_bank', `file ${n} may have reached the bank and is nowhere to be seen: waiting for its status report, not sent again`);
     this.tell(result.notSent);
     return result;
   }

@@ -323,7 +323,12 @@ export class BatchRecords {
     return changed === 1;
   }
 
-  async markFile(db: SqlExecutor, id: string, change: { status?: FileStatus; remoteName?: string; attempts?: number; maybeDelivered?: boolean; lastError?: string | null; uploadedAt?: number }): Promise<void> {
+  async markFile(
+    db: SqlExecutor,
+    id: string,
+    change: { status?: FileStatus; remoteName?: string; attempts?: number; maybeDelivered?: boolean; lastError?: string | null; uploadedAt?: number },
+    opts: { keepLease?: boolean } = {},
+  ): Promise<void> {
     const sets: string[] = [];
     const params: SqlValue[] = [];
     if (change.maybeDelivered !== undefined) (sets.push('maybe_delivered = ?'), params.push(change.maybeDelivered ? 1 : 0));
@@ -333,8 +338,8 @@ export class BatchRecords {
     if (change.lastError !== undefined) (sets.push('last_error = ?'), params.push(change.lastError));
     if (change.uploadedAt !== undefined) (sets.push('uploaded_at = ?'), params.push(change.uploadedAt));
     if (sets.length === 0) return;
-    // whatever the outcome, this node is done with the file for now
-    sets.push('lease_until = NULL');
+    // whatever the outcome, this node is done with the file for now (unless it is still sending it)
+    if (opts.keepLease !== true) sets.push('lease_until = NULL');
     params.push(id);
     await db.run(`UPDATE batch_files SET ${sets.join(', ')} WHERE id = ?`, params);
   }

@@ -77,7 +77,7 @@ async function openRails(config: RailyardConfig, only: string | undefined): Prom
   try {
     for (const c of config.connectors) {
       if (only !== undefined && c.id !== only) continue;
-      const factory = connectorRegistry[c.type];
+      const factory = connectorRegistry[c.type]?.create;
       if (!factory) continue;
       // Only batch connectors are built: the others would dial their banks for nothing.
       if (!batchConnectorTypes.has(c.type)) continue;

@@ -1,8 +1,8 @@
-import { build, isBuildableType, parse, validate, buildableTypes, type BuildableModels, type Profile } from '../iso20022/index.js';
+import { build, checkDocument, isBuildableType, parse, buildableTypes, type BuildableModels, type Profile } from '../iso20022/index.js';
 import { Iso20022Error, Iso20022RulesError, Iso20022SchemaError, type Finding } from '../iso20022/errors.js';
 
 /**
- * `railyard iso20022 validate FILE | parse FILE | build TYPE [--profile sepa|cbpr|generic]`
+ * `railyard iso20022 validate FILE [--profile P] | parse FILE | build TYPE [--profile P]`, P: sepa|cbpr|generic
  * parse prints the model as JSON; build reads exactly that JSON on stdin (a `{ type, model }`
  * envelope is accepted too) and prints the XML, so parse -> build -> parse is the identity.
  * Exit codes: 0 ok, 1 invalid input or failed check, 2 usage.
@@ -14,7 +14,7 @@ export interface CliIo {
   readFile(path: string): Promise<string>;
 }
 
-const USAGE = `usage: railyard iso20022 validate FILE
+const USAGE = `usage: railyard iso20022 validate FILE [--profile generic|sepa|cbpr]
        railyard iso20022 parse FILE
        railyard iso20022 build TYPE [--profile generic|sepa|cbpr] < model.json
 buildable types: ${buildableTypes().join(', ')}
@@ -37,7 +37,24 @@ function reportError(e: unknown, io: CliIo): number {
     io.stderr(`invalid JSON: ${e.message}\n`);
     return 1;
   }
-  throw e;
+  // Anything else is our fault, not the file's: one line, never a stack trace (which could quote the input).
+  io.stderr(`internal error while reading the input (${e instanceof Error ? e.name : 'unknown'}); please report it\n`);
+  return 1;
+}
+
+/** `--profile P` (the only option): the profile, undefined when absent, null (usage printed) when wrong. */
+function profileOption(rest: string[], io: CliIo): Profile | undefined | null {
+  let profile: Profile | undefined;
+  for (let i = 0; i < rest.length; i++) {
+    if (rest[i] === '--profile' && ['generic', 'sepa', 'cbpr'].includes(rest[i + 1] ?? '')) {
+      profile = rest[i + 1] as Profile;
+      i++;
+    } else {
+      io.stderr(`unknown option ${rest[i] ?? ''}\n${USAGE}`);
+      return null;
+    }
+  }
+  return profile;
 }
 
 async function readInput(path: string, io: CliIo): Promise<string | undefined> {
@@ -58,12 +75,15 @@ export async function iso20022Command(args: string[], io: CliIo): Promise<number
   try {
     switch (sub) {
       case 'validate': {
+        const profile = profileOption(rest, io);
+        if (profile === null) return 2;
         const xml = await readInput(arg, io);
         if (xml === undefined) return 1;
-        const r = validate(xml);
+        // XSD and rules together: the profile asked for, else the file's market practice, else generic
+        const r = checkDocument(xml, profile !== undefined ? { profile } : {});
         for (const f of r.findings) io.stdout(`${formatFinding(f)}\n`);
         const what = r.messageType ? ` ${r.messageType}` : '';
-        io.stdout(`${arg}: ${r.valid ? 'valid' : 'INVALID'}${what}\n`);
+        io.stdout(`${arg}: ${r.valid ? 'valid' : 'INVALID'}${what} (profile ${r.profile})\n`);
         return r.valid ? 0 : 1;
       }
       case 'parse': {
@@ -80,16 +100,8 @@ export async function iso20022Command(args: string[], io: CliIo): Promise<number
           io.stderr(`cannot build "${arg}"\n${USAGE}`);
           return 2;
         }
-        let profile: Profile | undefined;
-        for (let i = 0; i < rest.length; i++) {
-          if (rest[i] === '--profile' && ['generic', 'sepa', 'cbpr'].includes(rest[i + 1] ?? '')) {
-            profile = rest[i + 1] as Profile;
-            i++;
-          } else {
-            io.stderr(`unknown option ${rest[i] ?? ''}\n${USAGE}`);
-            return 2;
-          }
-        }
+        const profile = profileOption(rest, io);
+        if (profile === null) return 2;
         const json: unknown = JSON.parse(io.stdin);
         let model: unknown = json;
         if (typeof json === 'object' && json !== null && 'type' in json && 'model' in json) {
@@ -99,6 +111,7 @@ export async function iso20022Command(args: string[], io: CliIo): Promise<number
           }
           model = json.model;
         }
+        // build's default profile is generic: rules are on whether or not --profile is given
         const xml = build(arg, model as BuildableModels[typeof arg], profile !== undefined ? { profile } : {});
         io.stdout(xml);
         return 0;

@@ -1,15 +1,10 @@
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { EngineError } from '../engine/errors.js';
 import type { ClearMethod } from '../engine/payments.js';
 import type { PaymentPolicy } from '../engine/machine-types.js';
 import type { PaymentRecord } from '../store/types.js';
 import { createHarness, type Harness } from './harness.js';
 import type { Connector, ConnectorEnv, FlowName } from './types.js';
-
-/**
- * vitest is loaded only if it is installed: `railyard/connector` is also imported by connectors in
- * production, where test tools are absent; only running the kit needs it.
- */
-const vitest: typeof import('vitest') | null = await import('vitest').catch(() => null);
 
 /**
  * `bad_integrity`: the bank acts and answers, but the reply fails its integrity check (a broken
@@ -72,8 +67,6 @@ export interface ConformanceOptions<C extends Connector> {
  * request is ever executed twice.
  */
 export function runConnectorConformance<C extends Connector>(opts: ConformanceOptions<C>): void {
-  if (!vitest) throw new Error('runConnectorConformance needs vitest: install it as a dev dependency');
-  const { afterEach, beforeEach, describe, expect, it } = vitest;
   const skipped = new Map<string, string>();
   for (const s of opts.skip ?? []) for (const t of s.tests) skipped.set(t, s.reason);
 

@@ -117,7 +117,32 @@ export interface Connector {
   /** Starts links and pollers; called once before the first flow. */
   start?(): Promise<void>;
   stop?(): Promise<void>;
-  health?(): Promise<{ ok: boolean; detail?: string }>;
+  health?(): Promise<ConnectorHealth>;
+  /**
+   * Reports from `inbound` that name a reference no payment or refund has: the engine hands them
+   * back so the connector keeps and surfaces them (health, `connector.unmatched_report`).
+   */
+  unmatched?(reports: ConnectorReport[]): void;
+}
+
+/** What a connector says of itself: in `GET /v1/connectors` and, per link, in `/metrics`. */
+export interface ConnectorHealth {
+  ok: boolean;
+  detail?: string;
+  /** Long-lived links to the bank (ISO 8583 endpoints), primary first. */
+  links?: LinkHealth[];
+}
+
+export interface LinkHealth {
+  /** `host:port` of the endpoint. */
+  endpoint: string;
+  state: string;
+  /** When the bank last sent anything on this link (epoch ms); absent before the first frame. */
+  lastInboundAt?: number;
+  /** When an echo was last answered (epoch ms). */
+  lastEchoAt?: number;
+  /** Requests sent and not yet answered. */
+  inFlight: number;
 }
 
 /** What the engine gives a connector when it builds one. */
@@ -139,6 +164,18 @@ export interface ConnectorEnv {
    * have every key configured. Railyard's server always says which.
    */
   mode?: 'sandbox' | 'production';
+  /**
+   * Operational news that concerns no payment (so no merchant's webhook): e.g.
+   * `connector.unmatched_report`, a bank report naming nothing Railyard knows. Ids and codes only.
+   */
+  notice?: (notice: ConnectorNotice) => void;
+}
+
+export interface ConnectorNotice {
+  type: 'connector.unmatched_report';
+  connector: string;
+  at: number;
+  data: Record<string, string | number>;
 }
 
 export type ConnectorFactory = (env: ConnectorEnv) => Connector | Promise<Connector>;

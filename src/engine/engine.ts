@@ -154,8 +154,16 @@ export class Engine {
     const c = this.o.connectors.get(connectorId);
     if (!c?.flows.inbound) throw new EngineError(404, 'resource_missing', `connector "${connectorId}" takes no inbound messages`, 'id');
     const result = await c.flows.inbound(req, { clock: this.o.clock, signal: new AbortController().signal });
-    for (const r of result.reports) await this.report(connectorId, r);
-    return result;
+    const unmatched: ConnectorReport[] = [];
+    for (const r of result.reports) if ((await this.report(connectorId, r)) === null) unmatched.push(r);
+    if (unmatched.length === 0) return result;
+    // Never "accepted" in silence: the connector keeps what matched nothing, and the bank is told.
+    c.unmatched?.(unmatched);
+    const applied = result.reports.length - unmatched.length;
+    return {
+      ...result,
+      response: { status: 202, contentType: 'text/plain; charset=utf-8', body: `applied ${applied} status report(s); kept ${unmatched.length} that name no known payment (unmatched)\n` },
+    };
   }
 
   /** Runs every worker until nothing is due now (tests, and the CLI's one-shot runs). */

@@ -1,6 +1,6 @@
 import { detect } from './detect.js';
-import { Iso20022BuildError, Iso20022ParseError, Iso20022RulesError, type Finding } from './errors.js';
-import { checkRules, transliterateModel, type Profile } from './rules/index.js';
+import { Iso20022BuildError, Iso20022Error, Iso20022LimitError, Iso20022ParseError, Iso20022RulesError, Iso20022SizeError, type Finding } from './errors.js';
+import { checkRules, checkXmlRules, transliterateModel, type Profile } from './rules/index.js';
 import {
   isBuildableType,
   isMessageType,
@@ -61,7 +61,10 @@ export function parseAs<T extends MessageType>(type: T, xml: string, options: Pa
 export interface BuildOptions {
   /** Run the outbound XSD gate (default true). Only tests that need invalid output turn it off. */
   xsd?: boolean;
-  /** Apply the rules beyond the XSD for this profile; errors throw `Iso20022RulesError`. */
+  /**
+   * The rules beyond the XSD for this profile (default `generic`: rules are always on); errors
+   * throw `Iso20022RulesError`.
+   */
   profile?: Profile;
   /** SEPA only: transliterate text into the EPC set first (default true). */
   transliterate?: boolean;
@@ -71,14 +74,25 @@ export interface BuildOptions {
 export function build<T extends BuildableType>(type: T, model: BuildableModels[T], options: BuildOptions = {}): string {
   if (!isBuildableType(type)) throw new Iso20022BuildError('unknown_message', `cannot build "${String(type)}"`, '');
   if (typeof model !== 'object' || model === null) throw new Iso20022BuildError('missing_value', 'the model must be an object', '');
-  let m = model;
-  if (options.profile !== undefined) {
-    if (options.profile === 'sepa' && options.transliterate !== false) m = transliterateModel(m);
-    const errors = checkRules(type, m, options.profile).filter((f) => f.severity === 'error');
-    if (errors.length > 0) throw new Iso20022RulesError(errors);
-  }
-  const xml = (serializers[type] as (x: BuildableModels[T]) => string)(m);
+  const xml = serializeChecked(type, model, options);
   if (options.xsd !== false) assertXsdValid(xml, type);
+  return xml;
+}
+
+/** Profile rules on the model, serialisation, then the always-on rules on the XML it became. */
+function serializeChecked<T extends BuildableType>(type: T, model: BuildableModels[T], options: BuildOptions): string {
+  const profile = options.profile ?? 'generic';
+  let m = model;
+  if (profile === 'sepa' && options.transliterate !== false) m = transliterateModel(m);
+  // The serializer refuses what cannot be written (amounts, totals) with the element path first.
+  const xml = (serializers[type] as (x: BuildableModels[T]) => string)(m);
+  // Element-level rules (every identifier the XSDs declare, date-times, currency decimals, totals)
+  // on what is about to leave: the same check `validate` makes, so nothing is sent that it refuses.
+  const xmlErrors = checkXmlRules(xml);
+  if (xmlErrors.length > 0) throw new Iso20022RulesError(xmlErrors);
+  // Then what only the profile knows (SEPA charset and limits, CBPR+ shape, addresses).
+  const errors = checkRules(type, m, profile).filter((f) => f.severity === 'error');
+  if (errors.length > 0) throw new Iso20022RulesError(errors);
   return xml;
 }
 
@@ -105,4 +119,46 @@ export interface ValidationResult {
 /** Inbound check against the official XSD: returns findings, never throws for a bad document. */
 export function validate(xml: string, messageType?: string): ValidationResult {
   return validateXsd(xml, messageType);
+}
+
+/** The profile a message's own market practice names: CBPR+ by its AppHdr, SEPA by its service level. */
+export function marketPractice(xml: string): Profile | undefined {
+  if (/<(?:[\w.-]+:)?BizSvc>\s*swift\.cbprplus/i.test(xml)) return 'cbpr';
+  if (/<(?:[\w.-]+:)?SvcLvl>\s*<(?:[\w.-]+:)?Cd>\s*SEPA\s*</.test(xml)) return 'sepa';
+  return undefined;
+}
+
+export interface DocumentCheck extends ValidationResult {
+  /** The profile the rules ran under: the one asked for, else the message's market practice, else `generic`. */
+  profile: Profile;
+}
+
+/** Codes `checkXmlRules` reports with line and path: the model-level pass is not asked for them twice. */
+const ELEMENT_RULE_CODES = new Set(['invalid_identifier', 'invalid_datetime', 'invalid_iban', 'invalid_bic', 'invalid_uetr', 'inconsistent_totals', 'invalid_amount']);
+
+/**
+ * Everything `railyard iso20022 validate` says about a file: XSD findings, the always-on rules on
+ * the XML (line and path), what the parser refuses, and the profile's own rules on the model
+ * (these name the model path, e.g. `paymentInformation[0].chargeBearer`). Never throws for a bad
+ * document; `valid` is false on any error.
+ */
+export function checkDocument(xml: string, options: { profile?: Profile; messageType?: string } = {}): DocumentCheck {
+  const profile = options.profile ?? marketPractice(xml) ?? 'generic';
+  const xsd = validateXsd(xml, options.messageType);
+  const findings: Finding[] = [...xsd.findings, ...checkXmlRules(xml)];
+  let messageType = xsd.messageType;
+  try {
+    const parsed = parse(xml);
+    messageType ||= parsed.type;
+    findings.push(...parsed.warnings);
+    findings.push(...checkRules(parsed.type, parsed.model, profile).filter((f) => !ELEMENT_RULE_CODES.has(f.code)));
+  } catch (e) {
+    if (!(e instanceof Iso20022Error)) throw e;
+    // A file `parse` refuses is never "valid": when nothing above explains why, the parser's reason is the finding.
+    // A limit (depth, count, size) is always named: it says why nothing further was read.
+    if (e instanceof Iso20022LimitError || e instanceof Iso20022SizeError || !findings.some((f) => f.severity === 'error')) {
+      findings.push({ severity: 'error', code: e.code, message: e.message, path: e.path });
+    }
+  }
+  return { messageType, profile, valid: !findings.some((f) => f.severity === 'error'), findings };
 }

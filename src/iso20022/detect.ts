@@ -50,16 +50,33 @@ function namespaceFor(loc: Located, warnings: Finding[]): string | undefined {
     for (const [k, v] of Object.entries(n.attrs)) {
       if (k === wanted) return v;
       if (k.toLowerCase() === wanted.toLowerCase()) {
-        warnings.push({
-          severity: 'warning',
-          code: 'miscased_namespace_declaration',
-          message: `namespace declared with "${k}" instead of "${wanted}"; accepted, but XML tools will not see it`,
-          path: loc.path,
-        });
+        warnings.push(miscasedNamespace(k, wanted, loc.path));
         return v;
       }
     }
   }
+  return undefined;
+}
+
+/**
+ * The one wording of the miscased-declaration warning, for the tree reader (`parse`) and the
+ * streaming readers alike: both accept such a file and both say so.
+ */
+export function miscasedNamespace(found: string, wanted: string, path: string): Finding {
+  return {
+    severity: 'warning',
+    code: 'miscased_namespace_declaration',
+    message: `namespace declared with "${found}" instead of "${wanted}"; accepted, but XML tools will not see it`,
+    path,
+  };
+}
+
+/** An element's namespace declaration among its attributes: exact, else a miscased one (and which). */
+export function declaredNamespace(attrs: Readonly<Record<string, string>>, prefix: string | undefined): { uri: string; miscased?: string; wanted: string } | undefined {
+  const wanted = prefix === undefined ? 'xmlns' : `xmlns:${prefix}`;
+  const exact = attrs[wanted];
+  if (exact !== undefined) return { uri: exact, wanted };
+  for (const [k, v] of Object.entries(attrs)) if (k.toLowerCase() === wanted.toLowerCase()) return { uri: v, miscased: k, wanted };
   return undefined;
 }
 

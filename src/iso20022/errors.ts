@@ -60,6 +60,24 @@ export class Iso20022SizeError extends Iso20022Error {
   }
 }
 
+/**
+ * A structural limit was exceeded: elements nested deeper than `maxDepth` (200k nested tags would
+ * otherwise exhaust the stack), or more elements than `maxElements`. Refused before the document
+ * is built into a tree, by the tree and the streaming readers alike.
+ */
+export class Iso20022LimitError extends Iso20022Error {
+  override readonly name = 'Iso20022LimitError';
+  readonly code: 'too_deep' | 'too_many_elements';
+  constructor(
+    readonly limit: 'maxDepth' | 'maxElements',
+    readonly max: number,
+    path = '',
+  ) {
+    super(limit === 'maxDepth' ? `elements are nested deeper than ${max} levels (limit maxDepth)` : `more than ${max} elements (limit maxElements)`, path);
+    this.code = limit === 'maxDepth' ? 'too_deep' : 'too_many_elements';
+  }
+}
+
 /** Neither the Document namespace nor an AppHdr names a message this library knows. */
 export class Iso20022UnknownMessageError extends Iso20022Error {
   override readonly name = 'Iso20022UnknownMessageError';

@@ -10,7 +10,7 @@
  * Amounts in every model are integer minor units with their currency; every other value is the
  * exact string of the message.
  */
-export { build, buildTo, parse, parseAs, validate, type BuildOptions, type ParseOutput, type ValidationResult } from './api.js';
+export { build, buildTo, checkDocument, marketPractice, parse, parseAs, validate, type BuildOptions, type DocumentCheck, type ParseOutput, type ValidationResult } from './api.js';
 export {
   buildableTypes,
   isBuildableType,
@@ -30,6 +30,7 @@ export {
   Iso20022RulesError,
   Iso20022SchemaError,
   Iso20022SizeError,
+  Iso20022LimitError,
   Iso20022UnknownMessageError,
   type Finding,
 } from './errors.js';
@@ -40,13 +41,14 @@ export {
   enableXsdGate,
   setXsdDirectory,
   validateXsd,
+  warmXsd,
   xsdDirectory,
   xsdDirectoryUsable,
   xsdGateOffReason,
   type XsdResult,
 } from './xsd.js';
 export { controlSum, type Amount } from './money.js';
-export { DEFAULT_MAX_BYTES, type ParseXmlOptions } from './xml/parse.js';
+export { DEFAULT_MAX_BYTES, DEFAULT_MAX_DEPTH, DEFAULT_MAX_ELEMENTS, type ParseXmlOptions } from './xml/parse.js';
 export {
   pacs002Outcomes,
   pain002Outcomes,
@@ -54,11 +56,14 @@ export {
   statusMeaning,
   TRANSACTION_STATUS_CODES,
   type OutcomeKind,
+  type OutcomeOptions,
+  type Pain001Original,
   type TransactionOutcome,
   type TransactionStatusCode,
 } from './status.js';
 export {
   checkRules,
+  checkXmlRules,
   newMessageId,
   transliterateModel,
   transliterateSepa,

@@ -97,12 +97,24 @@ const ids = (t: TransactionStatus) => ({
   ...(t.originalUetr !== undefined ? { originalUetr: t.originalUetr } : {}),
 });
 
+/**
+ * What the status precedence needs of the pain.001 a report answers: its blocks and their
+ * transactions' ids. A whole `Pain001v09` is one; a connector that knows its originals only by
+ * convention can pass just the ids.
+ */
+export interface Pain001Original {
+  paymentInformation: ReadonlyArray<{
+    paymentInformationId: string;
+    transactions: ReadonlyArray<Pick<Pain001v09['paymentInformation'][number]['transactions'][number], 'endToEndId' | 'instructionId' | 'uetr'>>;
+  }>;
+}
+
 export interface OutcomeOptions {
   /**
    * The pain.001 the report answers. With it, transactions the report does not list get the
    * payment or group status (e.g. a group RJCT without details); without it, only listed ones.
    */
-  original?: Pain001v09;
+  original?: Pain001Original;
 }
 
 function listedOutcome(paymentInformationId: string, t: TransactionStatus, pay: Level, group: Level): TransactionOutcome {

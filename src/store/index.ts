@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { PostgresStore } from './postgres/index.js';
 import { SqliteStore } from './sqlite/index.js';
 import type { AuditKeyring } from './audit-chain.js';
+import { storeFaultsFromEnv } from './sim-faults.js';
 import type { Store } from './types.js';
 
 export * from './types.js';
@@ -28,12 +29,14 @@ export const SQLITE_FILE = 'railyard.db';
 export function createStore(options: CreateStoreOptions): Store {
   const url = options.databaseUrl?.trim() ?? '';
   if (/^postgres(ql)?:\/\//i.test(url)) {
-    return new PostgresStore({ connectionString: url, ...(options.auditKeys ? { auditKeys: options.auditKeys } : {}) });
+    const faults = storeFaultsFromEnv(process.env, 'postgres');
+    return new PostgresStore({ connectionString: url, ...(options.auditKeys ? { auditKeys: options.auditKeys } : {}), ...(faults ? { faults } : {}) });
   }
   if (/^[a-z][a-z0-9+.-]*:\/\//i.test(url)) {
     // A typo or an unsupported database must not silently fall back to a local SQLite file.
     throw new Error(`databaseUrl: unsupported scheme in ${url.replace(/\/\/[^@/]*@/, '//***@')} (use postgres:// or postgresql://)`);
   }
   mkdirSync(options.dataDir, { recursive: true });
-  return new SqliteStore({ path: join(options.dataDir, SQLITE_FILE), ...(options.auditKeys ? { auditKeys: options.auditKeys } : {}) });
+  const faults = storeFaultsFromEnv(process.env, 'sqlite');
+  return new SqliteStore({ path: join(options.dataDir, SQLITE_FILE), ...(options.auditKeys ? { auditKeys: options.auditKeys } : {}), ...(faults ? { faults } : {}) });
 }

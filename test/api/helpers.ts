@@ -1,6 +1,6 @@
 import { Writable } from 'node:stream';
 import { createApp, type RailyardApp } from '../../src/api/app.js';
-import { createHarness, type Harness } from '../../src/connector/harness.js';
+import { createHarness, type Harness } from '../../src/connector/testing.js';
 import { ConnectorSet } from '../../src/connector/registry-types.js';
 import { hashApiKey, MerchantDirectory, type Merchant } from '../../src/engine/merchants.js';
 import { createLogger } from '../../src/log.js';

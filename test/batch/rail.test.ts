@@ -2,7 +2,7 @@ import * as openpgp from 'openpgp';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { BatchRail } from '../../src/batch/rail.js';
 import { readBatchProfile, type BatchProfileInput } from '../../src/batch/profile.js';
-import { MemoryTransport } from '../../src/batch/transport/index.js';
+import { MemoryTransport, TransportError } from '../../src/batch/transport/index.js';
 import type { ConnectorReport, FlowRequest } from '../../src/connector/types.js';
 import { ManualClock } from '../../src/domain/clock.js';
 import { newId } from '../../src/domain/ids.js';
@@ -184,6 +184,125 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
     expect(uploaded()).toHaveLength(1);
   });
 
+  /**
+   * A transport whose upload reaches the bank, which takes the file at once (moves it to archive/
+   * as mocks/sftp-bank does, or deletes it), and whose reply is then lost: the state a crash
+   * between the upload and its record leaves, with the file gone from the upload directory.
+   */
+  const bankTakesAndReplyIsLost = (after: 'move' | 'delete'): MemoryTransport =>
+    Object.assign(Object.create(transport) as MemoryTransport, {
+      upload: async (...a: Parameters<MemoryTransport['upload']>) => {
+        const placed = await transport.upload(...a);
+        if (a[1].endsWith('.xml')) {
+          if (after === 'move') await transport.move('in', placed.name, 'archive');
+          else await transport.remove('in', placed.name);
+          throw new TransportError({ kind: 'connection', op: 'upload', file: placed.name, detail: 'injected: reply lost after the bank took the file' });
+        }
+        return placed;
+      },
+    });
+  const uploadsOf = (): number => transport.ops.filter((o) => o.op === 'upload' && (o.name ?? '').endsWith('.xml')).length;
+
+  it('uploads once after a crash when the bank already moved the file to its archive; the status report still settles the payment', async () => {
+    const r = request();
+    await rail.enqueue(r, 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    const profile = { directories: { takenFiles: 'moved' as const, bankTakes: ['archive'] } };
+    const crashing = new BatchRail({ connector: 'bank-a', store, profile: readBatchProfile({ ...PROFILE, ...profile }), transport: bankTakesAndReplyIsLost('move'), clock, report: () => undefined });
+    expect((await crashing.upload()).failed).toHaveLength(1);
+    expect(uploadsOf()).toBe(1);
+    // restarted: the file is not in in/ any more, but in the bank's archive: recorded, not sent again
+    const restarted = newRail(profile);
+    expect((await restarted.upload()).uploaded).toHaveLength(1);
+    expect(uploadsOf()).toBe(1);
+    expect((await restarted.records.item(r.reference))?.status).toBe('sent');
+    const original = parse(transport.readText('archive', transport.names('archive')[0] ?? '') ?? '').model as Pain001v09;
+    transport.seed('out', 'pain002_a.xml', statusReport(original, { [r.reference.replace('_', '-')]: { status: 'ACSC' } }));
+    // twice: a bank file counts once its size held still between two looks
+    await restarted.poll();
+    await restarted.poll();
+    expect((await restarted.records.item(r.reference))?.status).toBe('accepted');
+  });
+
+  it('marks a file "may have reached the bank" durably before its first byte leaves', async () => {
+    await rail.enqueue(request(), 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    let markedBeforeBytes: boolean | undefined;
+    const watching: MemoryTransport = Object.assign(Object.create(transport) as MemoryTransport, {
+      upload: async (...a: Parameters<MemoryTransport['upload']>) => {
+        const rows = await store.sqlQuery('SELECT maybe_delivered FROM batch_files', []);
+        markedBeforeBytes = Number((rows[0] as { maybe_delivered: number }).maybe_delivered) === 1;
+        return transport.upload(...a);
+      },
+    });
+    const node = new BatchRail({ connector: 'bank-a', store, profile: readBatchProfile(PROFILE), transport: watching, clock, report: () => undefined });
+    expect((await node.upload()).uploaded).toHaveLength(1);
+    expect(markedBeforeBytes).toBe(true);
+  });
+
+  it('at a bank that deletes what it took, a file that may have arrived is not sent again: it waits for the bank\'s word', async () => {
+    const r = request();
+    await rail.enqueue(r, 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    const profile = { directories: { takenFiles: 'deleted' as const } };
+    const built = transport.names('in').length;
+    const crashing = new BatchRail({ connector: 'bank-a', store, profile: readBatchProfile({ ...PROFILE, ...profile }), transport: bankTakesAndReplyIsLost('delete'), clock, report: () => undefined });
+    await crashing.upload();
+    expect(uploadsOf()).toBe(1);
+    const restarted = newRail(profile);
+    for (let i = 0; i < 3; i++) {
+      const round = await restarted.upload();
+      expect(round.uploaded).toEqual([]);
+      expect(round.awaitingBank).toHaveLength(1);
+    }
+    expect(uploadsOf()).toBe(1);
+    expect(transport.names('in').length).toBe(built);
+    // the bank's status report names its transactions: the file arrived, recorded without a send
+    const file = (await restarted.records.filesToUpload())[0];
+    const original = parse(Buffer.from(file?.plain ?? file?.content ?? new Uint8Array()).toString('utf8')).model as Pain001v09;
+    transport.seed('out', 'pain002_b.xml', statusReport(original, { [r.reference.replace('_', '-')]: { status: 'ACCP' } }));
+    await restarted.poll();
+    await restarted.poll();
+    expect((await restarted.upload()).uploaded).toHaveLength(1);
+    expect(uploadsOf()).toBe(1);
+  });
+
+  it('at a bank that refuses duplicate message ids, such a file is sent again, and the DU01 refusal of the copy records it as arrived', async () => {
+    await rail.enqueue(request(), 'transfer');
+    await clock.advance(1_000);
+    await rail.runCutoff();
+    const file = (await rail.records.filesToUpload())[0];
+    const profile = { directories: { takenFiles: 'deleted' as const }, refusesDuplicateMessageIds: true };
+    // the file may have reached the bank (a send that died), and is nowhere to be seen
+    await rail.records.transaction((db) => rail.records.markFile(db, file?.id ?? '', { maybeDelivered: true }));
+    const resent = newRail(profile);
+    const lostAgain = Object.assign(Object.create(transport) as MemoryTransport, {
+      upload: async (...a: Parameters<MemoryTransport['upload']>) => {
+        await transport.upload(...a);
+        throw new TransportError({ kind: 'connection', op: 'upload', file: a[1], detail: 'injected: reply lost' });
+      },
+    });
+    const node = new BatchRail({ connector: 'bank-a', store, profile: readBatchProfile({ ...PROFILE, ...profile }), transport: lostAgain, clock, report: () => undefined });
+    await node.upload();
+    expect(uploadsOf()).toBe(1);
+    // the bank refuses the copy as a duplicate of the message id it already has
+    const dup: Pain002v10 = {
+      groupHeader: { messageId: 'STSDUP1', creationDateTime: '2026-11-26T15:00:00+01:00' },
+      originalGroup: { originalMessageId: file?.messageId ?? '', originalMessageNameId: 'pain.001.001.09', groupStatus: 'RJCT', statusReasons: [{ reason: { code: 'DU01' } }] },
+      payments: [],
+    };
+    transport.remove('in', transport.names('in').find((n) => n.endsWith('.xml')) ?? '').catch(() => undefined);
+    transport.seed('out', 'pain002_dup.xml', Buffer.from(build('pain.002.001.10', dup)));
+    await resent.poll();
+    await resent.poll();
+    expect((await resent.records.filesToUpload())).toHaveLength(0);
+    expect((await resent.upload()).uploaded).toEqual([]);
+    expect(uploadsOf()).toBe(1);
+  });
+
   it('lets one node upload a file while another node runs the same worker; a lease that ran out is taken over', async () => {
     await rail.enqueue(request(), 'transfer');
     await clock.advance(1_000);
@@ -202,7 +321,7 @@ describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
     // let node A take its lease and start sending
     for (let i = 0; i < 20 && transport.ops.filter((o) => o.op === 'stat').length === 0; i++) await new Promise((r) => setTimeout(r, 5));
     const b = await nodeB.upload();
-    expect(b).toEqual({ uploaded: [], failed: [], notSent: [] });
+    expect(b).toEqual({ uploaded: [], failed: [], notSent: [], awaitingBank: [] });
     release();
     expect((await a).uploaded).toHaveLength(1);
     expect(uploaded()).toHaveLength(1);

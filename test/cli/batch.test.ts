@@ -82,8 +82,8 @@ describe('railyard reconcile FILE', () => {
           id: 'bank-files',
           type: 'demo-batch',
           settings: {
-            sftp: { host: '127.0.0.1', port: 1, username: 'railyard', privateKey: 'unused', hostKeySha256: ['A'.repeat(43)] },
-            profile: { bank: 'SIMBANK', account: ACCOUNT, calendar: { timeZone: 'Europe/Berlin', cutoffs: ['16:00'], holidays: 'TARGET2' } },
+            sftp: { host: '127.0.0.1', port: 1, username: 'railyard', private_key: 'unused', host_key_sha256: ['A'.repeat(43)] },
+            profile: { bank: 'SIMBANK', account: ACCOUNT, calendar: { time_zone: 'Europe/Berlin', cutoffs: ['16:00'], holidays: 'TARGET2' } },
           },
         },
       ],
@@ -131,6 +131,8 @@ describe('railyard batch', () => {
     const keyFile = join(dir, 'sftp.key');
     writeFileSync(keyFile, user.private, { mode: 0o600 });
     const profile = { bank: 'SIMBANK', account: ACCOUNT, calendar: { timeZone: 'Europe/Berlin', cutoffs: ['16:00'], holidays: 'TARGET2' }, stableMs: 0 };
+    // the same profile as the configuration file writes it (snake_case keys)
+    const profileInFile = { bank: 'SIMBANK', account: ACCOUNT, calendar: { time_zone: 'Europe/Berlin', cutoffs: ['16:00'], holidays: 'TARGET2' }, stable_ms: 0 };
     const config = {
       data_dir: join(dir, 'data'),
       security: { data_keys: [{ id: 'k1', key_base64: Buffer.alloc(32, 7).toString('base64') }], active_data_key: 'k1', mac_key_base64: Buffer.alloc(32, 9).toString('base64'), audit_keys: [{ id: 'au1', key_base64: Buffer.alloc(32, 4).toString('base64') }] },
@@ -139,7 +141,7 @@ describe('railyard batch', () => {
         {
           id: 'bank-files',
           type: 'demo-batch',
-          settings: { sftp: { host: '127.0.0.1', port: sim.port, username: 'railyard', privateKeyFile: keyFile, hostKeySha256: [sim.hostKeySha256] }, profile },
+          settings: { sftp: { host: '127.0.0.1', port: sim.port, username: 'railyard', private_key_file: keyFile, host_key_sha256: [sim.hostKeySha256] }, profile: profileInFile },
         },
       ],
     };

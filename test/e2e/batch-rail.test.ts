@@ -54,15 +54,15 @@ beforeAll(async () => {
           id: 'bank-files',
           type: 'demo-batch',
           settings: {
-            sftp: { host: '127.0.0.1', port: sim.port, username: 'railyard', privateKey: user.private, hostKeySha256: [sim.hostKeySha256] },
+            sftp: { host: '127.0.0.1', port: sim.port, username: 'railyard', private_key: user.private, host_key_sha256: [sim.hostKeySha256] },
             profile: {
               bank: 'SIMBANK',
               account: ACCOUNT,
-              calendar: { everyMs: 1_000 },
-              tickMs: 100,
-              pollIntervalMs: 200,
+              calendar: { every_ms: 1_000 },
+              tick_ms: 100,
+              poll_interval_ms: 200,
               // longer than the bank's pause while it writes a file in two halves
-              stableMs: 1_500,
+              stable_ms: 1_500,
             },
           },
         },

@@ -1,5 +1,5 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createHarness, type Harness } from '../../src/connector/harness.js';
+import { createHarness, type Harness } from '../../src/connector/testing.js';
 import { createSandboxConnector, TEST_CARDS, TEST_IBANS, type SandboxConnector } from '../../connectors/sandbox/index.js';
 
 let h: Harness;

@@ -21,7 +21,8 @@ describeWithShared('xsd', 'XSD gate', () => {
   it('outbound: an invalid document throws a typed error listing every finding with line and path', () => {
     const m = pain001Full();
     m.paymentInformation[0]!.paymentMethod = 'XXX';
-    m.paymentInformation[0]!.transactions[0]!.uetr = '8A562C67-CA16-48BA-B074-65581BE6F011';
+    // (an upper-case UETR would be refused by the always-on rules first, so the second XSD break is a name too long)
+    m.paymentInformation[0]!.transactions[0]!.creditor = { name: 'N'.repeat(141) };
     try {
       build('pain.001.001.09', m);
       expect.unreachable();
@@ -31,7 +32,7 @@ describeWithShared('xsd', 'XSD gate', () => {
       expect(err.messageType).toBe('pain.001.001.09');
       expect(err.findings.map((f) => f.path)).toEqual([
         'Document/CstmrCdtTrfInitn/PmtInf[1]/PmtMtd',
-        'Document/CstmrCdtTrfInitn/PmtInf[1]/CdtTrfTxInf[1]/PmtId/UETR',
+        'Document/CstmrCdtTrfInitn/PmtInf[1]/CdtTrfTxInf[1]/Cdtr/Nm',
       ]);
       expect(err.findings.every((f) => typeof f.line === 'number' && f.line > 1)).toBe(true);
       expect(err.message).toContain('PmtMtd');

@@ -5,7 +5,7 @@ import Database from 'better-sqlite3';
 import { afterEach, describe, expect, it } from 'vitest';
 import { auditCommand, verifyAllChains } from '../../src/cli/audit.js';
 import { loadOrCreateSandboxAudit } from '../../src/config-audit.js';
-import { createHarness, type Harness } from '../../src/connector/harness.js';
+import { createHarness, type Harness } from '../../src/connector/testing.js';
 import { AuditKeyring, GENESIS, headMac, legacyHash, verifyChain } from '../../src/store/audit-chain.js';
 import { SqliteStore } from '../../src/store/sqlite/index.js';
 import type { HistoryRecord } from '../../src/store/types.js';

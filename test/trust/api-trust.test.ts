@@ -50,7 +50,7 @@ beforeAll(async () => {
       'connectors:',
       '  - id: bank',
       '    type: sandbox',
-      `    settings: { callTimeoutMs: 2000, settleAfterMs: 100, journalPath: ${join(dir, 'bank.jsonl')} }`,
+      `    settings: { call_timeout_ms: 2000, settle_after_ms: 100, journal_path: ${join(dir, 'bank.jsonl')} }`,
       'engine: { worker_poll_ms: 20, poll_interval_ms: 100 }',
       '',
     ].join('\n'),

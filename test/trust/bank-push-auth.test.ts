@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createDemoSepaConnector } from '../../connectors/demo-sepa/index.js';
 import { REPLY_SIGNATURE_HEADER } from '../../connectors/demo-sepa/evidence.js';
 import { createSandboxConnector } from '../../connectors/sandbox/index.js';
-import { createHarness } from '../../src/connector/harness.js';
+import { createHarness } from '../../src/connector/testing.js';
 import type { Connector, ConnectorEnv, FlowContext, FlowRequest } from '../../src/connector/types.js';
 import type { Outcome } from '../../src/connector/outcome.js';
 import { JumpableClock } from '../../src/domain/clock.js';
@@ -60,13 +60,13 @@ describe('bank pushes (POST /v1/connectors/{id}/inbound)', () => {
             audit_keys: [{ id: 'au1', key_base64: Buffer.alloc(32, 3).toString('base64') }],
           },
           merchants: [{ id: 'm1', name: 'M', api_keys: [{ key: 'sk_test_push_auth_0123456789ab' }], routes: { bank_account: 'bank-sepa' } }],
-          connectors: [{ id: 'bank-sepa', type: 'demo-sepa', settings: { baseUrl: 'http://127.0.0.1:9', xsd: false, ...settings } }],
+          connectors: [{ id: 'bank-sepa', type: 'demo-sepa', settings: { base_url: 'http://127.0.0.1:9', xsd: false, ...settings } }],
         },
         { env: {}, baseDir: dir },
       );
     await expect(createRailyard(config({}), { log: createLogger({ level: 'silent' }), startWorkers: false })).rejects.toThrow(StartupError);
     await expect(createRailyard(config({}), { log: createLogger({ level: 'silent' }), startWorkers: false })).rejects.toThrow(/connector "bank-sepa": its inbound route/);
-    const ok = await createRailyard(config({ bankCertificates: [bankCert] }), { log: createLogger({ level: 'silent' }), startWorkers: false });
+    const ok = await createRailyard(config({ bank_certificates: [bankCert] }), { log: createLogger({ level: 'silent' }), startWorkers: false });
     await ok.close();
   });
 

@@ -12,6 +12,18 @@ const ConnectorInfo = z
     rail: z.string(),
     healthy: z.boolean(),
     detail: z.string().optional(),
+    links: z
+      .array(
+        z.object({
+          endpoint: z.string(),
+          state: z.string(),
+          last_inbound_at: z.string().optional().openapi({ description: 'When the bank last sent anything on this link' }),
+          last_echo_at: z.string().optional().openapi({ description: 'When an echo was last answered' }),
+          in_flight: z.number().int(),
+        }),
+      )
+      .optional()
+      .openapi({ description: 'Long-lived links to the bank (ISO 8583 endpoints), primary first' }),
     capabilities: z.object({
       flows: z.array(z.string()),
       methods: z.array(z.string()),
@@ -53,6 +65,17 @@ export function connectorRoutes(app: OpenAPIHono<ApiEnv>, connectors: ConnectorS
           rail: k.rail,
           healthy: health.ok,
           ...('detail' in health && health.detail ? { detail: health.detail } : {}),
+          ...('links' in health && health.links
+            ? {
+                links: health.links.map((l) => ({
+                  endpoint: l.endpoint,
+                  state: l.state,
+                  ...(l.lastInboundAt !== undefined ? { last_inbound_at: new Date(l.lastInboundAt).toISOString() } : {}),
+                  ...(l.lastEchoAt !== undefined ? { last_echo_at: new Date(l.lastEchoAt).toISOString() } : {}),
+                  in_flight: l.inFlight,
+                })),
+              }
+            : {}),
           capabilities: {
             flows: k.capabilities.flows,
             methods: Object.keys(k.capabilities.methods),

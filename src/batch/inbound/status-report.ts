@@ -22,6 +22,13 @@ export async function applyStatusReport(db: SqlExecutor, records: BatchRecords, 
   const group = report.originalGroup;
   const groupReason = group.statusReasons?.[0]?.reason?.code;
   if (group.groupStatus === 'RJCT' && groupReason && DUPLICATE_REASONS.has(groupReason)) {
+    // The refusal is also the proof that the bank holds the first copy: a file we had not yet
+    // recorded as uploaded (a crash between the upload and its record) is recorded now.
+    const refused = await records.fileByMessageId(db, group.originalMessageId);
+    if (refused?.status === 'built') {
+      await records.markFile(db, refused.id, { status: 'uploaded', remoteName: refused.remoteName ?? refused.name, uploadedAt: at, lastError: null });
+      for (const item of await records.itemsOfFile(db, refused.id)) if (item.status === 'filed') await records.updateItem(db, item.reference, { status: 'sent' }, at);
+    }
     return { touched: [], ignored: { reason: `the bank refused a duplicate of file ${group.originalMessageId} (${groupReason}); the first copy stands` } };
   }
   const file = await records.fileByMessageId(db, group.originalMessageId);

@@ -1,8 +1,8 @@
 import { createReadStream } from 'node:fs';
 import type { OriginalGroupStatus, TransactionStatus } from '../common/status-types.js';
 import { originalGroup } from '../common/status-read.js';
-import { NAMESPACE_PREFIX } from '../detect.js';
-import { Iso20022ParseError, Iso20022UnknownMessageError } from '../errors.js';
+import { miscasedNamespace, NAMESPACE_PREFIX } from '../detect.js';
+import { Iso20022ParseError, Iso20022UnknownMessageError, type Finding } from '../errors.js';
 import { pain002TransactionOutcome, type TransactionOutcome } from '../status.js';
 import { Reader } from '../xml/reader.js';
 import { pathOf, streamSubtrees, type Captured } from '../xml/stream.js';
@@ -17,7 +17,7 @@ import { groupHeader, paymentStatus, transactionStatus } from './v10/parse.js';
  * v10 model, as the tree parser does. Memory is bounded by the largest single transaction.
  */
 export type Pain002StreamEvent =
-  | { kind: 'group'; messageType: string; groupHeader: Pain002v10['groupHeader']; originalGroup: OriginalGroupStatus }
+  | { kind: 'group'; messageType: string; groupHeader: Pain002v10['groupHeader']; originalGroup: OriginalGroupStatus; warnings?: Finding[] }
   | { kind: 'payment'; paymentIndex: number; payment: Omit<Pain002v10Payment, 'transactions'> }
   | {
       kind: 'transaction';
@@ -31,6 +31,8 @@ export type Pain002StreamEvent =
 export interface Pain002StreamOptions {
   /** Bound on one captured subtree (one transaction, one header element), in characters. Default 4 Mi. */
   maxSubtreeChars?: number;
+  /** Elements nested deeper than this are refused (default DEFAULT_MAX_DEPTH, as `parse`). */
+  maxDepth?: number;
 }
 
 const VERSIONS = /^pain\.002\.001\.(03|10)$/;
@@ -54,12 +56,15 @@ export async function* streamPain002(
   let header: Pain002v10['groupHeader'] | undefined;
   let group: OriginalGroupStatus | undefined;
   let open: OpenPayment | undefined;
+  const warnings: Finding[] = [];
   const captures = streamSubtrees(source, {
     ...(options.maxSubtreeChars !== undefined ? { maxCaptureChars: options.maxSubtreeChars } : {}),
+    ...(options.maxDepth !== undefined ? { maxDepth: options.maxDepth } : {}),
     onRoot(tag) {
       const t = tag.uri.startsWith(NAMESPACE_PREFIX) ? tag.uri.slice(NAMESPACE_PREFIX.length) : '';
       if (tag.local !== 'Document' || !VERSIONS.test(t)) throw new Iso20022UnknownMessageError(tag.uri || `root element ${tag.local}`, tag.local);
       messageType = t;
+      if (tag.miscased !== undefined) warnings.push(miscasedNamespace(tag.miscased, tag.wanted, tag.local));
     },
     // The payment element itself is never captured: its text between 100k transactions would grow
     // with the file. Its header elements are captured one by one and put together here instead.
@@ -83,7 +88,7 @@ export async function* streamPain002(
       else {
         group = originalGroup(reader);
         if (!header) throw new Iso20022ParseError('missing_element', 'required element GrpHdr is missing', `Document/${ROOT}/GrpHdr`);
-        yield { kind: 'group', messageType, groupHeader: header, originalGroup: group };
+        yield { kind: 'group', messageType, groupHeader: header, originalGroup: group, ...(warnings.length > 0 ? { warnings } : {}) };
       }
       continue;
     }

@@ -9,6 +9,7 @@ import { bicProblem, dateTimeProblem, ibanProblem, identifierProblem, uetrProble
 
 export { isSepaText, transliterateSepa } from './charset.js';
 export { bicProblem, dateTimeProblem, ibanProblem, identifierProblem, uetrProblem } from './checks.js';
+export { checkXmlRules, type XmlRuleOptions } from './xml-rules.js';
 
 /**
  * Rules beyond the XSD, per profile. They run on the model (paths are model paths such as
@@ -165,13 +166,44 @@ export function checkRules(messageType: string, model: unknown, profile: Profile
   return out;
 }
 
-/** A copy of the model with every string transliterated into the SEPA set where possible. */
+/**
+ * XSD length limits of the text fields transliteration lengthens most (Nm Max140Text, Ustrd
+ * Max140Text, AdrLine Max70Text, ...), by model key.
+ */
+const TEXT_LIMITS: Readonly<Record<string, number>> = {
+  name: 140,
+  unstructured: 140,
+  addressLines: 70,
+  streetName: 70,
+  department: 70,
+  subDepartment: 70,
+  buildingName: 35,
+  townName: 35,
+  townLocationName: 35,
+  districtName: 35,
+  countrySubDivision: 35,
+  postCode: 16,
+};
+
+/**
+ * A copy of the model with every string transliterated into the SEPA set where possible. Length
+ * limits apply after transliteration: Ä becomes two letters, so a 140-character name of umlauts
+ * would become 280 and fail the XSD; it is shortened to the field's limit instead (for a field
+ * not in `TEXT_LIMITS`, to 35 or the length it had, which it fitted), never made to overflow.
+ */
 export function transliterateModel<T>(model: T): T {
-  const map = (v: unknown): unknown => {
-    if (typeof v === 'string') return isSepaText(v) ? v : transliterateSepa(v).unmappable.length === 0 ? transliterateSepa(v).value : v;
-    if (Array.isArray(v)) return v.map(map);
-    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, map(x)]));
+  const map = (v: unknown, key: string): unknown => {
+    if (typeof v === 'string') {
+      if (isSepaText(v)) return v;
+      const t = transliterateSepa(v);
+      if (t.unmappable.length > 0) return v;
+      // Max35Text is the shortest free-text type outside the table; a longer original fitted its own limit.
+      const limit = Math.max(TEXT_LIMITS[key] ?? 35, [...v].length);
+      return t.value.length > limit ? t.value.slice(0, limit).trimEnd() : t.value;
+    }
+    if (Array.isArray(v)) return v.map((x) => map(x, key));
+    if (typeof v === 'object' && v !== null) return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, map(x, k)]));
     return v;
   };
-  return map(model) as T;
+  return map(model, '') as T;
 }

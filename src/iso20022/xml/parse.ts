@@ -1,5 +1,5 @@
 import { XMLParser, XMLValidator } from 'fast-xml-parser';
-import { Iso20022ParseError, Iso20022SizeError } from '../errors.js';
+import { Iso20022LimitError, Iso20022ParseError, Iso20022SizeError } from '../errors.js';
 import { localName, prefixOf, type XNode } from './tree.js';
 
 /**
@@ -14,6 +14,77 @@ export const DEFAULT_MAX_BYTES = 20 * 1024 * 1024;
 export interface ParseXmlOptions {
   /** Refuse larger documents (UTF-8 bytes). Large statements should use the streaming reader. */
   maxBytes?: number;
+  /** Refuse elements nested deeper than this (default `DEFAULT_MAX_DEPTH`); the streaming readers use the same. */
+  maxDepth?: number;
+  /** Refuse documents with more elements than this (default `DEFAULT_MAX_ELEMENTS`). */
+  maxElements?: number;
+}
+
+/** ISO 20022 messages nest about 15 levels; 100 leaves room for envelopes and still bounds the stack. */
+export const DEFAULT_MAX_DEPTH = 100;
+/** About what a 20 MB document of real elements holds; a tree of more costs too much memory. */
+export const DEFAULT_MAX_ELEMENTS = 2_000_000;
+
+const LT = 0x3c;
+const GT = 0x3e;
+const SLASH = 0x2f;
+const BANG = 0x21;
+const QUESTION = 0x3f;
+const QUOTE = 0x22;
+const APOS = 0x27;
+
+/**
+ * Depth and element count in one linear pass over the text, before any parser builds a tree: the
+ * tree conversion recurses per level, so 200k nested tags must be refused here, with a typed
+ * error, not by a stack overflow. Comments, CDATA, processing instructions and quoted attribute
+ * values are skipped so a `<` or `>` inside them is not counted. Well-formedness is the
+ * validator's job; this only bounds the work.
+ */
+export function assertShape(xml: string, maxDepth: number, maxElements: number): void {
+  let depth = 0;
+  let elements = 0;
+  const n = xml.length;
+  let i = xml.indexOf('<');
+  while (i >= 0 && i < n) {
+    const next = xml.charCodeAt(i + 1);
+    if (next === BANG) {
+      const end = xml.startsWith('<!--', i) ? xml.indexOf('-->', i + 4) : xml.startsWith('<![CDATA[', i) ? xml.indexOf(']]>', i + 9) : xml.indexOf('>', i + 2);
+      if (end < 0) return;
+      i = xml.indexOf('<', end + 1);
+      continue;
+    }
+    if (next === QUESTION) {
+      const end = xml.indexOf('?>', i + 2);
+      if (end < 0) return;
+      i = xml.indexOf('<', end + 2);
+      continue;
+    }
+    if (next === SLASH) {
+      depth -= 1;
+      const end = xml.indexOf('>', i + 2);
+      if (end < 0) return;
+      i = xml.indexOf('<', end + 1);
+      continue;
+    }
+    // an opening tag: find its end outside quoted attribute values
+    let j = i + 1;
+    let quote = 0;
+    for (; j < n; j++) {
+      const c = xml.charCodeAt(j);
+      if (quote !== 0) {
+        if (c === quote) quote = 0;
+      } else if (c === QUOTE || c === APOS) quote = c;
+      else if (c === GT || c === LT) break;
+    }
+    if (j >= n) return;
+    elements += 1;
+    if (elements > maxElements) throw new Iso20022LimitError('maxElements', maxElements);
+    if (xml.charCodeAt(j - 1) !== SLASH) {
+      depth += 1;
+      if (depth > maxDepth) throw new Iso20022LimitError('maxDepth', maxDepth);
+    }
+    i = xml.indexOf('<', j);
+  }
 }
 
 const parser = new XMLParser({
@@ -118,6 +189,7 @@ export function parseXml(input: string, options: ParseXmlOptions = {}): XNode {
   // Bank files often start with a UTF-8 byte order mark; it is not content.
   const xml = input.charCodeAt(0) === 0xfeff ? input.slice(1) : input;
   assertNoDoctype(xml);
+  assertShape(xml, options.maxDepth ?? DEFAULT_MAX_DEPTH, options.maxElements ?? DEFAULT_MAX_ELEMENTS);
   const valid = XMLValidator.validate(xml);
   if (valid !== true) {
     throw new Iso20022ParseError('not_well_formed', `${valid.err.msg} (line ${valid.err.line}, column ${valid.err.col})`, '');

@@ -1,5 +1,7 @@
 import { SaxesParser, type SaxesTagPlain } from 'saxes';
-import { Iso20022ParseError, Iso20022SizeError } from '../errors.js';
+import { Iso20022LimitError, Iso20022ParseError, Iso20022SizeError } from '../errors.js';
+import { DEFAULT_MAX_DEPTH } from './parse.js';
+import { declaredNamespace } from '../detect.js';
 import type { XNode } from './tree.js';
 
 /**
@@ -31,10 +33,15 @@ export interface Captured {
 export interface StreamOptions {
   /** Which open elements to capture, given their path of local names (a live view: do not keep it). */
   capture(names: readonly string[]): boolean;
-  /** Called for the root element before anything is captured (namespace check). */
-  onRoot?(tag: { local: string; uri: string }): void;
+  /**
+   * Called for the root element before anything is captured (namespace check). `miscased` is the
+   * attribute a declaration was written as when not exactly `xmlns` (accepted, as `parse` does).
+   */
+  onRoot?(tag: { local: string; uri: string; miscased?: string; wanted: string }): void;
   /** Bound on the characters held by one captured subtree. */
   maxCaptureChars?: number;
+  /** Refuse elements nested deeper than this (default `DEFAULT_MAX_DEPTH`, as the tree reader). */
+  maxDepth?: number;
 }
 
 interface Frame {
@@ -83,13 +90,19 @@ export async function* streamSubtrees(
   });
   // The handlers below run for every element and every text node of files with millions of
   // them: no spread copies, no per-element maps or closures unless an element needs them.
+  const maxDepth = options.maxDepth ?? DEFAULT_MAX_DEPTH;
   parser.on('opentag', (tag: SaxesTagPlain) => {
+    // The same bound as the tree reader, so both accept and refuse the same documents.
+    if (stack.length >= maxDepth) throw new Iso20022LimitError('maxDepth', maxDepth);
     const parent = stack.length > 0 ? stack[stack.length - 1] : undefined;
     const name = tag.name;
     const colon = name.indexOf(':');
     const local = colon < 0 ? name : name.slice(colon + 1);
     const prefix = colon < 0 ? undefined : name.slice(0, colon);
-    if (!parent) options.onRoot?.({ local, uri: tag.attributes[prefix ? `xmlns:${prefix}` : 'xmlns'] ?? '' });
+    if (!parent) {
+      const ns = declaredNamespace(tag.attributes, prefix);
+      options.onRoot?.({ local, uri: ns?.uri ?? '', wanted: ns?.wanted ?? (prefix ? `xmlns:${prefix}` : 'xmlns'), ...(ns?.miscased !== undefined ? { miscased: ns.miscased } : {}) });
+    }
     names.push(local);
     // `names` is live: capture() decides now and must not keep it
     const own = capture(names);

@@ -11,6 +11,7 @@ import { PgExecutor } from './executor.js';
 import { applyPostgresMigrations } from './migrate.js';
 import { pgTypeParsers } from './type-parsers.js';
 import { DEFAULT_CONFLICT_RETRY, retryConflicts, type ConflictRetry } from '../tx-retry.js';
+import type { StoreFaults } from '../sim-faults.js';
 
 /**
  * FOR NO KEY UPDATE rather than FOR UPDATE: it still serialises everyone who locks the aggregate,
@@ -31,6 +32,8 @@ export interface PostgresStoreOptions {
   auditKeys?: AuditKeyring;
   /** How often a transaction rolled back by a deadlock (40P01) or serialization failure (40001) runs again. */
   conflictRetry?: ConflictRetry;
+  /** The fault simulator's injected failures (src/store/sim-faults.ts); never set in production. */
+  faults?: StoreFaults;
 }
 
 const SCHEMA_NAME = /^[a-z_][a-z0-9_]{0,62}$/;
@@ -45,6 +48,7 @@ export class PostgresStore extends SqlStoreBase implements Store {
   private closing: Promise<void> | undefined;
   private readonly auditKeys: AuditKeyring;
   private readonly conflictRetry: ConflictRetry;
+  private readonly faults: StoreFaults | undefined;
 
   constructor(options: PostgresStoreOptions) {
     super();
@@ -55,6 +59,7 @@ export class PostgresStore extends SqlStoreBase implements Store {
     }
     this.schema = options.schema;
     this.conflictRetry = options.conflictRetry ?? DEFAULT_CONFLICT_RETRY;
+    this.faults = options.faults;
     this.pool = new pg.Pool({
       connectionString: options.connectionString,
       types: pgTypeParsers,
@@ -100,12 +105,14 @@ export class PostgresStore extends SqlStoreBase implements Store {
 
   private async once<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
-    const guarded = new GuardedExecutor(new PgExecutor(client));
+    const executor = new PgExecutor(client);
+    const guarded = new GuardedExecutor(this.faults ? this.faults.wrap(executor) : executor);
     let broken: Error | undefined;
     try {
       await client.query('BEGIN');
       const result = await fn(guarded, pgDialect);
       guarded.assertCommittable();
+      this.faults?.beforeCommit();
       await client.query('COMMIT');
       return result;
     } catch (err) {

@@ -34,6 +34,8 @@ export class GroupCommit {
     private readonly begin: () => Promise<void>,
     /** A bound on one batch, so one commit never holds many callers' answers for long. */
     private readonly maxJobs = 64,
+    /** The fault simulator's failing COMMIT (src/store/sim-faults.ts); absent in production. */
+    private readonly beforeCommit?: () => void,
   ) {}
 
   run<T>(fn: () => Promise<T>): Promise<T> {
@@ -90,6 +92,7 @@ export class GroupCommit {
         current = undefined;
         ran.push({ job, value });
       }
+      this.beforeCommit?.();
       this.statement('COMMIT').run();
     } catch (err) {
       current?.reject(err);

@@ -13,6 +13,7 @@ import { applySqliteMigrations } from './migrate.js';
 import { GroupCommit } from './group-commit.js';
 import { AsyncMutex } from './mutex.js';
 import { DEFAULT_CONFLICT_RETRY, retryConflicts, type ConflictRetry } from '../tx-retry.js';
+import type { StoreFaults } from '../sim-faults.js';
 
 /** SQLite has no row locks: BEGIN IMMEDIATE already makes each transaction the only writer. */
 const sqliteDialect: Dialect = { lockRow: '', skipLocked: '' };
@@ -24,6 +25,8 @@ export interface SqliteStoreOptions {
   auditKeys?: AuditKeyring;
   /** How often a transaction rolled back with its group commit (BatchAborted) runs again. */
   conflictRetry?: ConflictRetry;
+  /** The fault simulator's injected failures (src/store/sim-faults.ts); never set in production. */
+  faults?: StoreFaults;
 }
 
 /**
@@ -45,6 +48,7 @@ export class SqliteStore extends SqlStoreBase implements Store {
   private readonly group: GroupCommit;
   private readonly auditKeys: AuditKeyring;
   private readonly conflictRetry: ConflictRetry;
+  private readonly faults: StoreFaults | undefined;
 
   constructor(options: SqliteStoreOptions) {
     super();
@@ -57,7 +61,9 @@ export class SqliteStore extends SqlStoreBase implements Store {
       ? this.writer
       : new SqliteExecutor(openConnection({ path: options.path, readOnly: true, busyTimeoutMs: BUSY_TIMEOUT_MS }));
     this.reads = new SqlReads(memory ? this.writer : new CommittedReads(this.writer, this.reader));
-    this.group = new GroupCommit(writerDb, this.mutex, () => this.begin(writerDb));
+    this.faults = options.faults;
+    const faults = options.faults;
+    this.group = new GroupCommit(writerDb, this.mutex, () => this.begin(writerDb), undefined, faults ? () => faults.beforeCommit() : undefined);
   }
 
   async migrate(): Promise<void> {
@@ -88,7 +94,7 @@ export class SqliteStore extends SqlStoreBase implements Store {
 
   private once<T>(fn: (db: SqlExecutor, dialect: Dialect) => Promise<T>): Promise<T> {
     return this.group.run(async () => {
-      const guarded = new GuardedExecutor(this.writer);
+      const guarded = new GuardedExecutor(this.faults ? this.faults.wrap(this.writer) : this.writer);
       try {
         const result = await fn(guarded, sqliteDialect);
         guarded.assertCommittable();
