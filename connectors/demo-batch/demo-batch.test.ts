@@ -92,6 +92,7 @@ runConnectorConformance<DemoBatchConnector>({
         if (outage) outage.down = true;
         return;
       }
+      if (fault === 'bad_integrity') throw new Error('the batch rail has no per-reply integrity check to break (skipped with its reason)');
       if (fault === 'late_reply') sim.inject({ kind: 'late_reply', delayMs: 1_500 });
       else sim.inject({ kind: fault });
     },
@@ -100,5 +101,13 @@ runConnectorConformance<DemoBatchConnector>({
         .filter((t) => t.instructionId === toBankId(paymentId))
         .map((t) => ({ flow: 'transfer' as const, reference: fromBankId(t.endToEndId), ok: t.status === 'ACSC', reversed: t.returned, received: t.received })),
   }),
-  skip: [{ reason: 'a file channel cannot verify accounts before the transfer', tests: ['decline at verify'] }],
+  skip: [
+    { reason: 'a file channel cannot verify accounts before the transfer', tests: ['decline at verify', 'bad integrity at verify'] },
+    {
+      // Files are authenticated as a whole (the SFTP host key, the file's own checks), not per reply:
+      // there is no per-reply MAC or signature whose failure could be injected on one flow.
+      reason: 'the batch file rail has no per-reply integrity check',
+      tests: ['bad integrity at authorize or transfer', 'bad integrity at refund', 'bad integrity at inquiry', 'bad integrity at reverse'],
+    },
+  ],
 });

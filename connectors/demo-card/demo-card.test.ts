@@ -18,6 +18,7 @@ runConnectorConformance({
   bank,
   realTime: true,
   policy,
+  skip: [{ reason: 'this profile has no status inquiry: unknown outcomes are reversed', tests: ['bad integrity at inquiry'] }],
 });
 
 runConnectorConformance({
@@ -26,6 +27,7 @@ runConnectorConformance({
   bank: (c) => bank(c, 'single'),
   realTime: true,
   policy,
+  skip: [{ reason: 'this profile has no status inquiry: unknown outcomes are reversed', tests: ['bad integrity at inquiry'] }],
 });
 
 describe('the card test values through the engine, demo-card and the simulated host', () => {
@@ -85,7 +87,7 @@ describe('the card test values through the engine, demo-card and the simulated h
   it('...0010 has a bad MAC on the reply: manual review, never an approval', async () => {
     const { p, books } = await run(HOST_TEST_CARDS.badMac);
     expect(p.status).toBe('requires_review');
-    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failure' });
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failed' });
     expect(books.some((e) => e.kind === 'complete')).toBe(false);
   });
 
@@ -177,7 +179,7 @@ describe('single-message mode: the card test values through one 0200 financial r
   it('...0010 has a bad MAC on the 0200 reply: manual review', async () => {
     const { p } = await run(HOST_TEST_CARDS.badMac);
     expect(p.status).toBe('requires_review');
-    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failure' });
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failed' });
   });
 
   it('a refund is an 0200/20 against the purchase', async () => {
@@ -216,7 +218,7 @@ describe('the connector on its own', () => {
       expect(await right.flows.verify?.(req, ctx)).toMatchObject({ kind: 'ok', integrity: 'verified' });
       // the demo key is not this host's: it refuses the request (63, unexecuted) under its own key,
       // which this side cannot verify either: an integrity failure, never an approval
-      expect(await wrong.flows.verify?.({ ...req, reference: newId('cmd') }, ctx)).toMatchObject({ kind: 'ok', integrity: 'failed', evidence: { de39: '63' } });
+      expect(await wrong.flows.verify?.({ ...req, reference: newId('cmd') }, ctx)).toMatchObject({ kind: 'unknown', integrity: 'failed', evidence: { de39: '63' } });
       expect(other.ledger.entries('pay_keys')).toHaveLength(1);
     } finally {
       await right.stop?.();
@@ -256,5 +258,36 @@ describe('the connector on its own', () => {
     }
     expect(await c.health?.()).toMatchObject({ ok: false });
     expect(reports).toEqual([]);
+  });
+});
+
+describe('reversal repeats as the host profile says', () => {
+  let h: Harness;
+  afterEach(() => h.close());
+
+  it('a declined reversal is repeated (settings.reversal.declinedRepeats) as 0401 under its STAN and DE7, then review', async () => {
+    ({ h } = await cardHarness(settings({ reversal: { declinedRepeats: 2 } })));
+    host().inject('no_reply', 'authorize'); // unknown: reversed
+    for (let i = 0; i < 3; i++) host().inject('decline', 'reverse', '12');
+    const { p, flows } = await payAndSettle(h, host(), HOST_TEST_CARDS.approved);
+    expect(p.status).toBe('requires_review');
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'reversal_declined' });
+    expect(flows).toEqual(['verify', 'authorize', 'reverse', 'reverse', 'reverse']);
+    const reversals = (await h.store.listCommands(p.id)).filter((c) => c.name === 'reverse');
+    // one reversal, sent three times: the same reference (STAN, DE7, DE127.2), the repeats marked
+    expect(new Set(reversals.map((c) => c.reference)).size).toBe(1);
+    expect(reversals.map((c) => (c.spec as { repeat?: boolean }).repeat === true)).toEqual([false, true, true]);
+    expect(host().ledger.received(reversals[0]?.reference ?? '')).toBe(3);
+    const booked = host().ledger.entries(p.id).filter((e) => e.kind === 'reverse');
+    expect(booked.map((e) => e.mti)).toEqual(['0400']);
+  });
+
+  it('without the setting a declined reversal goes to review at once', async () => {
+    ({ h } = await cardHarness(settings()));
+    host().inject('no_reply', 'authorize');
+    host().inject('decline', 'reverse', '12');
+    const { p, flows } = await payAndSettle(h, host(), HOST_TEST_CARDS.approved);
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'reversal_declined' });
+    expect(flows).toEqual(['verify', 'authorize', 'reverse']);
   });
 });

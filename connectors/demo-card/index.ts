@@ -80,6 +80,7 @@ export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
     reversalMti: dialect.reversalMti,
     acceptedReversalCodes: dialect.acceptedReversalCodes,
     messageMode: s.messageMode,
+    repeatRefreshesTransmissionTime: s.repeatRefreshesTransmissionTime,
   };
   const single = s.messageMode === 'single';
   const mac = linkMac(s, dialect, env.mode === 'sandbox');
@@ -167,6 +168,7 @@ export function createDemoCardConnector(env: ConnectorEnv): DemoCardConnector {
       currencies: ['EUR', 'USD', 'GBP', 'CHF', 'SEK', 'DKK', 'NOK', 'PLN', 'CZK', 'JPY'],
       refunds: { partial: true, windowDays: 90 },
       callTimeoutMs: s.callTimeoutMs,
+      ...(Object.keys(s.reversal).length > 0 ? { reversal: s.reversal } : {}),
     },
     flows: {
       verify: call('verify'),

@@ -51,7 +51,7 @@ describe('the inquiry message', () => {
     expect(readInquiryReply('authorize', r({ '39': '00', '90': o90, '44': 'R' }))).toMatchObject({ kind: 'unknown' });
     expect(readInquiryReply('authorize', r({ '39': '96', '90': o90 }))).toMatchObject({ kind: 'unknown' });
     expect(readInquiryReply('authorize', r({ '39': '63' }))).toMatchObject({ kind: 'unknown', retryable: true });
-    expect(readInquiryReply('authorize', r({ '39': '00', '90': o90 }, 'failed'))).toMatchObject({ kind: 'ok', integrity: 'failed' });
+    expect(readInquiryReply('authorize', r({ '39': '00', '90': o90 }, 'failed'))).toMatchObject({ kind: 'unknown', integrity: 'failed' });
   });
 });
 
@@ -61,6 +61,7 @@ runConnectorConformance({
   bank: (c: DemoCardConnector): ConformanceBank => hostBank(host(), c),
   realTime: true,
   policy,
+  skip: [{ reason: 'with the status inquiry an unknown outcome is asked about, not reversed', tests: ['bad integrity at reverse'] }],
 });
 
 describe('an unknown outcome is asked about instead of reversed', () => {

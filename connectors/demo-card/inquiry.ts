@@ -10,7 +10,7 @@
  * a repeat (0101, 0221, 0201) under the same STAN and DE7: the host runs a repeat it has not seen,
  * once, and answers any later copy from its books. An 0810 without DE90 refuses the inquiry itself (30, 63).
  */
-import { declined, neverReceived, ok, unknown, type Outcome } from '../../src/connector/outcome.js';
+import { declined, integrityFailure, neverReceived, ok, unknown, type Outcome } from '../../src/connector/outcome.js';
 import type { FlowName, FlowRequest } from '../../src/connector/types.js';
 import type { FieldMap } from '../../src/iso8583/index.js';
 import type { LinkReply } from '../../src/iso8583/link/index.js';
@@ -47,7 +47,7 @@ export function readInquiryReply(about: FlowName, reply: LinkReply): Outcome {
   const code = str(reply.fields['39']);
   const evidence = { de39: code, mac: reply.integrity, inquiry: STATUS_INQUIRY_CODE };
   // An answer we cannot authenticate is handled like an unauthenticated reply: never an approval.
-  if (reply.integrity === 'failed') return ok({ integrity: 'failed', evidence });
+  if (reply.integrity === 'failed') return integrityFailure('inquiry reply failed its MAC check', evidence);
   // Without DE90 the host refused the inquiry itself (format, MAC): it said nothing about the original.
   if (reply.fields['90'] === undefined) return unknown(true, `inquiry refused by the host (${code === '' ? 'no DE39' : code})`);
   // Proof the original moved nothing; the engine may send it again as a repeat under its STAN.

@@ -5,7 +5,8 @@ import { Secret } from '../../src/domain/secret.js';
 import { loadDialect } from '../../src/iso8583/index.js';
 import { classifyCode } from './codes.js';
 import { buildRequest, MappingError, readReply, stanOf, transmissionOf, type MappingConfig } from './mapping.js';
-import { readSettings } from './settings.js';
+import { createDialectMac } from '../../src/iso8583/mac.js';
+import { DEMO_NETWORK_KEY_NAME, DEMO_NETWORK_MAC, readSettings } from './settings.js';
 
 const cfg: MappingConfig = { terminalId: 'RLYD0001', acquirerId: '470011', reversalMti: '0400', acceptedReversalCodes: ['00', '25'] };
 const dialect = loadDialect('demo-card');
@@ -118,16 +119,79 @@ describe('replies', () => {
     expect(classifyCode('XX').class).toBe('unknown');
   });
 
-  it('a bad MAC is never an approval: ok with integrity failed (unknown for a reversal)', () => {
-    expect(readReply('authorize', reply({ '39': '00' }, 'failed'), cfg)).toMatchObject({ kind: 'ok', integrity: 'failed' });
-    expect(readReply('verify', reply({ '39': '05' }, 'failed'), cfg)).toMatchObject({ kind: 'ok', integrity: 'failed' });
-    expect(readReply('reverse', reply({ '39': '00' }, 'failed'), cfg).kind).toBe('unknown');
+  it('a bad MAC is never an answer: unknown with integrity failed, on every flow, whatever DE39 says', () => {
+    for (const flow of ['verify', 'authorize', 'transfer', 'refund', 'reverse'] as const) {
+      for (const de39 of ['00', '05', '25', '63']) {
+        const o = readReply(flow, reply({ '39': de39 }, 'failed'), cfg);
+        expect(o, `${flow} ${de39}`).toMatchObject({ kind: 'unknown', retryable: true, integrity: 'failed', evidence: { de39, mac: 'failed' } });
+      }
+    }
   });
 
   it('a reversal answered with an accepted code is done', () => {
     expect(readReply('reverse', reply({ '0': '0410', '39': '25' }), cfg).kind).toBe('ok');
     expect(readReply('reverse', reply({ '0': '0410', '39': '12' }), cfg).kind).toBe('declined');
     expect(readReply('reverse', reply({ '0': '0410', '39': '96' }), cfg).kind).toBe('unknown');
+  });
+});
+
+describe('repeats are the original with the repeat MTI', () => {
+  const mac = createDialectMac(dialect, { [DEMO_NETWORK_KEY_NAME]: DEMO_NETWORK_MAC.keyHex });
+  /** Packed and MACed as the link sends it, then unpacked. */
+  const onTheWire = (fields: ReturnType<typeof buildRequest>) => {
+    if (!mac) throw new Error('the demo-card dialect MACs its messages');
+    const bytes = dialect.pack(mac.withPlaceholder(fields));
+    mac.sign(bytes);
+    const back = dialect.unpack(bytes);
+    expect(mac.verify(bytes, back), 'each MAC is computed over its own message').toBe(true);
+    return back;
+  };
+  const macField = (f: Record<string, unknown>) => (f['128'] !== undefined ? '128' : '64');
+  const without = (f: Record<string, unknown>, ...keys: string[]) => Object.fromEntries(Object.entries(f).filter(([k]) => !keys.includes(k)));
+
+  const original = { flow: 'authorize' as const, reference: newId('cmd', at - 60_000) };
+  const cases = [
+    ['reverse', '0400', '0401', { original }],
+    ['authorize', '0100', '0101', {}],
+    ['transfer', '0220', '0221', {}],
+    ['refund', '0200', '0201', { original }],
+  ] as const;
+
+  for (const [flow, mti, repeatMti, extra] of cases) {
+    it(`${repeatMti} equals its ${mti} byte for byte after unpack, except the MTI and the MAC`, () => {
+      const req = request({ reference: newId('cmd', at), ...extra });
+      // sent later: without the host profile saying so, nothing time-dependent changes
+      const first = onTheWire(buildRequest(flow, req, cfg, at));
+      const again = onTheWire(buildRequest(flow, { ...req, repeat: true }, cfg, at + 95_000));
+      expect(first['0']).toBe(mti);
+      expect(again['0']).toBe(repeatMti);
+      expect(again['11']).toBe(first['11']);
+      expect(again['7']).toBe(first['7']);
+      expect(again[macField(again)]).not.toEqual(first[macField(first)]); // recomputed over the new MTI
+      expect(without(again, '0', macField(again))).toEqual(without(first, '0', macField(first)));
+    });
+  }
+
+  it('DE7 is refreshed on a repeat only where the host profile says so', () => {
+    const req = request({ reference: newId('cmd', at), original });
+    const refreshing = { ...cfg, repeatRefreshesTransmissionTime: true };
+    const first = onTheWire(buildRequest('reverse', req, refreshing, at));
+    const again = onTheWire(buildRequest('reverse', { ...req, repeat: true }, refreshing, at + 95_000));
+    expect(first['7']).toBe('1127101530');
+    expect(again['7']).toBe('1127101705');
+    expect(without(again, '0', '7', macField(again))).toEqual(without(first, '0', '7', macField(first)));
+  });
+
+  it('the host profile settings are checked and named', () => {
+    expect(readSettings({ port: 1 })).toMatchObject({ repeatRefreshesTransmissionTime: false, reversal: {} });
+    expect(readSettings({ port: 1, repeatRefreshesTransmissionTime: true, reversal: { maxAttempts: 4, maxAgeMs: 3_600_000, declinedRepeats: 2 } })).toMatchObject({
+      repeatRefreshesTransmissionTime: true,
+      reversal: { maxAttempts: 4, maxAgeMs: 3_600_000, declinedRepeats: 2 },
+    });
+    expect(() => readSettings({ port: 1, repeatRefreshesTransmissionTime: 'yes' })).toThrow(/settings.repeatRefreshesTransmissionTime/);
+    expect(() => readSettings({ port: 1, reversal: { maxAttempts: 0 } })).toThrow(/settings.reversal.maxAttempts/);
+    expect(() => readSettings({ port: 1, reversal: { declinedRepeats: -1 } })).toThrow(/settings.reversal.declinedRepeats/);
+    expect(() => readSettings({ port: 1, reversal: 'often' })).toThrow(/settings.reversal/);
   });
 });
 

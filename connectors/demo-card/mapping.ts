@@ -10,7 +10,7 @@
  * flow answers `not_sent`, and the engine retries under a new reference (a new STAN).
  */
 import { createHash } from 'node:crypto';
-import { declined, ok, unknown, type Outcome } from '../../src/connector/outcome.js';
+import { declined, integrityFailure, ok, unknown, type Outcome } from '../../src/connector/outcome.js';
 import type { FlowName, FlowRequest } from '../../src/connector/types.js';
 import { idTime } from '../../src/domain/ids.js';
 import type { FieldMap } from '../../src/iso8583/index.js';
@@ -37,6 +37,11 @@ export interface MappingConfig {
   acceptedReversalCodes: readonly string[];
   /** Absent means `dual`. */
   messageMode?: MessageMode;
+  /**
+   * Host profile: a repeat (0401, 0421, 0101, 0221, 0201) carries the time it is sent in DE7
+   * instead of the original's. Absent or false: the repeat is the original with the repeat MTI.
+   */
+  repeatRefreshesTransmissionTime?: boolean;
 }
 
 export class MappingError extends Error {
@@ -103,7 +108,8 @@ export function buildRequest(flow: CardFlow, req: FlowRequest, cfg: MappingConfi
     '2': m.number.reveal(),
     '3': flow === 'refund' ? '200000' : '000000',
     '4': amount12(flow === 'verify' ? 0 : req.amount),
-    '7': transmissionOf(req.reference, now),
+    // A repeat keeps the original's STAN and data; DE7 too unless the host profile wants it fresh.
+    '7': req.repeat === true && cfg.repeatRefreshesTransmissionTime === true ? transmissionTime(now) : transmissionOf(req.reference, now),
     '11': stanOf(req.reference),
     '14': `${String(m.expYear % 100).padStart(2, '0')}${String(m.expMonth).padStart(2, '0')}`,
     '32': cfg.acquirerId,
@@ -129,11 +135,8 @@ export function readReply(flow: CardFlow, reply: LinkReply, cfg: MappingConfig):
   const code = str(reply.fields['39']);
   const rrn = str(reply.fields['37']).trim();
   const evidence = { de39: code, mac: reply.integrity };
-  if (reply.integrity === 'failed') {
-    // A reversal we cannot trust is not done: ask again (the engine retries under a new reference).
-    if (flow === 'reverse') return unknown(true, 'reversal reply failed its MAC check');
-    return ok({ integrity: 'failed', evidence });
-  }
+  // Not the host's answer (anyone on the path could have written it), whatever its DE39 says.
+  if (reply.integrity === 'failed') return integrityFailure(`${flow} reply failed its MAC check`, evidence);
   if (flow === 'reverse') {
     // 25 on a reversal: the host never received the original, so nothing was there to undo.
     if (cfg.acceptedReversalCodes.includes(code)) return ok({ integrity: reply.integrity, evidence, ...(code === '25' ? { originalNeverReceived: true as const } : {}) });

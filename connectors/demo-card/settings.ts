@@ -31,6 +31,10 @@ export interface DemoCardSettings {
   messageMode: 'dual' | 'single';
   /** The host answers 0800 status inquiries (see README): unknown outcomes are asked about, not reversed. */
   inquiry: boolean;
+  /** Host profile: repeats carry a fresh DE7 (else the original's). */
+  repeatRefreshesTransmissionTime: boolean;
+  /** Host store-and-forward policy for reversals (see ConnectorCapabilities.reversal). */
+  reversal: { maxAttempts?: number; maxAgeMs?: number; declinedRepeats?: number };
 }
 
 export class DemoCardSettingsError extends Error {
@@ -69,6 +73,16 @@ export const settingsSchema = z
     macKeys: z.record(z.string(), hex).default({}),
     messageMode: z.enum(['dual', 'single'], { error: 'must be dual or single' }).default('dual'),
     inquiry: z.boolean({ error: 'must be true or false' }).default(false),
+    /** Host profile: a repeat (0401, 0421, 0101, 0221, 0201) carries a fresh DE7 instead of the original's. */
+    repeatRefreshesTransmissionTime: z.boolean({ error: 'must be true or false' }).default(false),
+    /** Host store-and-forward policy for reversals (see ConnectorCapabilities.reversal). */
+    reversal: z
+      .strictObject({
+        maxAttempts: z.number().int().min(1).optional(),
+        maxAgeMs: ms.optional(),
+        declinedRepeats: ms.optional(),
+      })
+      .default({}),
   })
   .refine((s) => s.port !== undefined || s.endpoints !== undefined, { path: ['port'], error: 'is required (or endpoints)' });
 
@@ -91,5 +105,11 @@ export function readSettings(input: Record<string, unknown>): DemoCardSettings {
     macKeys: s.macKeys,
     messageMode: s.messageMode,
     inquiry: s.inquiry,
+    repeatRefreshesTransmissionTime: s.repeatRefreshesTransmissionTime,
+    reversal: {
+      ...(s.reversal.maxAttempts !== undefined ? { maxAttempts: s.reversal.maxAttempts } : {}),
+      ...(s.reversal.maxAgeMs !== undefined ? { maxAgeMs: s.reversal.maxAgeMs } : {}),
+      ...(s.reversal.declinedRepeats !== undefined ? { declinedRepeats: s.reversal.declinedRepeats } : {}),
+    },
   };
 }

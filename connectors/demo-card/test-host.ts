@@ -49,6 +49,7 @@ const FAULT_OF: Record<Exclude<Fault, 'unreachable'>, HostFault> = {
   late_reply: 'late_reply',
   duplicate_reply: 'answer_twice',
   malformed_reply: 'garbage_frame',
+  bad_integrity: 'bad_mac',
 };
 
 /** The conformance kit's bank: the host's test cards, faults on cue, and its books. */
@@ -67,7 +68,8 @@ export function hostBank(host: Iso8583Host, c: DemoCardConnector, mode: 'dual' |
         c.client.drop();
         return;
       }
-      host.inject(FAULT_OF[fault], KIND_OF[mode][flow]);
+      // An inquiry's 0810 is no transaction of the host's: faults aimed at it are marked as such.
+      host.inject(FAULT_OF[fault], flow === 'inquire' ? 'inquire' : KIND_OF[mode][flow]);
     },
     executed: (paymentId) =>
       host.ledger.entries(paymentId).map((e) => ({ flow: FLOW_OF[e.kind], reference: e.reference, ok: e.approved, reversed: e.reversed, received: host.ledger.received(e.reference) })),

@@ -99,7 +99,7 @@ describe('demo-sepa enveloped, through the engine against the simulated bank', (
     const harness = await start([pki.stranger.cert]);
     const p = await harness.settle((await pay(harness)).id, { maxMs: 15_000 });
     expect(p.status).toBe('requires_review');
-    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failure' });
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failed' });
   });
 
   it('a tampered reply (the content changed after signing) goes to manual review', async () => {
@@ -107,7 +107,7 @@ describe('demo-sepa enveloped, through the engine against the simulated bank', (
     sim.inject('bad_signature', 'transfer');
     const p = await harness.settle((await pay(harness)).id, { maxMs: 15_000 });
     expect(p.status).toBe('requires_review');
-    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failure' });
+    expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failed' });
   });
 });
 
@@ -164,7 +164,7 @@ describe('demo-sepa enveloped, interoperating with OpenSSL', () => {
     expect(out).toMatchObject({ kind: 'ok', integrity: 'verified', evidence: { bank_signer: 'O=Test Merchant, CN=merchant-ec256', bank_signature_form: 'enveloped' } });
   });
 
-  it('a reply not enveloped by the bank: an approval goes to manual review, a decline becomes unknown', async () => {
+  it('a reply not enveloped by the bank: neither an approval nor a decline, unknown with integrity failed', async () => {
     const stranger = (xml: string) => opensslEnveloped(xml, pki.stranger);
     const tampered = (xml: string) => {
       const der = opensslEnveloped(xml);
@@ -176,9 +176,9 @@ describe('demo-sepa enveloped, interoperating with OpenSSL', () => {
     const plain = (xml: string) => Buffer.from(xml, 'utf8');
     for (const wrap of [stranger, tampered, plain]) {
       const approved = await onMock(async () => replyWith(wrap(pain002('ACSC')), 200, CMS)).connector.flows.transfer?.(req, ctx);
-      expect(approved).toMatchObject({ kind: 'ok', integrity: 'failed' });
+      expect(approved).toMatchObject({ kind: 'unknown', integrity: 'failed' });
       const declined = await onMock(async () => replyWith(wrap(pain002('RJCT', 'AM04')), 200, CMS)).connector.flows.transfer?.(req, ctx);
-      expect(declined).toMatchObject({ kind: 'unknown' });
+      expect(declined).toMatchObject({ kind: 'unknown', integrity: 'failed' });
     }
     // properly enveloped, the same decline stands
     const declined = await onMock(async () => replyWith(opensslEnveloped(pain002('RJCT', 'AM04')), 200, CMS)).connector.flows.transfer?.(req, ctx);

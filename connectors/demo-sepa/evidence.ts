@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { unknown, type Outcome } from '../../src/connector/outcome.js';
+import { integrityFailure, type Outcome } from '../../src/connector/outcome.js';
 import type { Headers, SignRequest } from '../../src/iso20022/transport/types.js';
 import type { TrustedCertificate } from '../../src/trust/certificate.js';
 import type { Credential } from '../../src/trust/keys.js';
@@ -59,5 +59,7 @@ export function withEvidence(outcome: Outcome, check: ReplyCheck): Outcome {
     // a signed refusal is evidence as much as a signed acceptance: both go to the merchant
     return outcome.kind === 'ok' || outcome.kind === 'declined' ? { ...outcome, integrity: 'verified', evidence: { ...outcome.evidence, ...check.evidence } } : outcome;
   }
-  return outcome.kind === 'ok' ? { ...outcome, integrity: 'failed' } : unknown(false, check.reason);
+  // Whatever it says (an acceptance, a rejection, "never received"), an unverified reply is not the
+  // bank's answer: unknown, marked so the engine inquires again and ends in review, not as a plain unknown.
+  return integrityFailure(check.reason);
 }

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import { declined, neverReceived, notSent, unknown, type Outcome } from '../../src/connector/outcome.js';
+import { declined, integrityFailure, neverReceived, notSent, unknown, type Outcome } from '../../src/connector/outcome.js';
 import { defineConnector, type Connector, type ConnectorEnv, type FlowContext, type FlowRequest, type InboundResult } from '../../src/connector/types.js';
 import {
   build,
@@ -132,7 +132,11 @@ export function demoSepaConnector(env: ConnectorEnv, transport: BankTransport, s
     if (r.status === 408 || r.status === 429 || r.status >= 500) return unknown(true, `bank answered HTTP ${r.status}`);
     if (r.status >= 400) return declined(r.status === 400 || r.status === 422 ? 'FF01' : `http_${r.status}`, `the bank refused the request (HTTP ${r.status})`);
     const { xml: replyXml, check } = await openBankMessage(r.raw ?? Buffer.from(r.body, 'utf8'), r.body, r.headers);
-    if (replyXml === null) return unknown(true, `unreadable ${replyType} reply: ${check && !check.ok ? check.reason : 'no content'}`);
+    if (replyXml === null) {
+      // an enveloped reply whose signature does not verify is not opened: no answer, integrity failed
+      if (check && !check.ok) return integrityFailure(`unreadable ${replyType} reply: ${check.reason}`);
+      return unknown(true, `unreadable ${replyType} reply: no content`);
+    }
     let outcome: Outcome;
     try {
       outcome = read(parseAs(replyType, replyXml));

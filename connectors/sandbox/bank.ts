@@ -1,5 +1,5 @@
 import { appendFileSync, existsSync, readFileSync } from 'node:fs';
-import { declined, neverReceived, notSent, ok, pending, unknown, type Outcome } from '../../src/connector/outcome.js';
+import { declined, integrityFailure, neverReceived, notSent, ok, pending, unknown, type Outcome } from '../../src/connector/outcome.js';
 import type { ConnectorReport, FlowName, FlowRequest } from '../../src/connector/types.js';
 import type { Clock } from '../../src/domain/clock.js';
 import { TEST_CARDS, TEST_IBANS } from '../../src/connector/test-values.js';
@@ -9,7 +9,7 @@ import { TEST_CARDS, TEST_IBANS } from '../../src/connector/test-values.js';
  * of ARCHITECTURE.md, keeps a ledger of what it executed (one entry per reference: a repeated
  * reference is answered from the ledger, never executed twice), and takes faults on command.
  */
-export type Fault = 'no_reply' | 'late_reply' | 'duplicate_reply' | 'malformed_reply' | 'unreachable';
+export type Fault = 'no_reply' | 'late_reply' | 'duplicate_reply' | 'malformed_reply' | 'unreachable' | 'bad_integrity';
 export type BankFlow = Exclude<FlowName, 'inbound'>;
 
 export interface LedgerEntry {
@@ -112,6 +112,9 @@ export class SandboxBank {
       return outcome;
     }
     if (fault === 'malformed_reply') return unknown(true, 'malformed reply');
+    // Executed, but the reply fails its check: answered the way a careless connector would
+    // (its own kind, flagged), so the engine's normalisation is what keeps it from counting.
+    if (fault === 'bad_integrity') return outcome.kind === 'ok' || outcome.kind === 'declined' ? { ...outcome, integrity: 'failed' } : integrityFailure(`${flow} reply failed its integrity check`);
     if (fault === 'duplicate_reply') {
       const report = this.reporter;
       if (report) setImmediate(() => report({ flow, reference: req.reference, outcome }));

@@ -56,7 +56,8 @@ export interface Iso8583Host {
   port: number;
   ledger: HostLedger;
   /** The next request of `on` (any kind when absent) meets `fault`; `decline` takes its response code in `code`. */
-  inject(fault: HostFault, on?: HostTxnKind, code?: string): void;
+  /** `on: 'inquire'` targets the 0810 answer of a status inquiry (only `bad_mac` applies there). */
+  inject(fault: HostFault, on?: HostTxnKind | 'inquire', code?: string): void;
   /** Stops answering anything (network messages included) for `ms`, from now. */
   stall(ms: number): void;
   /**
@@ -77,7 +78,7 @@ export interface Iso8583Host {
 
 interface QueuedFault {
   fault: HostFault;
-  on?: HostTxnKind;
+  on?: HostTxnKind | 'inquire';
   code?: string;
 }
 
@@ -267,7 +268,10 @@ export async function startIso8583Host(opts: Iso8583HostOptions = {}): Promise<I
       network.inquiry++;
       // The answer decides where money goes: it is asked and answered under MAC.
       if (mac && mac.covers(req) && !mac.verify(message, req)) return send(pack(refuseInquiry(req, '63'), false));
-      return send(pack(answerInquiry(req, ledger, numericCurrency), false));
+      // Only a fault aimed at inquiries is taken here, so faults meant for transactions stay queued.
+      const i = faults.findIndex((f) => f.on === 'inquire');
+      const badMac = i >= 0 && faults.splice(i, 1)[0]?.fault === 'bad_mac';
+      return send(pack(answerInquiry(req, ledger, numericCurrency), badMac));
     }
     if (isNetworkRequest(net, mti)) {
       // Network management as the dialect's version spells it (0800/DE70, 1804/DE24).

@@ -6,7 +6,11 @@ import type { PaymentRecord } from '../store/types.js';
 import { createHarness, type Harness } from './harness.js';
 import type { Connector, ConnectorEnv, FlowName } from './types.js';
 
-export type Fault = 'no_reply' | 'late_reply' | 'duplicate_reply' | 'malformed_reply' | 'unreachable';
+/**
+ * `bad_integrity`: the bank acts and answers, but the reply fails its integrity check (a broken
+ * MAC on ISO 8583, a signature that does not verify on ISO 20022), on the flow named.
+ */
+export type Fault = 'no_reply' | 'late_reply' | 'duplicate_reply' | 'malformed_reply' | 'unreachable' | 'bad_integrity';
 export type BankFlow = Exclude<FlowName, 'inbound'>;
 
 /** What a connector's bank simulator offers the kit. */
@@ -36,6 +40,11 @@ export const CONFORMANCE_TESTS = [
   'refund above the remaining amount',
   'malformed reply',
   'bank unreachable',
+  'bad integrity at verify',
+  'bad integrity at authorize or transfer',
+  'bad integrity at refund',
+  'bad integrity at inquiry',
+  'bad integrity at reverse',
 ] as const;
 export type ConformanceTest = (typeof CONFORMANCE_TESTS)[number];
 
@@ -241,6 +250,81 @@ export function runConnectorConformance<C extends Connector>(opts: ConformanceOp
       const p = await h.settle((await h.pay({ currency: bank.currency, payment_method: bank.methods.approved })).id);
       expect(['succeeded', 'failed', 'reversed', 'requires_review']).toContain(p.status);
       await expectConsistent(p);
+    });
+
+    // A reply that fails its integrity check is never the bank's answer: the outcome is unknown,
+    // inquired or reversed, and the payment (or refund) ends in review as integrity_failed, never
+    // succeeded, declined or failed on the strength of a reply anyone could have written.
+    const expectIntegrityReview = async (p: PaymentRecord, after: BankFlow): Promise<void> => {
+      expect(p.status, 'an untrusted reply ends in review').toBe('requires_review');
+      expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failed' });
+      const flows = (await h.store.listCommands(p.id)).filter((c) => c.kind === 'bank').map((c) => c.name);
+      const later = flows.slice(flows.indexOf(after) + 1);
+      expect(later.some((f) => f === 'inquire' || f === 'reverse' || f === after), `the untrusted ${after} reply was followed by an inquiry, a reversal or a repeat`).toBe(true);
+      // A verification moves no money and may be asked again under a new reference: only the money rules apply.
+      if (after !== 'verify') await expectConsistent(p);
+    };
+
+    test('bad integrity at verify', async () => {
+      if (!caps()?.verify) throw new Error('the rail has no verification; skip this test with a reason');
+      bank.inject('bad_integrity', 'verify');
+      const p = await h.settle((await h.pay({ currency: bank.currency, payment_method: bank.methods.approved })).id);
+      await expectIntegrityReview(p, 'verify');
+      // an untrusted verification is never followed by the money-moving request
+      expect(bank.executed(p.id).filter((e) => e.flow === 'authorize' || e.flow === 'transfer')).toEqual([]);
+    });
+
+    test('bad integrity at authorize or transfer', async () => {
+      const flows: BankFlow[] = caps()?.authorize ? ['authorize', 'transfer'] : ['transfer'];
+      for (const flow of flows) {
+        bank.inject('bad_integrity', flow);
+        const id = (await h.pay({ currency: bank.currency, payment_method: bank.methods.approved })).id;
+        await h.settle(id);
+        await h.advance(connector.capabilities.callTimeoutMs * 2);
+        const p = await h.settle(id);
+        await expectIntegrityReview(p, flow);
+      }
+    });
+
+    test('bad integrity at refund', async () => {
+      const p = await succeeded();
+      bank.inject('bad_integrity', 'refund');
+      const r = await h.engine.payments.refund(h.merchant, p.id, { amount: p.amount });
+      for (let i = 0; i < 60; i++) {
+        await h.advance(Math.max(500, connector.capabilities.callTimeoutMs));
+        if ((await h.store.getRefund(r.id))?.status !== 'pending') break;
+      }
+      const refund = await h.store.getRefund(r.id);
+      expect(refund?.status, 'an untrusted refund reply is neither success nor failure').toBe('requires_review');
+      expect(refund?.snapshot.context.failure).toMatchObject({ code: 'integrity_failed' });
+    });
+
+    test('bad integrity at inquiry', async () => {
+      if (!caps()?.inquiry) throw new Error('the connector has no inquiry; skip this test with a reason');
+      // The confirming request gets no answer, so it is inquired; the first answer is untrusted.
+      bank.inject('no_reply', confirmFlow());
+      bank.inject('bad_integrity', 'inquire');
+      const p = await h.settle((await h.pay({ currency: bank.currency, payment_method: bank.methods.approved })).id);
+      expect(p.status).toBe('requires_review');
+      expect(p.snapshot.context.failure).toMatchObject({ code: 'integrity_failed' });
+      const inquiries = (await h.store.listCommands(p.id)).filter((c) => c.kind === 'bank' && c.name === 'inquire');
+      expect(inquiries.length, 'the untrusted answer was asked again').toBeGreaterThanOrEqual(2);
+      await expectConsistent(p);
+    });
+
+    test('bad integrity at reverse', async () => {
+      if (caps()?.inquiry) throw new Error('with an inquiry an unknown outcome is asked about, not reversed; skip this test with a reason');
+      // An untrusted approval is reversed; the reversal's own reply is untrusted too, so it is repeated.
+      bank.inject('bad_integrity', confirmFlow());
+      bank.inject('bad_integrity', 'reverse');
+      const id = (await h.pay({ currency: bank.currency, payment_method: bank.methods.approved })).id;
+      await h.settle(id);
+      await h.advance(connector.capabilities.callTimeoutMs * 2);
+      const p = await h.settle(id);
+      await expectIntegrityReview(p, 'reverse');
+      const reversals = (await h.store.listCommands(p.id)).filter((c) => c.kind === 'bank' && c.name === 'reverse');
+      expect(reversals.length, 'the reversal with the untrusted reply was repeated').toBeGreaterThanOrEqual(2);
+      expect(reversals.slice(1).every((c) => (c.spec as { repeat?: boolean }).repeat === true), 'as a repeat').toBe(true);
     });
 
     test('bank unreachable', async () => {

@@ -46,6 +46,14 @@ export interface UnknownOutcome {
   /** True when asking again (inquiry, or the same request where it is idempotent) may resolve it. */
   retryable: boolean;
   reason?: string;
+  /**
+   * `failed`: a reply came but failed its MAC or signature check, so it is not the bank's answer
+   * (anyone on the path could have written it). The engine inquires or reverses, and a payment or
+   * refund it cannot settle goes to review as `integrity_failed`.
+   */
+  integrity?: 'failed';
+  /** Masked evidence of the rejected reply (its code, the check's result), kept in the timeline. */
+  evidence?: Record<string, string>;
 }
 
 export interface NotSentOutcome {
@@ -66,16 +74,39 @@ export const pending = (bankReference?: string): PendingOutcome =>
   bankReference === undefined ? { kind: 'pending' } : { kind: 'pending', bankReference };
 export const unknown = (retryable: boolean, reason?: string): UnknownOutcome =>
   reason === undefined ? { kind: 'unknown', retryable } : { kind: 'unknown', retryable, reason };
+/** A reply that failed its MAC or signature check: the outcome stays unknown (see `UnknownOutcome.integrity`). */
+export const integrityFailure = (reason: string, evidence?: Record<string, string>): UnknownOutcome =>
+  evidence === undefined
+    ? { kind: 'unknown', retryable: true, reason, integrity: 'failed' }
+    : { kind: 'unknown', retryable: true, reason, integrity: 'failed', evidence };
 export const notSent = (reason: string): NotSentOutcome => ({ kind: 'not_sent', reason });
 /** An inquiry's answer that the bank never received the original request (see `NotSentOutcome.neverReceived`). */
 export const neverReceived = (reason: string): NotSentOutcome => ({ kind: 'not_sent', reason, neverReceived: true });
 
 const KINDS = new Set(['ok', 'declined', 'pending', 'unknown', 'not_sent']);
 
-/** A connector that returns something else has a bug; the engine treats it as unknown, never as success. */
+/** True when the reply behind `o` failed its MAC or signature check, whatever kind it claims. */
+export function failedIntegrity(o: Outcome): boolean {
+  return (o as { integrity?: unknown }).integrity === 'failed';
+}
+
+/**
+ * A connector that returns something else has a bug; the engine treats it as unknown, never as success.
+ * This is also the one place where a reply that failed its integrity check stops being an answer:
+ * whatever kind the connector gave it (an approval, a decline, a reversal's "never received"), it
+ * reaches the engine as unknown with `integrity: 'failed'`, for every connector present and future.
+ */
 export function normaliseOutcome(value: unknown): Outcome {
   if (typeof value === 'object' && value !== null && KINDS.has((value as { kind?: string }).kind ?? '')) {
     const o = value as Outcome;
+    if (failedIntegrity(o)) {
+      if (o.kind === 'unknown' && o.retryable) return o;
+      const evidence = (o as { evidence?: unknown }).evidence;
+      return integrityFailure(
+        `the ${o.kind === 'ok' ? 'approval' : o.kind === 'declined' ? 'decline' : 'reply'} failed its integrity check (MAC or signature): not the bank's answer`,
+        isEvidence(evidence) ? evidence : undefined,
+      );
+    }
     if (o.kind === 'declined' && (typeof o.code !== 'string' || typeof o.reason !== 'string')) {
       return unknown(true, 'connector returned a malformed decline');
     }
@@ -83,3 +114,6 @@ export function normaliseOutcome(value: unknown): Outcome {
   }
   return unknown(true, 'connector returned a malformed outcome');
 }
+
+const isEvidence = (v: unknown): v is Record<string, string> =>
+  typeof v === 'object' && v !== null && Object.values(v).every((x) => typeof x === 'string');

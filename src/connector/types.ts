@@ -27,6 +27,12 @@ export interface ConnectorCapabilities {
   refunds: { partial: boolean; windowDays: number } | false;
   /** How long the engine waits for one flow call before the outcome becomes unknown. */
   callTimeoutMs: number;
+  /**
+   * The host's store-and-forward policy for reversals, where it has one: how many sends (the first
+   * and its repeats), how old a reversal may get before review, and how many times a declined
+   * reversal is repeated. Absent fields keep the engine's policy.
+   */
+  reversal?: { maxAttempts?: number; maxAgeMs?: number; declinedRepeats?: number };
 }
 
 export type RevealedMethod =

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto';
+import { failedIntegrity, normaliseOutcome } from '../connector/outcome.js';
 import type { ConnectorSet } from '../connector/registry-types.js';
 import type { ConnectorReport, InboundRequest, InboundResult } from '../connector/types.js';
 import type { Clock } from '../domain/clock.js';
@@ -114,7 +115,15 @@ export class Engine {
   }
 
   /** Feeds a connector's own news (late reply, pushed status) to the payment it concerns. */
-  async report(connectorId: string, r: ConnectorReport): Promise<Applied | null> {
+  async report(connectorId: string, raw: ConnectorReport): Promise<Applied | null> {
+    // Pushes and late replies pass the same normalisation as flow answers: one whose MAC or
+    // signature failed is not the bank's word, and news that is not the bank's word changes
+    // nothing (the machine is already inquiring, reversing or done).
+    const r: ConnectorReport = { ...raw, outcome: normaliseOutcome(raw.outcome) };
+    if (failedIntegrity(r.outcome)) {
+      this.o.log.warn({ connector: connectorId, flow: r.flow, late: r.late === true }, 'bank report failed its integrity check: ignored');
+      return null;
+    }
     const cmd = await this.o.store.findCommandByReference(r.reference);
     if (!cmd) {
       this.o.log.warn({ connector: connectorId, flow: r.flow }, 'bank report matches no known reference');

@@ -73,6 +73,10 @@ export interface PaymentPolicy {
    * store-and-forward gives up by count or by age, whichever comes first.
    */
   reversalMaxAgeMs?: number;
+  /** How many times a reversal is sent (the first and its repeats) before review; absent: `retry.maxAttempts`. */
+  reversalMaxAttempts?: number;
+  /** How many times a reversal the bank declined is repeated before review; absent: 0 (review at once). */
+  reversalDeclinedRepeats?: number;
   /**
    * How many times a request the bank proved it never received (an inquiry answered "never
    * received") is sent again under its reference before the payment ends without it. Absent: 2.
@@ -97,3 +101,19 @@ export const defaultPaymentPolicy: PaymentPolicy = {
 export function backoff(policy: RetryPolicy, attempt: number): number {
   return Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** Math.max(0, attempt - 1));
 }
+
+/**
+ * The kind the machines act on. A reply that failed its MAC or signature check is never the
+ * bank's answer: whatever kind it claims, it counts as `unknown` (normalisation already makes it
+ * so; the machines hold to it too, for events stored before that or fed from elsewhere).
+ */
+export function effectiveKind(o: Outcome): Outcome['kind'] {
+  return (o as { integrity?: unknown }).integrity === 'failed' ? 'unknown' : o.kind;
+}
+
+/** The event is a bank reply that failed its integrity check. */
+export const replyFailedIntegrity = (event: EngineEvent): boolean =>
+  event.type === 'RESULT' && (event.outcome as { integrity?: unknown }).integrity === 'failed';
+
+/** Failure code of a payment or refund in review because replies kept failing their integrity check. */
+export const INTEGRITY_FAILED = { code: 'integrity_failed', reason: 'the bank replies failed their integrity check (MAC or signature) and no trusted answer settled the outcome' } as const;

@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { normaliseOutcome, notSent, unknown, type Outcome } from '../connector/outcome.js';
+import { failedIntegrity, normaliseOutcome, notSent, unknown, type Outcome } from '../connector/outcome.js';
 import type { ConnectorSet } from '../connector/registry-types.js';
 import type { Clock } from '../domain/clock.js';
 import { Secret } from '../domain/secret.js';
@@ -180,6 +180,8 @@ export class OutboxWorker {
       await this.finish(c, unknown(true, `no reply within ${connector.capabilities.callTimeoutMs} ms`), false);
       const late = call.then(async (o) => {
         if (o.kind === 'ok' || o.kind === 'declined') await this.apply(c, o, true);
+        // not the bank's word (normalised to unknown): the machine already treats the call as unknown
+        else if (failedIntegrity(o)) this.d.log.warn({ command: c.id, flow: spec.flow }, 'late reply failed its integrity check: ignored');
       });
       this.late.add(late);
       void late.finally(() => this.late.delete(late)).catch(() => undefined);

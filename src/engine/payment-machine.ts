@@ -4,6 +4,9 @@ import type { Outcome } from '../connector/outcome.js';
 import {
   backoff,
   DEFAULT_MAX_RESENDS,
+  effectiveKind,
+  INTEGRITY_FAILED,
+  replyFailedIntegrity,
   type CommandSpec,
   type EngineEvent,
   type PaymentPolicy,
@@ -116,6 +119,10 @@ export interface PaymentContext extends PaymentInput {
   resends?: number;
   /** Set when the next entry into a sending state resends this reference instead of a fresh one. */
   resendRef?: string | null;
+  /** A reply failed its MAC or signature check on the way here; absent in old snapshots. */
+  integrityFailed?: boolean;
+  /** Reversals the bank declined and that were repeated (host policy); absent in old snapshots. */
+  reversalDeclines?: number;
 }
 
 type Ctx = { context: PaymentContext; event: EngineEvent };
@@ -138,18 +145,53 @@ const outcomeIs =
   (flow: FlowName | ((c: PaymentContext) => FlowName), ...kinds: Outcome['kind'][]) =>
   ({ context, event }: Ctx): boolean =>
     about(event, typeof flow === 'function' ? flow(context) : flow) &&
-    kinds.includes((event as ResultEvent).outcome.kind);
+    kinds.includes(effectiveKind((event as ResultEvent).outcome));
 
-/** An approval we cannot trust: integrity check failed, or the bank confirms other terms. */
+/**
+ * An authenticated approval of other terms than ours (amount, currency). An approval that failed
+ * its integrity check is not an approval at all: `effectiveKind` makes it unknown, so it is
+ * inquired or reversed like any unknown outcome.
+ */
 function untrusted(context: PaymentContext, event: EngineEvent): boolean {
-  if (event.type !== 'RESULT' || event.outcome.kind !== 'ok') return false;
-  const o = event.outcome;
-  if (o.integrity === 'failed') return true;
-  const c = o.confirmed;
+  if (event.type !== 'RESULT' || event.outcome.kind !== 'ok' || effectiveKind(event.outcome) !== 'ok') return false;
+  const c = event.outcome.confirmed;
   return !!c && ((c.amount !== undefined && c.amount !== context.amount) || (c.currency !== undefined && c.currency !== context.currency));
 }
 
 const canRetry = ({ context }: Ctx): boolean => context.attempts + 1 < context.policy.retry.maxAttempts;
+
+/** Remembers that a reply failed its integrity check, so a review it ends in says why. */
+const noteIntegrity = assign({ integrityFailed: ({ context, event }: Ctx) => context.integrityFailed === true || replyFailedIntegrity(event) });
+
+const integrityInvolved = ({ context, event }: Ctx): boolean => context.integrityFailed === true || replyFailedIntegrity(event);
+
+/** Review with `code`, unless untrusted replies are why nothing settled it: then `integrity_failed`. */
+const reviewFailure = (code: string, reason: string) =>
+  assign({ failure: (a: Ctx) => (integrityInvolved(a) ? { ...INTEGRITY_FAILED } : { code, reason }) });
+
+/**
+ * Once a reply failed its integrity check, the payment never ends as succeeded, declined or
+ * failed: a trusted answer (an inquiry's, a reversal's) settles where the money stands, and the
+ * payment then goes to review, since a host or path that forges or garbles replies is an incident
+ * an operator must see. Only unknown and pending answers keep it waiting (inquiring, reversing).
+ */
+const settledAfterIntegrityFailure =
+  (flow: FlowName | ((c: PaymentContext) => FlowName)) =>
+  ({ context, event }: Ctx): boolean =>
+    context.integrityFailed === true &&
+    about(event, typeof flow === 'function' ? flow(context) : flow) &&
+    event.type === 'RESULT' &&
+    !['unknown', 'pending'].includes(effectiveKind(event.outcome));
+
+
+/** Reversals are repeated by count (the host's, else the retry policy's) as well as by age. */
+const reversalCanRepeat = ({ context }: Ctx): boolean =>
+  context.attempts + 1 < (context.policy.reversalMaxAttempts ?? context.policy.retry.maxAttempts);
+
+/** A declined reversal is repeated this many times (host policy) before review. */
+const declinedReversalRepeatsLeft = ({ context }: Ctx): boolean => (context.reversalDeclines ?? 0) < (context.policy.reversalDeclinedRepeats ?? 0);
+
+const countDecline = assign({ reversalDeclines: ({ context }: Ctx) => (context.reversalDeclines ?? 0) + 1 });
 
 /** Store-and-forward also gives up by age: a reversal repeated past the policy's limit. */
 const reversalTooOld = (context: PaymentContext, event: EngineEvent): boolean => {
@@ -172,7 +214,11 @@ const recordFailure = assign({
 
 const failWith = (code: string, reason: string) => assign({ failure: () => ({ code, reason }) });
 
+/** Where a payment goes when `settledAfterIntegrityFailure` holds. */
+const reviewIntegrity = { target: 'manual_review' as const, actions: [rememberRef, failWith(INTEGRITY_FAILED.code, INTEGRITY_FAILED.reason)] };
+
 const scheduleRetry = [
+  noteIntegrity,
   assign({ attempts: ({ context }: Ctx) => context.attempts + 1 }),
   {
     type: 'timer' as const,
@@ -233,7 +279,7 @@ const provenNotSent =
 
 /** A reversal the bank accepted because it never received the original (nothing to reverse). */
 const reversalFoundNothing = ({ event }: Ctx): boolean =>
-  event.type === 'RESULT' && event.flow === 'reverse' && event.outcome.kind === 'ok' && event.outcome.originalNeverReceived === true;
+  event.type === 'RESULT' && event.flow === 'reverse' && effectiveKind(event.outcome) === 'ok' && event.outcome.kind === 'ok' && event.outcome.originalNeverReceived === true;
 
 /** The reversal was the only way to learn the outcome (no decline, no late approval behind it). */
 const reversedOnlyForUnknown = ({ context }: Ctx): boolean => context.failure === null && context.lateReversal === null;
@@ -311,12 +357,18 @@ const latestMoneyRef = (c: PaymentContext): { flow: MoneyFlow; reference: string
 
 /** A late approval of money we already gave up on: reverse it unless it was reversed already. */
 const lateApproval = ({ context, event }: Ctx): boolean => {
-  if (event.type !== 'RESULT' || event.outcome.kind !== 'ok') return false;
+  if (event.type !== 'RESULT' || effectiveKind(event.outcome) !== 'ok') return false;
   const flow = event.flow === 'inquire' ? event.about : event.flow;
   if (flow !== 'authorize' && flow !== 'transfer') return false;
   const ref = event.flow === 'inquire' ? context.refs[flow] : event.reference;
   return ref !== undefined && !context.reversedRefs.includes(ref) && context.lateReversal === null;
 };
+
+/**
+ * A repeated reversal is the same message under the same reference (so the same STAN and
+ * matching data on ISO 8583), marked as a repeat: the host matches it to the first and acts once.
+ */
+const repeatOf = (c: PaymentContext): { reference?: string } => (c.refs.reverse !== undefined ? { reference: c.refs.reverse } : {});
 
 const lateReversalHandlers = {
   RESULT: [
@@ -330,6 +382,9 @@ const lateReversalHandlers = {
             return { flow, reference: e.flow === 'inquire' ? (context.refs[flow] ?? '') : e.reference };
           },
           attempts: () => 0,
+          reversalDeclines: () => 0,
+          // the late reversal's own age: store-and-forward gives up by age here too
+          reversingSince: ({ event }: Ctx) => event.at,
         }),
         {
           type: 'command' as const,
@@ -343,24 +398,31 @@ const lateReversalHandlers = {
     },
     {
       guard: ({ context, event }: Ctx) =>
-        context.lateReversal !== null && event.type === 'RESULT' && event.flow === 'reverse' && event.outcome.kind === 'ok',
+        context.lateReversal !== null && event.type === 'RESULT' && event.flow === 'reverse' && effectiveKind(event.outcome) === 'ok',
       actions: assign({
         reversedRefs: ({ context }: Ctx) => [...context.reversedRefs, context.lateReversal?.reference ?? ''],
         lateReversal: () => null,
       }),
     },
     {
-      guard: ({ context, event }: Ctx) =>
-        context.lateReversal !== null &&
-        event.type === 'RESULT' &&
-        event.flow === 'reverse' &&
-        context.attempts + 1 < context.policy.retry.maxAttempts,
-      actions: scheduleRetry,
+      guard: ({ context, event }: Ctx) => context.lateReversal !== null && event.type === 'RESULT' && event.flow === 'reverse' && reversalTooOld(context, event),
+      target: 'manual_review',
+      actions: reviewFailure('reversal_expired', 'the reversal of a late approval was repeated past its age limit'),
+    },
+    {
+      guard: (a: Ctx) =>
+        a.context.lateReversal !== null && a.event.type === 'RESULT' && a.event.flow === 'reverse' && effectiveKind(a.event.outcome) === 'declined' && declinedReversalRepeatsLeft(a),
+      actions: [rememberRef, countDecline, ...scheduleRetry],
+    },
+    {
+      guard: (a: Ctx) =>
+        a.context.lateReversal !== null && a.event.type === 'RESULT' && a.event.flow === 'reverse' && effectiveKind(a.event.outcome) !== 'declined' && reversalCanRepeat(a),
+      actions: [rememberRef, ...scheduleRetry],
     },
     {
       guard: ({ context, event }: Ctx) => context.lateReversal !== null && event.type === 'RESULT' && event.flow === 'reverse',
       target: 'manual_review',
-      actions: failWith('reversal_failed', 'a late approval could not be reversed'),
+      actions: reviewFailure('reversal_failed', 'a late approval could not be reversed'),
     },
   ],
   TIMER: {
@@ -372,6 +434,7 @@ const lateReversalHandlers = {
         flow: 'reverse',
         original: context.lateReversal ?? latestMoneyRef(context),
         repeat: true,
+        ...repeatOf(context),
       }),
     },
   },
@@ -417,7 +480,7 @@ export const paymentMachine = setup({
       on: {
         RESULT: [
           {
-            guard: ({ event }) => about(event, 'verify') && event.outcome.kind === 'ok' && event.outcome.nameMatch === 'no_match',
+            guard: ({ event }) => about(event, 'verify') && effectiveKind(event.outcome) === 'ok' && event.outcome.kind === 'ok' && event.outcome.nameMatch === 'no_match',
             target: 'declined',
             actions: [rememberRef, failWith('name_mismatch', 'the account holder name does not match')],
           },
@@ -428,7 +491,7 @@ export const paymentMachine = setup({
           },
           { guard: outcomeIs('verify', 'ok'), target: 'confirming', actions: rememberRef },
           { guard: outcomeIs('verify', 'declined'), target: 'declined', actions: [rememberRef, recordFailure] },
-          { guard: outcomeIs('verify', 'unknown', 'pending'), target: 'verification_unknown', actions: rememberRef },
+          { guard: outcomeIs('verify', 'unknown', 'pending'), target: 'verification_unknown', actions: [rememberRef, noteIntegrity] },
           { guard: ({ context, event }) => outcomeIs('verify', 'not_sent')({ context, event }) && canRetry({ context, event }), actions: scheduleRetry },
           { guard: outcomeIs('verify', 'not_sent'), target: 'failed', actions: failWith('bank_unreachable', 'the bank could not be reached') },
         ],
@@ -451,8 +514,9 @@ export const paymentMachine = setup({
       ],
       on: {
         RESULT: [
+          { guard: settledAfterIntegrityFailure('verify'), ...reviewIntegrity },
           {
-            guard: ({ event }) => about(event, 'verify') && event.outcome.kind === 'ok' && event.outcome.nameMatch === 'no_match',
+            guard: ({ event }) => about(event, 'verify') && effectiveKind(event.outcome) === 'ok' && event.outcome.kind === 'ok' && event.outcome.nameMatch === 'no_match',
             target: 'declined',
             actions: failWith('name_mismatch', 'the account holder name does not match'),
           },
@@ -462,6 +526,8 @@ export const paymentMachine = setup({
           { guard: (a) => bankNeverReceived(() => 'verify')(a) && resendsLeft(a), actions: resendOriginal(() => 'verify') },
           { guard: bankNeverReceived(() => 'verify'), target: 'failed', actions: neverReceivedFailure('verification') },
           { guard: ({ context, event }) => about(event, 'verify') && canRetry({ context, event }), actions: scheduleRetry },
+          // Untrusted replies are no verdict on the account: neither a decline nor a pass, but review.
+          { guard: (a) => about(a.event, 'verify') && integrityInvolved(a), target: 'manual_review', actions: failWith(INTEGRITY_FAILED.code, INTEGRITY_FAILED.reason) },
           { guard: ({ event }) => about(event, 'verify'), target: 'failed', actions: failWith('verification_unavailable', 'the bank could not verify the account') },
         ],
         TIMER: {
@@ -511,14 +577,14 @@ export const paymentMachine = setup({
       entry: [resetAttempts, sendConfirm, resendConsumed],
       on: {
         RESULT: [
-          { guard: ({ context, event }) => about(event, confirmFlow(context)) && untrusted(context, event), target: 'manual_review', actions: [rememberRef, failWith('integrity_failure', 'the bank reply failed its integrity or terms check')] },
+          { guard: ({ context, event }) => about(event, confirmFlow(context)) && untrusted(context, event), target: 'manual_review', actions: [rememberRef, failWith('terms_mismatch', 'the bank confirmed other terms (amount or currency) than the payment')] },
           { guard: ({ context, event }) => context.steps.authorize && outcomeIs('authorize', 'ok')({ context, event }), target: 'authorized', actions: [rememberRef, assign({ moneyAuthorized: () => true })] },
           { guard: outcomeIs(confirmFlow, 'ok'), target: 'completed', actions: rememberRef },
           { guard: ({ context, event }) => !context.steps.authorize && outcomeIs('transfer', 'pending')({ context, event }), target: 'transfer_pending', actions: rememberRef },
           { guard: outcomeIs(confirmFlow, 'declined'), target: 'declined', actions: [rememberRef, recordFailure] },
           // Without an inquiry the only safe answer to "did the bank act?" is to reverse.
-          { guard: ({ context, event }) => outcomeIs(confirmFlow, 'unknown', 'pending')({ context, event }) && !context.steps.inquiry, target: 'reversing', actions: rememberRef },
-          { guard: outcomeIs(confirmFlow, 'unknown', 'pending'), target: 'confirmation_unknown', actions: rememberRef },
+          { guard: ({ context, event }) => outcomeIs(confirmFlow, 'unknown', 'pending')({ context, event }) && !context.steps.inquiry, target: 'reversing', actions: [rememberRef, noteIntegrity] },
+          { guard: outcomeIs(confirmFlow, 'unknown', 'pending'), target: 'confirmation_unknown', actions: [rememberRef, noteIntegrity] },
           { guard: ({ context, event }) => outcomeIs(confirmFlow, 'not_sent')({ context, event }) && canRetry({ context, event }), actions: scheduleRetry },
           { guard: outcomeIs(confirmFlow, 'not_sent'), target: 'failed', actions: failWith('bank_unreachable', 'the bank could not be reached') },
         ],
@@ -530,7 +596,15 @@ export const paymentMachine = setup({
       entry: [resetAttempts, inquireAbout(confirmFlow)],
       on: {
         RESULT: [
-          { guard: ({ context, event }) => about(event, confirmFlow(context)) && untrusted(context, event), target: 'manual_review', actions: failWith('integrity_failure', 'the bank reply failed its integrity or terms check') },
+          // An authorisation the inquiry confirms after an untrusted reply is released first, so the
+          // review that follows finds no hold standing on the customer's money.
+          {
+            guard: (a) => settledAfterIntegrityFailure(confirmFlow)(a) && a.context.steps.authorize && outcomeIs('authorize', 'ok')(a),
+            target: 'reversing',
+            actions: assign({ moneyAuthorized: () => true }),
+          },
+          { guard: settledAfterIntegrityFailure(confirmFlow), ...reviewIntegrity },
+          { guard: ({ context, event }) => about(event, confirmFlow(context)) && untrusted(context, event), target: 'manual_review', actions: failWith('terms_mismatch', 'the bank confirmed other terms (amount or currency) than the payment') },
           { guard: ({ context, event }) => context.steps.authorize && outcomeIs('authorize', 'ok')({ context, event }), target: 'authorized', actions: assign({ moneyAuthorized: () => true }) },
           { guard: outcomeIs(confirmFlow, 'ok'), target: 'completed' },
           { guard: ({ context, event }) => !context.steps.authorize && outcomeIs('transfer', 'pending')({ context, event }), target: 'transfer_pending' },
@@ -539,8 +613,8 @@ export const paymentMachine = setup({
           { guard: (a) => bankNeverReceived(confirmFlow)(a) && resendsLeft(a), actions: resendOriginal(confirmFlow) },
           { guard: bankNeverReceived(confirmFlow), target: 'failed', actions: neverReceivedFailure('payment request') },
           { guard: ({ context, event }) => about(event, confirmFlow(context)) && canRetry({ context, event }), actions: scheduleRetry },
-          { guard: ({ context, event }) => context.steps.authorize && about(event, 'authorize'), target: 'reversing' },
-          { guard: ({ context, event }) => about(event, confirmFlow(context)), target: 'manual_review', actions: failWith('outcome_unknown', 'the bank never confirmed the outcome of the transfer') },
+          { guard: ({ context, event }) => context.steps.authorize && about(event, 'authorize'), target: 'reversing', actions: noteIntegrity },
+          { guard: ({ context, event }) => about(event, confirmFlow(context)), target: 'manual_review', actions: reviewFailure('outcome_unknown', 'the bank never confirmed the outcome of the transfer') },
         ],
         TIMER: { guard: ({ event }) => event.name === 'retry', actions: inquireAbout(confirmFlow) },
       },
@@ -550,13 +624,13 @@ export const paymentMachine = setup({
       entry: [resetAttempts, completion, resendConsumed],
       on: {
         RESULT: [
-          { guard: ({ context, event }) => about(event, 'transfer') && untrusted(context, event), target: 'manual_review', actions: [rememberRef, failWith('integrity_failure', 'the bank reply failed its integrity or terms check')] },
+          { guard: ({ context, event }) => about(event, 'transfer') && untrusted(context, event), target: 'manual_review', actions: [rememberRef, failWith('terms_mismatch', 'the bank confirmed other terms (amount or currency) than the payment')] },
           { guard: outcomeIs('transfer', 'ok'), target: 'completed', actions: rememberRef },
           { guard: outcomeIs('transfer', 'pending'), target: 'transfer_pending', actions: rememberRef },
           // the authorisation still stands: give it back
           { guard: outcomeIs('transfer', 'declined'), target: 'reversing', actions: [rememberRef, recordFailure] },
-          { guard: ({ context, event }) => outcomeIs('transfer', 'unknown')({ context, event }) && !context.steps.inquiry, target: 'reversing', actions: rememberRef },
-          { guard: outcomeIs('transfer', 'unknown'), target: 'transfer_unknown', actions: rememberRef },
+          { guard: ({ context, event }) => outcomeIs('transfer', 'unknown')({ context, event }) && !context.steps.inquiry, target: 'reversing', actions: [rememberRef, noteIntegrity] },
+          { guard: outcomeIs('transfer', 'unknown'), target: 'transfer_unknown', actions: [rememberRef, noteIntegrity] },
           { guard: ({ context, event }) => outcomeIs('transfer', 'not_sent')({ context, event }) && canRetry({ context, event }), actions: scheduleRetry },
           { guard: outcomeIs('transfer', 'not_sent'), target: 'reversing', actions: failWith('bank_unreachable', 'the bank could not be reached for the transfer') },
         ],
@@ -571,7 +645,8 @@ export const paymentMachine = setup({
       ],
       on: {
         RESULT: [
-          { guard: ({ context, event }) => about(event, 'transfer') && untrusted(context, event), target: 'manual_review', actions: failWith('integrity_failure', 'the bank reply failed its integrity or terms check') },
+          { guard: settledAfterIntegrityFailure('transfer'), ...reviewIntegrity },
+          { guard: ({ context, event }) => about(event, 'transfer') && untrusted(context, event), target: 'manual_review', actions: failWith('terms_mismatch', 'the bank confirmed other terms (amount or currency) than the payment') },
           { guard: outcomeIs('transfer', 'ok'), target: 'completed' },
           { guard: ({ context, event }) => context.moneyAuthorized && outcomeIs('transfer', 'declined')({ context, event }), target: 'reversing', actions: recordFailure },
           { guard: outcomeIs('transfer', 'declined'), target: 'failed', actions: recordFailure },
@@ -579,12 +654,14 @@ export const paymentMachine = setup({
           // A batch rail accepts a transfer into its queue, then may prove the file never reached the bank.
           { guard: (a) => a.context.moneyAuthorized && provenNotSent('transfer')(a), target: 'reversing', actions: failWith('bank_unreachable', 'the bank could not be reached for the transfer') },
           { guard: provenNotSent('transfer'), target: 'failed', actions: failWith('bank_unreachable', 'the bank could not be reached') },
+          // An untrusted status is no status: keep polling, and say why should the wait end in review.
+          { guard: ({ event }) => about(event, 'transfer') && replyFailedIntegrity(event), actions: noteIntegrity },
         ],
         TIMER: [
           {
             guard: ({ context, event }) => event.name === 'poll' && context.pendingSince !== null && event.at - context.pendingSince >= context.policy.pendingMaxMs,
             target: 'manual_review',
-            actions: failWith('pending_too_long', 'the bank left the transfer pending past the limit'),
+            actions: reviewFailure('pending_too_long', 'the bank left the transfer pending past the limit'),
           },
           {
             guard: ({ context, event }) => event.name === 'poll' && context.steps.inquiry,
@@ -605,7 +682,8 @@ export const paymentMachine = setup({
       entry: [resetAttempts, inquireAbout(() => 'transfer')],
       on: {
         RESULT: [
-          { guard: ({ context, event }) => about(event, 'transfer') && untrusted(context, event), target: 'manual_review', actions: failWith('integrity_failure', 'the bank reply failed its integrity or terms check') },
+          { guard: settledAfterIntegrityFailure('transfer'), ...reviewIntegrity },
+          { guard: ({ context, event }) => about(event, 'transfer') && untrusted(context, event), target: 'manual_review', actions: failWith('terms_mismatch', 'the bank confirmed other terms (amount or currency) than the payment') },
           { guard: outcomeIs('transfer', 'ok'), target: 'completed' },
           { guard: outcomeIs('transfer', 'pending'), target: 'transfer_pending' },
           { guard: ({ context, event }) => context.moneyAuthorized && outcomeIs('transfer', 'declined')({ context, event }), target: 'reversing', actions: recordFailure },
@@ -615,7 +693,7 @@ export const paymentMachine = setup({
           { guard: (a) => bankNeverReceived(() => 'transfer')(a) && a.context.moneyAuthorized, target: 'reversing', actions: neverReceivedFailure('transfer') },
           { guard: bankNeverReceived(() => 'transfer'), target: 'failed', actions: neverReceivedFailure('transfer') },
           { guard: ({ context, event }) => about(event, 'transfer') && canRetry({ context, event }), actions: scheduleRetry },
-          { guard: ({ event }) => about(event, 'transfer'), target: 'manual_review', actions: failWith('outcome_unknown', 'the bank never confirmed the outcome of the transfer') },
+          { guard: ({ event }) => about(event, 'transfer'), target: 'manual_review', actions: reviewFailure('outcome_unknown', 'the bank never confirmed the outcome of the transfer') },
         ],
         TIMER: { guard: ({ event }) => event.name === 'retry', actions: inquireAbout(() => 'transfer') },
       },
@@ -624,11 +702,14 @@ export const paymentMachine = setup({
     reversing: {
       entry: [
         resetAttempts,
-        assign({ reversingSince: ({ context, event }) => context.reversingSince ?? event.at }),
+        assign({ reversingSince: ({ context, event }) => context.reversingSince ?? event.at, reversalDeclines: () => 0 }),
         { type: 'command', params: ({ context }): CommandSpec => ({ kind: 'bank', flow: 'reverse', original: latestMoneyRef(context) }) },
       ],
       on: {
         RESULT: [
+          // After an untrusted reply, a trusted answer to the reversal settles the money; review follows.
+          // (a declined one is repeated per host policy below, like any declined reversal)
+          { guard: (a) => settledAfterIntegrityFailure('reverse')(a) && effectiveKind((a.event as ResultEvent).outcome) === 'ok', ...reviewIntegrity },
           // Reversed only because the outcome was unknown, and the bank says the original never
           // arrived: nothing moved, so the original goes again under its reference instead.
           {
@@ -647,12 +728,12 @@ export const paymentMachine = setup({
             actions: releaseAuthorization,
           },
           {
-            guard: ({ context, event }) => event.flow === 'reverse' && event.outcome.kind === 'ok' && context.moneyAuthorized,
+            guard: ({ context, event }) => event.flow === 'reverse' && effectiveKind(event.outcome) === 'ok' && context.moneyAuthorized,
             target: 'reversed',
             actions: [rememberRef, assign({ reversedRefs: ({ context }) => [...context.reversedRefs, latestMoneyRef(context).reference] })],
           },
           {
-            guard: ({ event }) => event.flow === 'reverse' && event.outcome.kind === 'ok',
+            guard: ({ event }) => event.flow === 'reverse' && effectiveKind(event.outcome) === 'ok',
             target: 'failed',
             actions: [
               rememberRef,
@@ -662,16 +743,30 @@ export const paymentMachine = setup({
               }),
             ],
           },
-          { guard: ({ event }) => event.flow === 'reverse' && event.outcome.kind === 'declined', target: 'manual_review', actions: [rememberRef, failWith('reversal_declined', 'the bank refused the reversal')] },
           {
-            guard: ({ context, event }) => event.flow === 'reverse' && canRetry({ context, event }) && !reversalTooOld(context, event),
+            guard: ({ context, event }) => event.flow === 'reverse' && reversalTooOld(context, event),
+            target: 'manual_review',
+            actions: [rememberRef, reviewFailure('reversal_expired', 'the reversal was repeated past its age limit')],
+          },
+          // A declined reversal is repeated as the host's policy says (a decline may be transient), then reviewed.
+          {
+            guard: (a) => a.event.type === 'RESULT' && a.event.flow === 'reverse' && effectiveKind(a.event.outcome) === 'declined' && declinedReversalRepeatsLeft(a),
+            actions: [rememberRef, countDecline, ...scheduleRetry],
+          },
+          {
+            guard: ({ event }) => event.flow === 'reverse' && effectiveKind(event.outcome) === 'declined',
+            target: 'manual_review',
+            actions: [rememberRef, reviewFailure('reversal_declined', 'the bank refused the reversal')],
+          },
+          {
+            guard: (a) => a.event.type === 'RESULT' && a.event.flow === 'reverse' && reversalCanRepeat(a),
             actions: [rememberRef, ...scheduleRetry],
           },
-          { guard: ({ event }) => event.flow === 'reverse', target: 'manual_review', actions: [rememberRef, failWith('reversal_failed', 'the reversal could not be completed')] },
+          { guard: ({ event }) => event.flow === 'reverse', target: 'manual_review', actions: [rememberRef, reviewFailure('reversal_failed', 'the reversal could not be completed')] },
         ],
         TIMER: {
           guard: ({ event }) => event.name === 'retry',
-          actions: { type: 'command', params: ({ context }): CommandSpec => ({ kind: 'bank', flow: 'reverse', original: latestMoneyRef(context), repeat: true }) },
+          actions: { type: 'command', params: ({ context }): CommandSpec => ({ kind: 'bank', flow: 'reverse', original: latestMoneyRef(context), repeat: true, ...repeatOf(context) }) },
         },
       },
     },

@@ -1,4 +1,4 @@
-import { supportsCurrency, type Connector, type MethodType } from '../connector/types.js';
+import { supportsCurrency, type Connector, type ConnectorCapabilities, type MethodType } from '../connector/types.js';
 import type { ConnectorSet } from '../connector/registry-types.js';
 import type { Clock } from '../domain/clock.js';
 import { newId } from '../domain/ids.js';
@@ -102,7 +102,7 @@ export class Payments {
       amount: input.amount,
       currency: input.currency,
       steps: { verify: caps.verify, otp: confirmation === 'otp', authorize: caps.authorize, inquiry: caps.inquiry },
-      policy: this.policy,
+      policy: withHostPolicy(this.policy, connector.capabilities.reversal),
     });
     const record: PaymentRecord = {
       id,
@@ -373,3 +373,14 @@ export class Payments {
 }
 
 export { otpHash };
+
+/** The engine's policy with the connector's host policy for reversals laid over it. */
+function withHostPolicy(policy: PaymentPolicy, host: ConnectorCapabilities['reversal']): PaymentPolicy {
+  if (!host) return policy;
+  return {
+    ...policy,
+    ...(host.maxAttempts !== undefined ? { reversalMaxAttempts: host.maxAttempts } : {}),
+    ...(host.maxAgeMs !== undefined ? { reversalMaxAgeMs: host.maxAgeMs } : {}),
+    ...(host.declinedRepeats !== undefined ? { reversalDeclinedRepeats: host.declinedRepeats } : {}),
+  };
+}

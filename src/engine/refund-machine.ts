@@ -1,5 +1,5 @@
 import { assign as xassign, setup, type Assigner, type PropertyAssigner } from 'xstate';
-import { backoff, DEFAULT_MAX_RESENDS, type CommandSpec, type EngineEvent, type RetryPolicy, type ResultEvent, type TimerSpec } from './machine-types.js';
+import { backoff, DEFAULT_MAX_RESENDS, effectiveKind, INTEGRITY_FAILED, replyFailedIntegrity, type CommandSpec, type EngineEvent, type RetryPolicy, type ResultEvent, type TimerSpec } from './machine-types.js';
 
 /**
  * The refund machine: requested -> submitted -> succeeded | failed | manual_review, with
@@ -38,6 +38,8 @@ export interface RefundContext extends RefundInput {
   failure: { code: string; reason: string } | null;
   /** Refunds sent again because the bank proved it never received them; absent in old snapshots. */
   resends?: number;
+  /** A reply failed its MAC or signature check; absent in old snapshots. */
+  integrityFailed?: boolean;
 }
 
 type Ctx = { context: RefundContext; event: EngineEvent };
@@ -52,7 +54,7 @@ const isRefundResult = (event: EngineEvent): event is ResultEvent =>
 const result =
   (...kinds: string[]) =>
   ({ event }: Ctx): boolean =>
-    isRefundResult(event) && kinds.includes(event.outcome.kind);
+    isRefundResult(event) && kinds.includes(effectiveKind(event.outcome));
 
 const canRetry = ({ context }: Ctx) => context.attempts + 1 < context.retry.maxAttempts;
 
@@ -60,7 +62,17 @@ const remember = assign({
   reference: ({ context, event }) => (event.type === 'RESULT' && event.flow === 'refund' ? event.reference : context.reference),
 });
 
+/** Remembers that a reply failed its integrity check, so a review it ends in says why. */
+const noteIntegrity = assign({ integrityFailed: ({ context, event }) => context.integrityFailed === true || replyFailedIntegrity(event) });
+
+/** Review as `outcome_unknown`, or `integrity_failed` when untrusted replies are why nothing settled it. */
+const reviewFailure = (reason: string) =>
+  assign({
+    failure: ({ context, event }) => (context.integrityFailed === true || replyFailedIntegrity(event) ? { ...INTEGRITY_FAILED } : { code: 'outcome_unknown', reason }),
+  });
+
 const scheduleRetry = [
+  noteIntegrity,
   assign({ attempts: ({ context }) => context.attempts + 1 }),
   { type: 'timer' as const, params: ({ context, event }: Ctx): TimerSpec => ({ name: 'retry', at: event.at + backoff(context.retry, context.attempts) }) },
 ];
@@ -112,7 +124,7 @@ export const refundMachine = setup({
             guard: result('pending'),
             actions: [remember, { type: 'timer', params: ({ context, event }): TimerSpec => ({ name: 'poll', at: event.at + context.pollIntervalMs }) }],
           },
-          { guard: result('unknown'), target: 'submitted_unknown', actions: remember },
+          { guard: result('unknown'), target: 'submitted_unknown', actions: [remember, noteIntegrity] },
           { guard: (a) => result('not_sent')(a) && canRetry(a), actions: scheduleRetry },
           { guard: result('not_sent'), target: 'failed', actions: assign({ failure: () => ({ code: 'bank_unreachable', reason: 'the bank could not be reached' }) }) },
         ],
@@ -126,10 +138,16 @@ export const refundMachine = setup({
       },
     },
     submitted_unknown: {
-      always: { guard: ({ context }) => !context.inquiry, target: 'manual_review', actions: assign({ failure: () => ({ code: 'outcome_unknown', reason: 'the bank never confirmed the refund and cannot be asked' }) }) },
+      always: { guard: ({ context }) => !context.inquiry, target: 'manual_review', actions: reviewFailure('the bank never confirmed the refund and cannot be asked') },
       entry: [assign({ attempts: () => 0 }), inquire],
       on: {
         RESULT: [
+          // After an untrusted reply a trusted answer settles the refund's money, and review follows.
+          {
+            guard: (a) => a.context.integrityFailed === true && isRefundResult(a.event) && !['unknown', 'pending'].includes(effectiveKind(a.event.outcome)),
+            target: 'manual_review',
+            actions: assign({ failure: () => ({ ...INTEGRITY_FAILED }) }),
+          },
           { guard: result('ok'), target: 'succeeded' },
           { guard: result('declined'), target: 'failed', actions: decline },
           { guard: (a) => bankNeverReceived(a) && resendsLeft(a), actions: resendRefund },
@@ -139,7 +157,7 @@ export const refundMachine = setup({
             actions: assign({ failure: () => ({ code: 'bank_never_received', reason: 'the bank never received the refund, sent again as many times as allowed' }) }),
           },
           { guard: (a) => isRefundResult(a.event) && canRetry(a), actions: scheduleRetry },
-          { guard: ({ event }) => isRefundResult(event), target: 'manual_review', actions: assign({ failure: () => ({ code: 'outcome_unknown', reason: 'the bank never confirmed the refund' }) }) },
+          { guard: ({ event }) => isRefundResult(event), target: 'manual_review', actions: reviewFailure('the bank never confirmed the refund') },
         ],
         TIMER: { guard: ({ event }) => event.name === 'retry', actions: inquire },
       },

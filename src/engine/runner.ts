@@ -275,6 +275,11 @@ function eventData(next: Step, event: EngineEvent): Json {
       if (o.integrity) bank.integrity = o.integrity;
       if (o.evidence) bank.evidence = o.evidence;
     }
+    if (o.kind === 'unknown' && o.integrity === 'failed') {
+      // the rejected reply's evidence (its code, the failed check) shows why this became unknown
+      bank.integrity = o.integrity;
+      if (o.evidence) bank.evidence = o.evidence;
+    }
     if (o.kind === 'declined') {
       bank.code = o.code;
       // a signed refusal is the bank's evidence for payment.failed, as a signed reply is for succeeded

@@ -370,7 +370,11 @@ describe('cancel, refunds, timeline, events', () => {
     expect(failed.data).toMatchObject({ status: 'failed', failure: { code: '51' }, bank: { flow: 'authorize', outcome: 'declined', code: '51' } });
     const review = (await t.call('GET', `/v1/events?payment_id=${badMac.id}`)).body.data[0];
     expect(review.type).toBe('payment.requires_review');
-    expect(review.data).toMatchObject({ failure: { code: 'integrity_failure' }, bank: { outcome: 'ok', integrity: 'failed' } });
+    // the bad-MAC approval counted as unknown: reversed (the reversal's reply is the last bank word), then review
+    expect(review.data).toMatchObject({ failure: { code: 'integrity_failed' }, bank: { flow: 'reverse', outcome: 'ok' } });
+    const timeline = (await t.call('GET', `/v1/payments/${badMac.id}/events`)).body.data as { to: string }[];
+    expect(timeline.map((e) => e.to)).not.toContain('authorized');
+    expect(timeline.map((e) => e.to)).toContain('reversing');
   });
 
   it('shows the timeline and the event feed', async () => {

@@ -30,7 +30,8 @@ const PATHS: { state: PaymentState; steps: typeof CARD; events: Ev[] }[] = [
   { state: 'expired', steps: CARD, events: [START, res('verify', ok), { type: 'TIMER', name: 'otp_expiry' }] },
   { state: 'canceled', steps: CARD, events: [START, { type: 'CANCEL' }] },
   { state: 'reversed', steps: CARD, events: [START, res('verify', ok), OTP_OK, res('authorize', ok), res('transfer', unk), res('reverse', ok)] },
-  { state: 'manual_review', steps: CARD, events: [START, res('verify', ok), OTP_OK, res('authorize', { kind: 'ok', integrity: 'failed' })] },
+  // a bad-MAC approval is unknown: reversed, then reviewed
+  { state: 'manual_review', steps: CARD, events: [START, res('verify', ok), OTP_OK, res('authorize', { kind: 'ok', integrity: 'failed' }), res('reverse', ok)] },
 ];
 
 describe('payment machine: every state reachable', () => {
@@ -112,7 +113,8 @@ describe('payment machine: commands and deadlines', () => {
     for (let i = 0; i < defaultPaymentPolicy.retry.maxAttempts; i++) events.push(res('reverse', unk, `r${i}`), RETRY);
     const { all, last } = runPayment(CARD, events);
     expect(all[4]?.commands).toEqual([{ kind: 'bank', flow: 'reverse', original: { flow: 'authorize', reference: 'a1' } }]);
-    expect(all[6]?.commands).toEqual([{ kind: 'bank', flow: 'reverse', original: { flow: 'authorize', reference: 'a1' }, repeat: true }]);
+    // the repeat is the same reversal under the same reference (same STAN), marked as a repeat
+    expect(all[6]?.commands).toEqual([{ kind: 'bank', flow: 'reverse', original: { flow: 'authorize', reference: 'a1' }, repeat: true, reference: 'r0' }]);
     expect(last.state).toBe('manual_review');
     expect(last.snapshot.context.failure).toMatchObject({ code: 'reversal_failed' });
   });

@@ -26,7 +26,7 @@ describe('the simulator test values through the engine and the sandbox connector
     { name: '...9995 is declined 51 at authorisation', method: card(TEST_CARDS.declinedInsufficientFunds), status: 'failed', code: '51' },
     { name: '...0119 never answered: timeout, reversal, failed', method: card(TEST_CARDS.noReply), status: 'failed', code: 'timeout' },
     { name: '...0259 answers late: reversal, failed', method: card(TEST_CARDS.lateReply), status: 'failed', code: 'timeout' },
-    { name: '...0010 bad MAC on the reply: manual review', method: card(TEST_CARDS.badMac), status: 'requires_review', code: 'integrity_failure' },
+    { name: '...0010 bad MAC on the reply: manual review', method: card(TEST_CARDS.badMac), status: 'requires_review', code: 'integrity_failed' },
     { name: 'DE89... with the right name is verified and paid', method: account(TEST_IBANS.verified.iban), status: 'succeeded' },
     { name: 'DE89... with another name is a no-match', method: account(TEST_IBANS.verified.iban, 'Erika Musterfrau'), status: 'failed', code: 'name_mismatch' },
     { name: 'DE0212... is rejected AC01 at transfer', method: account(TEST_IBANS.rejectedAC01), status: 'failed', code: 'AC01' },
