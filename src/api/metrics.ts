@@ -48,6 +48,16 @@ export class Metrics {
         this.set(due.command === null ? 0 : Math.max(0, (clock.now() - due.command) / 1000));
       },
     });
+    new Gauge({
+      name: 'railyard_outbox_depth',
+      help: 'Commands waiting to be sent (pending), by kind: bank requests (reversals and repeats for a dead link wait here until a link is up), notifications',
+      labelNames: ['kind'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const r of await store.sqlQuery("SELECT kind, COUNT(*) AS n FROM commands WHERE status = 'pending' GROUP BY kind")) this.set({ kind: String(r['kind']) }, Number(r['n']));
+      },
+    });
     if (connectors) this.linkGauges(connectors, clock);
     new Gauge({
       name: 'railyard_timer_lag_seconds',

@@ -404,6 +404,8 @@ describe('operations endpoints', () => {
     expect(m.text).toMatch(/railyard_http_requests_total\{method="POST",route="\/v1\/payments",status="201"\} 1/);
     expect(m.text).toMatch(/railyard_payments\{status="processing"\} 1/);
     expect(m.text).toContain('railyard_outbox_lag_seconds');
+    // the payment's verification waits in the outbox (no worker has run yet)
+    expect(m.text).toMatch(/railyard_outbox_depth\{kind="bank"\} 1/);
     expect(m.text).toContain('railyard_timer_lag_seconds');
   });
 
