@@ -13,10 +13,10 @@ import { settlementSummary } from '../../src/batch/settlement.js';
 import { reconciliationReport } from '../../src/batch/report.js';
 import { build, parse, type CamtDocument, type Pacs004v09, type Pain001v09, type Pain002v10 } from '../../src/iso20022/index.js';
 import { PostgresStore } from '../../src/store/postgres/index.js';
-import { SqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/types.js';
 import { randomSchema, resolveTestDatabaseUrl } from '../store/pg-harness.js';
 import { xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
+import { BATCH_STORES } from './stores.js';
 
 // Files are built (and read by the bank simulator) through the XSD gate where the official schemas
 // are present; a clone alone runs the same flows with the gate off, as the sandbox does.
@@ -78,25 +78,7 @@ function statusReport(original: Pain001v09, statuses: Record<string, { status: s
   return Buffer.from(build('pain.002.001.10', model));
 }
 
-const STORES: [string, () => Promise<{ store: Store; drop: () => Promise<void> }>][] = [
-  ['SQLite', async () => ({ store: new SqliteStore({ path: ':memory:' }), drop: async () => undefined })],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = randomSchema();
-      const url = await resolveTestDatabaseUrl();
-      const store = new PostgresStore({ connectionString: url, schema, maxConnections: 4 });
-      return {
-        store,
-        drop: async () => {
-          const admin = new PostgresStore({ connectionString: url, maxConnections: 1 });
-          await admin.sqlTransaction((db) => db.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
-          await admin.close();
-        },
-      };
-    },
-  ],
-];
+const STORES = BATCH_STORES;
 
 describe.each(STORES)('batch rail on %s', (_name, makeStore) => {
   let store: Store;

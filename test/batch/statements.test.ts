@@ -8,11 +8,9 @@ import { newId } from '../../src/domain/ids.js';
 import { Secret } from '../../src/domain/secret.js';
 import { breaksOn, statementsOn } from '../../src/batch/records.js';
 import { build, parse, type CamtDocument, type CamtEntry, type CamtReport, type Pain001v09, type Pain002v10 } from '../../src/iso20022/index.js';
-import { PostgresStore } from '../../src/store/postgres/index.js';
-import { SqliteStore } from '../../src/store/sqlite/index.js';
 import type { Store } from '../../src/store/types.js';
-import { randomSchema, resolveTestDatabaseUrl } from '../store/pg-harness.js';
 import { xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
+import { BATCH_STORES } from './stores.js';
 
 // files are built through the XSD gate where the official schemas are present; a clone alone runs with it off
 xsdGateOffWithoutSharedXsd();
@@ -97,25 +95,7 @@ const camt054 = (msgId: string, reports: CamtReport[]): string =>
 const camt052 = (msgId: string, reports: CamtReport[]): string =>
   camt054(msgId, reports).replace(/camt\.054\.001\.08/g, 'camt.052.001.08').replace(/BkToCstmrDbtCdtNtfctn/g, 'BkToCstmrAcctRpt').replace(/Ntfctn>/g, 'Rpt>');
 
-const STORES: [string, () => Promise<{ store: Store; drop: () => Promise<void> }>][] = [
-  ['SQLite', async () => ({ store: new SqliteStore({ path: ':memory:' }), drop: async () => undefined })],
-  [
-    'PostgreSQL',
-    async () => {
-      const schema = randomSchema();
-      const url = await resolveTestDatabaseUrl();
-      const store = new PostgresStore({ connectionString: url, schema, maxConnections: 4 });
-      return {
-        store,
-        drop: async () => {
-          const admin = new PostgresStore({ connectionString: url, maxConnections: 1 });
-          await admin.sqlTransaction((db) => db.run(`DROP SCHEMA IF EXISTS ${schema} CASCADE`));
-          await admin.close();
-        },
-      };
-    },
-  ],
-];
+const STORES = BATCH_STORES;
 
 describe.each(STORES)('bank statements through the rail on %s', (_name, makeStore) => {
   let store: Store;
