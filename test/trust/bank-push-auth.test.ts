@@ -1,4 +1,5 @@
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { partialAcceptanceXml } from '../support/partial-acceptance.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -29,7 +30,8 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 const sepa = (bankCertificates?: string[]) =>
   createDemoSepaConnector({ clock: new JumpableClock(), settings: { id: 'bank-sepa', baseUrl: 'http://127.0.0.1:9', ...(bankCertificates ? { bankCertificates } : {}) }, report: () => undefined });
 const ctx = { clock: new JumpableClock(), signal: new AbortController().signal };
-const push = readFileSync('../shared/iso20022/samples/pain/pain.002.001.10.partial-acceptance.xml');
+// the project's own partial-acceptance report (the bank sample lives in ../shared, absent in a clone alone)
+const push = Buffer.from(partialAcceptanceXml());
 
 describe('bank pushes (POST /v1/connectors/{id}/inbound)', () => {
   it('outside the sandbox, a connector whose inbound route cannot authenticate the bank is refused at start', async () => {
