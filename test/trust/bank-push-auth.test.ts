@@ -1,6 +1,6 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { partialAcceptanceXml } from '../support/partial-acceptance.js';
-import { xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
+import { itWithShared, xsdGateOffWithoutSharedXsd } from '../support/shared-reference.js';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -75,7 +75,9 @@ describe('bank pushes (POST /v1/connectors/{id}/inbound)', () => {
     await ok.close();
   });
 
-  it('with bank certificates, an unsigned or badly signed push is refused whole (401, nothing reported)', async () => {
+  // The genuinely signed push is read as demo-sepa reads it, schema findings included: that needs the
+  // official XSDs (absent in a clone alone, where this case skips with its reason; CI runs it).
+  itWithShared('xsd', 'with bank certificates, an unsigned or badly signed push is refused whole (401, nothing reported)', async () => {
     const c = await sepa([bankCert]);
     const unsigned = await c.flows.inbound?.({ body: push, contentType: 'application/xml', headers: {} }, ctx);
     expect(unsigned?.response?.status).toBe(401);
